@@ -1,0 +1,8 @@
+//! The domain, pure: goals, measures, progress, standards and roll-ups.
+//!
+//! No I/O, no clock, no printing: everything a rule needs comes in as an
+//! argument, so every rule can be tested and documented with worked examples.
+
+pub mod types;
+
+pub use types::{Category, Direction, GoalStatus, MeasureKind, Priority, Standard};
