@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod model;
+pub mod store;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,114 @@
+//! The configuration file (TOML): defaults for the database, the acting
+//! person, the week start, colour and the lock timeout.
+//!
+//! Precedence, highest first: command-line flag, environment variable,
+//! configuration file, built-in default. Unknown keys are rejected with their
+//! line and column so a typo never silently does nothing.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The keys a configuration file may set.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Default database path (`~` is expanded).
+    pub db: Option<String>,
+    /// Default acting person (like `--as`).
+    pub user: Option<String>,
+    /// First day of the week: monday … sunday.
+    pub week_start: Option<String>,
+    /// Colour: auto, always or never.
+    pub color: Option<String>,
+    /// How long to wait for another process's lock, in milliseconds.
+    pub busy_timeout_ms: Option<u64>,
+}
+
+/// Turn a byte offset into a 1-based (line, column).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Format a TOML error as `FILE:LINE:COL: message`.
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> Error {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            Error::invalid(format!("{file}:{line}:{col}: {msg}"))
+        }
+        None => Error::invalid(format!("{file}: {msg}")),
+    }
+}
+
+impl Config {
+    /// Parse configuration text; `file` names it in messages.
+    pub fn parse(text: &str, file: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            toml_error(file, text, &e).with_hint("valid keys: db, user, week_start, color, busy_timeout_ms")
+        })?;
+        if let Some(c) = &config.color {
+            if !matches!(c.as_str(), "auto" | "always" | "never") {
+                return Err(Error::invalid(format!("{file}: color must be auto, always or never (got '{c}')")));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Load a configuration file. A missing file is an empty configuration
+    /// when `required` is false (the default path), an error otherwise.
+    pub fn load(path: &Path, required: bool) -> Result<Config> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::invalid(format!("{} is not valid UTF-8 text", path.display()))
+                })?;
+                Config::parse(&text, &path.display().to_string())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
+            Err(e) => Err(Error::invalid(format!("cannot read configuration {}: {e}", path.display()))
+                .with_hint("check --config / YARDSTICK_CONFIG")),
+        }
+    }
+}
+
+/// Expand a leading `~/` with the home directory.
+pub fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~/"), home) {
+        (Some(rest), Some(h)) => h.join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_has_line_and_column() {
+        let e = Config::parse("db = \"x.db\"\nweek_stat = \"sunday\"\n", "config.toml").unwrap_err();
+        assert!(e.message().starts_with("config.toml:2:1:"), "{}", e.message());
+        assert!(e.message().contains("week_stat"), "{}", e.message());
+    }
+
+    #[test]
+    fn parses_known_keys() {
+        let c = Config::parse("user = \"alice\"\ncolor = \"never\"\nbusy_timeout_ms = 100\n", "c").unwrap();
+        assert_eq!(c.user.as_deref(), Some("alice"));
+        assert_eq!(c.busy_timeout_ms, Some(100));
+        assert!(Config::parse("color = \"blue\"", "c").is_err());
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("ab", 99), (1, 3));
+    }
+}

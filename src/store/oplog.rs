@@ -1,0 +1,239 @@
+//! The operation log and undo.
+//!
+//! Every write runs with TEMP triggers on each logged table that copy the
+//! before-image of every inserted, updated or deleted row into `undo_entry`,
+//! tagged with the current operation. Undo replays those entries in reverse,
+//! which restores the previous state exactly (same rows, same ids, same
+//! values and types) whatever the command did. The triggers are temporary
+//! (per connection, never in the file's schema), so bulk loaders can run
+//! without them and other tools that open the file see a plain schema.
+
+use super::schema::{UNDO_COLUMNS, UNLOGGED_TABLES};
+use super::OpMeta;
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A logged table and its columns, in declaration order.
+struct Logged {
+    name: String,
+    columns: Vec<String>,
+}
+
+fn logged_tables(conn: &Connection) -> Result<Vec<Logged>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for name in names.into_iter().filter(|n| !UNLOGGED_TABLES.contains(&n.as_str())) {
+        let mut cols = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let columns: Vec<String> = cols.query_map([&name], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        if columns.len() > UNDO_COLUMNS {
+            return Err(Error::database(format!(
+                "table {name} has {} columns, more than the undo log holds ({UNDO_COLUMNS})",
+                columns.len()
+            )));
+        }
+        out.push(Logged { name, columns });
+    }
+    Ok(out)
+}
+
+/// Identifiers here come from the schema itself, never from user input.
+fn quoted(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// Create the TEMP undo triggers for every logged table.
+pub fn install_triggers(conn: &Connection) -> Result<()> {
+    let mut sql = String::new();
+    for t in logged_tables(conn)? {
+        let table = quoted(&t.name);
+        let slots: Vec<String> = (0..t.columns.len()).map(|i| format!("c{i}")).collect();
+        let olds: Vec<String> = t.columns.iter().map(|c| format!("OLD.{}", quoted(c))).collect();
+        let op = "(SELECT max(id) FROM main.op)";
+        let lit = t.name.replace('\'', "''");
+        sql.push_str(&format!(
+            "CREATE TEMP TRIGGER IF NOT EXISTS \"undo_ins_{lit}\" AFTER INSERT ON main.{table} BEGIN \
+               INSERT INTO main.undo_entry(op_id, tbl, action, row_id) VALUES ({op}, '{lit}', 'insert', NEW.rowid); END;\n\
+             CREATE TEMP TRIGGER IF NOT EXISTS \"undo_upd_{lit}\" AFTER UPDATE ON main.{table} BEGIN \
+               INSERT INTO main.undo_entry(op_id, tbl, action, row_id, {slots}) VALUES ({op}, '{lit}', 'update', OLD.rowid, {olds}); END;\n\
+             CREATE TEMP TRIGGER IF NOT EXISTS \"undo_del_{lit}\" AFTER DELETE ON main.{table} BEGIN \
+               INSERT INTO main.undo_entry(op_id, tbl, action, row_id, {slots}) VALUES ({op}, '{lit}', 'delete', OLD.rowid, {olds}); END;\n",
+            slots = slots.join(", "),
+            olds = olds.join(", "),
+        ));
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+/// Drop the TEMP undo triggers (so an undo on the same connection is not logged).
+pub fn remove_triggers(conn: &Connection) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%' ESCAPE '\\'")?;
+    let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for name in names {
+        conn.execute_batch(&format!("DROP TRIGGER IF EXISTS temp.{}", quoted(&name)))?;
+    }
+    Ok(())
+}
+
+/// Record the start of an operation; returns its id.
+pub fn begin_op(conn: &Connection, meta: &OpMeta) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO op(uuid, at, actor, command) VALUES (?1, ?2, ?3, ?4)",
+        params![super::new_uuid(), meta.at, meta.actor, meta.command],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Finish an operation: store its summary; returns whether it changed anything.
+pub fn finish_op(conn: &Connection, op_id: i64, summary: &str) -> Result<bool> {
+    let changed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM undo_entry WHERE op_id = ?1)",
+        [op_id],
+        |r| r.get(0),
+    )?;
+    conn.execute("UPDATE op SET summary = ?2 WHERE id = ?1", params![op_id, summary])?;
+    Ok(changed)
+}
+
+/// One operation as `log` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OpEntry {
+    /// The operation's number.
+    pub id: i64,
+    /// When it ran (RFC 3339).
+    pub at: String,
+    /// Who ran it.
+    pub actor: String,
+    /// The command.
+    pub command: String,
+    /// What it did.
+    pub summary: String,
+    /// When it was undone, if it was.
+    pub undone_at: Option<String>,
+}
+
+/// The operations, newest first.
+pub fn list(conn: &Connection, limit: Option<usize>) -> Result<Vec<OpEntry>> {
+    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, actor, command, summary, undone_at FROM op ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(OpEntry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            command: r.get(3)?,
+            summary: r.get(4)?,
+            undone_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What undo would revert.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UndoPreview {
+    /// The operation.
+    pub op: OpEntry,
+    /// Counts of row changes to revert: (table, action, count).
+    pub changes: Vec<(String, String, i64)>,
+}
+
+/// The latest operation not yet undone, with what reverting it touches.
+pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
+    let op = conn
+        .query_row(
+            "SELECT id, at, actor, command, summary, undone_at FROM op WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(OpEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    command: r.get(3)?,
+                    summary: r.get(4)?,
+                    undone_at: r.get(5)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(op) = op else { return Ok(None) };
+    let mut stmt = conn.prepare(
+        "SELECT tbl, action, count(*) FROM undo_entry WHERE op_id = ?1 GROUP BY tbl, action ORDER BY tbl, action",
+    )?;
+    let changes = stmt
+        .query_map([op.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(UndoPreview { op, changes }))
+}
+
+/// Revert operation `op_id` inside the caller's transaction.
+pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
+    let latest: Option<i64> = conn
+        .query_row("SELECT max(id) FROM op WHERE undone_at IS NULL", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if latest != Some(op_id) {
+        return Err(Error::failed(format!(
+            "operation {op_id} is not the latest one that can be undone"
+        ))
+        .with_hint("run `yardstick undo` again to see what it would revert now"));
+    }
+    conn.pragma_update(None, "defer_foreign_keys", true)?;
+    let tables = logged_tables(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT id, tbl, action, row_id FROM undo_entry WHERE op_id = ?1 ORDER BY id DESC",
+    )?;
+    let entries: Vec<(i64, String, String, i64)> = stmt
+        .query_map([op_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (entry, tbl, action, row_id) in entries {
+        let Some(t) = tables.iter().find(|t| t.name == tbl) else {
+            return Err(Error::database(format!("the undo log names an unknown table '{tbl}'")));
+        };
+        let table = quoted(&t.name);
+        let cols: Vec<String> = t.columns.iter().map(|c| quoted(c)).collect();
+        let slots: Vec<String> = (0..t.columns.len()).map(|i| format!("c{i}")).collect();
+        match action.as_str() {
+            "insert" => {
+                conn.execute(&format!("DELETE FROM main.{table} WHERE rowid = ?1"), [row_id])?;
+            }
+            "update" => {
+                conn.execute(
+                    &format!(
+                        "UPDATE main.{table} SET ({}) = (SELECT {} FROM undo_entry WHERE id = ?1) WHERE rowid = ?2",
+                        cols.join(", "),
+                        slots.join(", ")
+                    ),
+                    params![entry, row_id],
+                )?;
+            }
+            "delete" => {
+                conn.execute(
+                    &format!(
+                        "INSERT INTO main.{table} ({}) SELECT {} FROM undo_entry WHERE id = ?1",
+                        cols.join(", "),
+                        slots.join(", ")
+                    ),
+                    [entry],
+                )?;
+            }
+            other => return Err(Error::database(format!("the undo log has an unknown action '{other}'"))),
+        }
+    }
+    conn.execute("DELETE FROM undo_entry WHERE op_id = ?1", [op_id])?;
+    conn.execute("UPDATE op SET undone_at = ?2 WHERE id = ?1", params![op_id, at])?;
+    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if violations > 0 {
+        return Err(Error::failed(
+            "undo would leave references to rows that no longer exist; nothing was changed",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! The schema: append-only migrations keyed by `PRAGMA user_version`.
+//!
+//! Never edit a migration that has shipped: add a new one at the end. Each
+//! runs inside the IMMEDIATE transaction that [`super::Store`] opens for the
+//! first write to an out-of-date file.
+
+/// `PRAGMA application_id` of a yardstick file: "YdSt" in ASCII.
+pub const APPLICATION_ID: i32 = 0x5964_5374;
+
+/// The migrations, in order. Migration `i` takes the file from version `i`
+/// to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const V1: &str = r#"
+CREATE TABLE team (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    handle      TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    parent_id   INTEGER REFERENCES team(id) ON DELETE RESTRICT,
+    lead_id     INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    CHECK (parent_id IS NULL OR parent_id <> id)
+) STRICT;
+
+CREATE TABLE person (
+    id                 INTEGER PRIMARY KEY,
+    uuid               TEXT NOT NULL UNIQUE,
+    handle             TEXT NOT NULL UNIQUE,
+    name               TEXT NOT NULL,
+    email              TEXT,
+    title              TEXT,
+    manager_id         INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    team_id            INTEGER REFERENCES team(id) ON DELETE SET NULL,
+    active             INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    mission_purpose    TEXT,
+    mission_customers  TEXT,
+    mission_product    TEXT,
+    mission_scope      TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    CHECK (manager_id IS NULL OR manager_id <> id)
+) STRICT;
+CREATE INDEX person_manager ON person(manager_id);
+CREATE INDEX person_team ON person(team_id);
+CREATE INDEX team_parent ON team(parent_id);
+
+CREATE TABLE period (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL UNIQUE,
+    start_date  TEXT NOT NULL,
+    end_date    TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    CHECK (start_date <= end_date)
+) STRICT;
+
+CREATE TABLE goal (
+    id               INTEGER PRIMARY KEY,
+    uuid             TEXT NOT NULL UNIQUE,
+    key              TEXT NOT NULL UNIQUE,
+    title            TEXT NOT NULL,
+    description      TEXT,
+    owner_person_id  INTEGER REFERENCES person(id) ON DELETE RESTRICT,
+    owner_team_id    INTEGER REFERENCES team(id) ON DELETE RESTRICT,
+    parent_id        INTEGER REFERENCES goal(id) ON DELETE SET NULL,
+    period           TEXT,
+    start_date       TEXT,
+    due_date         TEXT,
+    weight           REAL NOT NULL DEFAULT 1 CHECK (weight > 0),
+    priority         TEXT NOT NULL DEFAULT 'medium' CHECK (priority IN ('low', 'medium', 'high')),
+    category         TEXT CHECK (category IN ('quantity', 'quality', 'cost', 'timeliness')),
+    status           TEXT NOT NULL DEFAULT 'active'
+                     CHECK (status IN ('draft', 'active', 'achieved', 'missed', 'dropped')),
+    closed_at        TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    CHECK ((owner_person_id IS NULL) <> (owner_team_id IS NULL)),
+    CHECK (parent_id IS NULL OR parent_id <> id),
+    CHECK (start_date IS NULL OR due_date IS NULL OR start_date <= due_date)
+) STRICT;
+CREATE INDEX goal_owner_person ON goal(owner_person_id);
+CREATE INDEX goal_owner_team ON goal(owner_team_id);
+CREATE INDEX goal_parent ON goal(parent_id);
+CREATE INDEX goal_period ON goal(period);
+
+CREATE TABLE measure (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    goal_id     INTEGER NOT NULL REFERENCES goal(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    unit        TEXT,
+    kind        TEXT NOT NULL DEFAULT 'number'
+                CHECK (kind IN ('number', 'percent', 'currency', 'yesno', 'milestone')),
+    direction   TEXT NOT NULL CHECK (direction IN ('increase', 'decrease')),
+    baseline    REAL NOT NULL,
+    target      REAL NOT NULL,
+    stretch     REAL,
+    floor       REAL,
+    weight      REAL NOT NULL DEFAULT 1 CHECK (weight > 0),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (goal_id, name)
+) STRICT;
+
+CREATE TABLE checkin (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    goal_id     INTEGER NOT NULL REFERENCES goal(id) ON DELETE CASCADE,
+    measure_id  INTEGER REFERENCES measure(id) ON DELETE CASCADE,
+    date        TEXT NOT NULL,
+    value       REAL,
+    confidence  INTEGER CHECK (confidence BETWEEN 0 AND 10),
+    status      TEXT CHECK (status IN ('on-track', 'at-risk', 'off-track')),
+    note        TEXT,
+    author_id   INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    CHECK (measure_id IS NOT NULL OR value IS NULL)
+) STRICT;
+CREATE INDEX checkin_measure_date ON checkin(measure_id, date, value);
+CREATE INDEX checkin_goal_date ON checkin(goal_id, date);
+
+CREATE TABLE setting (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE op (
+    id         INTEGER PRIMARY KEY,
+    uuid       TEXT NOT NULL UNIQUE,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    command    TEXT NOT NULL,
+    summary    TEXT NOT NULL DEFAULT '',
+    undone_at  TEXT
+) STRICT;
+
+CREATE TABLE undo_entry (
+    id      INTEGER PRIMARY KEY,
+    op_id   INTEGER NOT NULL REFERENCES op(id) ON DELETE CASCADE,
+    tbl     TEXT NOT NULL,
+    action  TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    row_id  INTEGER NOT NULL,
+    c0 ANY, c1 ANY, c2 ANY, c3 ANY, c4 ANY, c5 ANY, c6 ANY, c7 ANY,
+    c8 ANY, c9 ANY, c10 ANY, c11 ANY, c12 ANY, c13 ANY, c14 ANY, c15 ANY,
+    c16 ANY, c17 ANY, c18 ANY, c19 ANY, c20 ANY, c21 ANY, c22 ANY, c23 ANY
+) STRICT;
+CREATE INDEX undo_entry_op ON undo_entry(op_id, id);
+"#;
+
+/// How many before-image columns `undo_entry` has: no logged table may have more.
+pub const UNDO_COLUMNS: usize = 24;
+
+/// Tables whose changes are not recorded for undo (the log itself).
+pub const UNLOGGED_TABLES: &[&str] = &["op", "undo_entry"];
