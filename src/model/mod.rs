@@ -1,9 +1,16 @@
 //! The domain, pure: goals, measures, progress, standards and roll-ups.
 //!
 //! No I/O, no clock, no printing: everything a rule needs comes in as an
-//! argument, so every rule can be tested and documented with worked examples.
+//! argument, so every rule can be tested and documented with worked examples
+//! (see `docs/scoring.md`).
 
+pub mod measure;
 pub mod names;
+pub mod number;
+pub mod rollup;
 pub mod types;
 
+pub use measure::{MeasureSpec, Progress, infer_direction, progress, standard};
+pub use number::{check_finite, parse_number};
+pub use rollup::{GoalNode, goal_progress, goal_standard, rollup_tree, weighted_mean};
 pub use types::{Category, Direction, GoalStatus, MeasureKind, Priority, Standard};

@@ -133,6 +133,37 @@ spelled_enum!(
 impl GoalStatus {
     /// Whether the goal is closed (achieved, missed or dropped).
     pub fn is_closed(self) -> bool {
-        matches!(self, GoalStatus::Achieved | GoalStatus::Missed | GoalStatus::Dropped)
+        matches!(
+            self,
+            GoalStatus::Achieved | GoalStatus::Missed | GoalStatus::Dropped
+        )
+    }
+}
+
+impl Direction {
+    /// Whether `value` is at or beyond `level` in this direction: `>=` for
+    /// [`Direction::Increase`], `<=` for [`Direction::Decrease`].
+    pub fn is_at_or_beyond(self, value: f64, level: f64) -> bool {
+        match self {
+            Direction::Increase => value >= level,
+            Direction::Decrease => value <= level,
+        }
+    }
+
+    /// Whether `value` is strictly worse than `level` in this direction: `<`
+    /// for [`Direction::Increase`], `>` for [`Direction::Decrease`].
+    pub fn is_worse_than(self, value: f64, level: f64) -> bool {
+        match self {
+            Direction::Increase => value < level,
+            Direction::Decrease => value > level,
+        }
+    }
+
+    /// The other direction.
+    pub fn opposite(self) -> Direction {
+        match self {
+            Direction::Increase => Direction::Decrease,
+            Direction::Decrease => Direction::Increase,
+        }
     }
 }

@@ -1,0 +1,529 @@
+//! Checks every worked example in `docs/scoring.md` against the model.
+//!
+//! Examples live in fenced blocks with the info string `example`, one per
+//! line: `KIND key=value ... => EXPECTED` (the grammar is described in the
+//! document itself). Blank lines and lines starting with `#` are skipped.
+//! Numbers are compared to 4 decimal places. The test fails if the document
+//! has no examples, if a kind of example is missing, or if any example is
+//! malformed or wrong; every failing line is reported with its line number.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use yardstick::ErrorKind;
+use yardstick::model::{
+    Direction, GoalNode, GoalStatus, MeasureSpec, Standard, goal_progress, goal_standard,
+    infer_direction, parse_number, progress, rollup_tree, standard,
+};
+
+const DOC: &str = include_str!("../docs/scoring.md");
+const DOC_NAME: &str = "docs/scoring.md";
+
+/// Every kind of example the document must contain at least once.
+const KINDS: &[&str] = &[
+    "parse",
+    "infer",
+    "validate",
+    "progress",
+    "standard",
+    "goal",
+    "goal-standard",
+];
+
+/// Half a unit in the fourth decimal place (plus a hair for binary rounding).
+const TOLERANCE: f64 = 0.5e-4 + 1e-12;
+
+type Check = Result<(), String>;
+
+/// An example line and its 1-based line number in the document.
+struct Example<'a> {
+    line: usize,
+    text: &'a str,
+}
+
+/// The example lines in `doc`, or an error if a block is left open.
+fn extract(doc: &str) -> Result<Vec<Example<'_>>, String> {
+    #[derive(PartialEq)]
+    enum Fence {
+        Outside,
+        Example(usize),
+        Other,
+    }
+    let mut fence = Fence::Outside;
+    let mut out = Vec::new();
+    for (i, line) in doc.lines().enumerate() {
+        let trimmed = line.trim();
+        let is_fence = trimmed.starts_with("```");
+        match fence {
+            Fence::Outside => {
+                if let Some(info) = trimmed.strip_prefix("```") {
+                    fence = if info.trim() == "example" {
+                        Fence::Example(i + 1)
+                    } else {
+                        Fence::Other
+                    };
+                }
+            }
+            Fence::Example(_) | Fence::Other if is_fence => fence = Fence::Outside,
+            Fence::Example(_) => {
+                if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                    out.push(Example {
+                        line: i + 1,
+                        text: trimmed,
+                    });
+                }
+            }
+            Fence::Other => {}
+        }
+    }
+    if let Fence::Example(start) = fence {
+        return Err(format!(
+            "the example block opened at line {start} is never closed"
+        ));
+    }
+    Ok(out)
+}
+
+/// Check a whole document: the number of examples checked, or every failure.
+fn check_doc(doc: &str) -> Result<usize, String> {
+    let examples = extract(doc)?;
+    if examples.is_empty() {
+        return Err("no worked examples found (fenced blocks with info string `example`)".into());
+    }
+    let mut failures = Vec::new();
+    for ex in &examples {
+        if let Err(msg) = check_line(ex.text) {
+            failures.push(format!("{DOC_NAME}:{}: `{}`\n    {msg}", ex.line, ex.text));
+        }
+    }
+    for kind in KINDS {
+        let present = examples
+            .iter()
+            .any(|ex| ex.text.split_whitespace().next() == Some(kind));
+        if !present {
+            failures.push(format!("no `{kind}` example in {DOC_NAME}"));
+        }
+    }
+    if failures.is_empty() {
+        Ok(examples.len())
+    } else {
+        Err(format!(
+            "{} of {} worked examples failed:\n{}",
+            failures.len(),
+            examples.len(),
+            failures.join("\n")
+        ))
+    }
+}
+
+/// `key=value` arguments; every one must be used exactly once.
+struct Args<'a> {
+    map: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Args<'a> {
+    fn parse(tokens: &'a str) -> Result<Self, String> {
+        let mut map = BTreeMap::new();
+        for tok in tokens.split_whitespace() {
+            let (k, v) = tok
+                .split_once('=')
+                .ok_or_else(|| format!("expected key=value, got `{tok}`"))?;
+            if map.insert(k, v).is_some() {
+                return Err(format!("`{k}` given twice"));
+            }
+        }
+        Ok(Self { map })
+    }
+
+    fn take(&mut self, key: &str) -> Option<&'a str> {
+        self.map.remove(key)
+    }
+
+    fn required(&mut self, key: &str) -> Result<&'a str, String> {
+        self.take(key).ok_or_else(|| format!("missing `{key}=`"))
+    }
+
+    fn finish(self) -> Check {
+        match self.map.keys().next() {
+            None => Ok(()),
+            Some(k) => Err(format!("unknown key `{k}`")),
+        }
+    }
+}
+
+fn num(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("`{s}` is not a number"))
+}
+
+fn opt_num(s: &str) -> Result<Option<f64>, String> {
+    if s == "none" {
+        Ok(None)
+    } else {
+        num(s).map(Some)
+    }
+}
+
+fn approx(actual: f64, expected: f64) -> bool {
+    (actual - expected).abs() <= TOLERANCE
+}
+
+fn expect_num(what: &str, actual: f64, expected: f64) -> Check {
+    if approx(actual, expected) {
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {expected}, got {actual}"))
+    }
+}
+
+fn expect_opt_num(what: &str, actual: Option<f64>, expected: Option<f64>) -> Check {
+    match (actual, expected) {
+        (None, None) => Ok(()),
+        (Some(a), Some(e)) => expect_num(what, a, e),
+        _ => Err(format!(
+            "{what}: expected {}, got {}",
+            show_opt(expected),
+            show_opt(actual)
+        )),
+    }
+}
+
+fn show_opt(v: Option<f64>) -> String {
+    v.map_or_else(|| "none".to_string(), |v| v.to_string())
+}
+
+fn show_standard(s: Option<Standard>) -> &'static str {
+    s.map_or("none", Standard::as_str)
+}
+
+fn parse_standard(s: &str) -> Result<Option<Standard>, String> {
+    if s == "none" {
+        Ok(None)
+    } else {
+        s.parse::<Standard>()
+            .map(Some)
+            .map_err(|e| format!("expected a standard or none: {e}"))
+    }
+}
+
+fn spec_from(args: &mut Args<'_>) -> Result<MeasureSpec, String> {
+    let baseline = num(args.required("baseline")?)?;
+    let target = num(args.required("target")?)?;
+    let direction = match args.take("direction") {
+        Some(d) => d.parse::<Direction>().map_err(|e| e.to_string())?,
+        None => infer_direction(baseline, target),
+    };
+    let stretch = args.take("stretch").map(num).transpose()?;
+    let floor = args.take("floor").map(num).transpose()?;
+    let weight = args.take("weight").map(num).transpose()?.unwrap_or(1.0);
+    Ok(MeasureSpec {
+        direction,
+        baseline,
+        target,
+        stretch,
+        floor,
+        weight,
+    })
+}
+
+/// A spec used in a progress or standard example must itself be valid.
+fn valid_spec_from(args: &mut Args<'_>) -> Result<MeasureSpec, String> {
+    let spec = spec_from(args)?;
+    spec.validate()
+        .map_err(|e| format!("the example's measure is invalid: {e}"))?;
+    Ok(spec)
+}
+
+fn check_line(text: &str) -> Check {
+    let (lhs, rhs) = text
+        .split_once("=>")
+        .ok_or("missing `=>` between inputs and expected result")?;
+    if rhs.contains("=>") {
+        return Err("more than one `=>`".into());
+    }
+    let (lhs, expected) = (lhs.trim(), rhs.trim());
+    let (kind, rest) = lhs.split_once(char::is_whitespace).unwrap_or((lhs, ""));
+    match kind {
+        "parse" => check_parse(rest.trim(), expected),
+        "infer" => check_infer(rest, expected),
+        "validate" => check_validate(rest, expected),
+        "progress" => check_progress(rest, expected),
+        "standard" => check_standard(rest, expected),
+        "goal" => check_goal(rest, expected),
+        "goal-standard" => check_goal_standard(rest, expected),
+        other => Err(format!("unknown example kind `{other}`")),
+    }
+}
+
+fn check_parse(input: &str, expected: &str) -> Check {
+    let text = input
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .ok_or("the input to parse must be in double quotes")?;
+    match (parse_number(text), expected) {
+        (Err(e), "invalid") => {
+            if e.kind() != ErrorKind::Invalid || e.hint().is_none() {
+                return Err(format!(
+                    "refused, but not as invalid input with a hint: {e}"
+                ));
+            }
+            Ok(())
+        }
+        (Ok(v), "invalid") => Err(format!("expected invalid, got {v}")),
+        (Err(e), _) => Err(format!("expected {expected}, got an error: {e}")),
+        (Ok(v), _) => {
+            if v == 0.0 && v.is_sign_negative() {
+                return Err("parsed as negative zero".into());
+            }
+            expect_num("value", v, num(expected)?)
+        }
+    }
+}
+
+fn check_infer(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let baseline = num(args.required("baseline")?)?;
+    let target = num(args.required("target")?)?;
+    args.finish()?;
+    let expected: Direction = expected
+        .parse()
+        .map_err(|e: yardstick::Error| e.to_string())?;
+    let actual = infer_direction(baseline, target);
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(format!("expected {expected}, got {actual}"))
+    }
+}
+
+fn check_validate(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let spec = spec_from(&mut args)?;
+    args.finish()?;
+    match (spec.validate(), expected) {
+        (Ok(()), "ok") => Ok(()),
+        (Err(e), "invalid") => {
+            if e.kind() != ErrorKind::Invalid || e.exit_code() != 2 || e.hint().is_none() {
+                return Err(format!(
+                    "refused, but not as invalid input with a hint: {e}"
+                ));
+            }
+            Ok(())
+        }
+        (Ok(()), "invalid") => Err("expected invalid, but the measure was accepted".into()),
+        (Err(e), "ok") => Err(format!("expected ok, got: {e}")),
+        (_, other) => Err(format!(
+            "expected result must be ok or invalid, not `{other}`"
+        )),
+    }
+}
+
+fn check_progress(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let spec = valid_spec_from(&mut args)?;
+    let value = opt_num(args.required("value")?)?;
+    args.finish()?;
+
+    let mut want = Args::parse(expected)?;
+    let raw = num(want.required("raw")?)?;
+    let scored = num(want.required("scored")?)?;
+    let has_value = match want.take("has_value") {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(other) => return Err(format!("has_value must be true or false, not `{other}`")),
+    };
+    want.finish()?;
+
+    let p = progress(&spec, value);
+    expect_num("raw", p.raw, raw)?;
+    expect_num("scored", p.scored, scored)?;
+    if let Some(h) = has_value {
+        if p.has_value != h {
+            return Err(format!("has_value: expected {h}, got {}", p.has_value));
+        }
+    }
+    Ok(())
+}
+
+fn check_standard(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let spec = valid_spec_from(&mut args)?;
+    let value = opt_num(args.required("value")?)?;
+    args.finish()?;
+    let want = parse_standard(expected)?;
+    let got = standard(&spec, value);
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {}, got {}",
+            show_standard(want),
+            show_standard(got)
+        ))
+    }
+}
+
+/// `W:P,...` pairs of weight and progress.
+fn measures_list(s: &str) -> Result<Vec<(f64, f64)>, String> {
+    s.split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (w, p) = item
+                .split_once(':')
+                .ok_or_else(|| format!("measure `{item}` is not weight:progress"))?;
+            Ok((num(w)?, num(p)?))
+        })
+        .collect()
+}
+
+/// `W:P[:STATUS],...` child goals; P may be `none`.
+fn children_list(s: &str) -> Result<Vec<(f64, Option<f64>, GoalStatus)>, String> {
+    s.split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let mut parts = item.split(':');
+            let (Some(w), Some(p)) = (parts.next(), parts.next()) else {
+                return Err(format!("child `{item}` is not weight:progress[:status]"));
+            };
+            let status = match parts.next() {
+                None => GoalStatus::Active,
+                Some(s) => s.parse().map_err(|e: yardstick::Error| e.to_string())?,
+            };
+            if parts.next().is_some() {
+                return Err(format!("child `{item}` has too many parts"));
+            }
+            Ok((num(w)?, opt_num(p)?, status))
+        })
+        .collect()
+}
+
+fn check_goal(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let measures = measures_list(args.take("measures").unwrap_or(""))?;
+    let children = children_list(args.take("children").unwrap_or(""))?;
+    args.finish()?;
+    let want = opt_num(expected)?;
+
+    // Through the tree: the goal is node 0, each child a leaf whose own
+    // progress comes from one measure (or from nothing, for `none`).
+    let mut nodes = vec![GoalNode {
+        id: 0,
+        weight: 1.0,
+        status: GoalStatus::Active,
+        measures: measures.clone(),
+        children: (1..=children.len()).collect(),
+    }];
+    for (i, &(weight, p, status)) in children.iter().enumerate() {
+        nodes.push(GoalNode {
+            id: i64::try_from(i + 1).map_err(|e| e.to_string())?,
+            weight,
+            status,
+            measures: p.map(|p| vec![(1.0, p)]).unwrap_or_default(),
+            children: Vec::new(),
+        });
+    }
+    let tree = rollup_tree(&nodes);
+    expect_opt_num("rollup_tree", tree.first().copied().flatten(), want)?;
+
+    // Directly: the caller leaves dropped children out.
+    let kept: Vec<(f64, Option<f64>)> = children
+        .iter()
+        .filter(|c| c.2 != GoalStatus::Dropped)
+        .map(|c| (c.0, c.1))
+        .collect();
+    expect_opt_num("goal_progress", goal_progress(&measures, &kept), want)
+}
+
+fn check_goal_standard(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let p = opt_num(args.required("progress")?)?;
+    args.finish()?;
+    let want = parse_standard(expected)?;
+    let got = goal_standard(p);
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {}, got {}",
+            show_standard(want),
+            show_standard(got)
+        ))
+    }
+}
+
+#[test]
+fn worked_examples_in_scoring_doc_hold() {
+    match check_doc(DOC) {
+        Ok(n) => assert!(n > 0),
+        Err(report) => panic!("{report}"),
+    }
+}
+
+#[test]
+fn a_doc_without_examples_fails() {
+    assert!(check_doc("# Scoring\n\nNo examples here.\n").is_err());
+    assert!(
+        check_doc("```text\nprogress baseline=0 target=1 value=1 => raw=1 scored=1\n```\n")
+            .is_err()
+    );
+}
+
+#[test]
+fn an_unclosed_example_block_fails() {
+    let err = check_doc("```example\ngoal => none\n").unwrap_err();
+    assert!(err.contains("line 1"), "{err}");
+}
+
+#[test]
+fn a_wrong_example_fails_and_names_its_line() {
+    let doc = format!(
+        "{DOC}\n```example\nprogress direction=decrease baseline=450 target=200 value=325 => raw=0.6 scored=0.6\n```\n"
+    );
+    let err = check_doc(&doc).unwrap_err();
+    let line = doc.lines().count() - 1;
+    assert!(err.contains(&format!("{DOC_NAME}:{line}:")), "{err}");
+    assert!(err.contains("1 of"), "{err}");
+}
+
+#[test]
+fn wrong_or_malformed_lines_are_rejected() {
+    let wrong = [
+        "progress direction=increase baseline=0 target=10 value=4 => raw=0.41 scored=0.41",
+        "progress direction=increase baseline=0 target=10 value=4 => raw=0.4 scored=0.4 has_value=false",
+        "progress direction=increase baseline=0 target=10 value=none => raw=0 scored=0 has_value=true",
+        "progress direction=increase baseline=10 target=0 value=4 => raw=0.6 scored=0.6",
+        "standard direction=increase baseline=0 target=10 value=10 => below",
+        "standard direction=increase baseline=0 target=10 value=none => below",
+        "goal measures=2:0.5,1:1 => 0.6666",
+        "goal children=1:0.4,3:0.8,5:0:dropped => 0.3",
+        "goal => 0",
+        "goal-standard progress=0.99 => meets",
+        "validate direction=increase baseline=10 target=0 => ok",
+        "validate direction=increase baseline=0 target=10 => invalid",
+        "parse \"1,000\" => 1000",
+        "parse \"42\" => invalid",
+        "infer baseline=1 target=0 => increase",
+        // Malformed.
+        "progress baseline=0 target=10 value=4 raw=0.4 scored=0.4",
+        "progress baseline=0 target=10 value=4 colour=red => raw=0.4 scored=0.4",
+        "progress baseline=0 target=10 => raw=0 scored=0",
+        "parse 42 => 42",
+        "frobnicate => 1",
+    ];
+    for line in wrong {
+        assert!(check_line(line).is_err(), "accepted: {line}");
+    }
+    // And the right versions pass, so the checker is not just rejecting everything.
+    let right = [
+        "progress direction=increase baseline=0 target=10 value=4 => raw=0.4 scored=0.4 has_value=true",
+        "goal measures=2:0.5,1:1 => 0.6667",
+        "goal measures=2:0.5,1:1 => 0.66667",
+        "parse \"1,000\" => invalid",
+    ];
+    for line in right {
+        assert_eq!(check_line(line), Ok(()), "{line}");
+    }
+}
