@@ -51,6 +51,7 @@ pub fn slugify(title: &str) -> String {
             break;
         }
     }
+    out.truncate(MAX_KEY - 4);
     while out.ends_with('-') {
         out.pop();
     }
@@ -69,10 +70,14 @@ pub fn validate_text(field: &str, s: &str, max: usize) -> Result<()> {
         return Err(Error::invalid(format!("{field} must not be empty")));
     }
     if s.chars().count() > max {
-        return Err(Error::invalid(format!("{field} is longer than {max} characters")));
+        return Err(Error::invalid(format!(
+            "{field} is longer than {max} characters"
+        )));
     }
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(Error::invalid(format!("{field} contains control characters")));
+        return Err(Error::invalid(format!(
+            "{field} contains control characters"
+        )));
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use super::new_uuid;
 use crate::error::Result;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
 /// A new check-in.
@@ -53,12 +53,21 @@ pub fn latest(conn: &Connection, measure_id: i64) -> Result<Option<(NaiveDate, f
     let mut stmt = conn.prepare_cached(
         "SELECT date, value FROM checkin WHERE measure_id = ?1 AND value IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1",
     )?;
-    let row: Option<(String, f64)> = stmt.query_row([measure_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-    Ok(row.and_then(|(d, v)| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok().map(|d| (d, v))))
+    let row: Option<(String, f64)> = stmt
+        .query_row([measure_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(d, v)| {
+        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .ok()
+            .map(|d| (d, v))
+    }))
 }
 
 /// The latest value of each of the given measures.
-pub fn latest_many(conn: &Connection, measure_ids: &[i64]) -> Result<HashMap<i64, (NaiveDate, f64)>> {
+pub fn latest_many(
+    conn: &Connection,
+    measure_ids: &[i64],
+) -> Result<HashMap<i64, (NaiveDate, f64)>> {
     let mut out = HashMap::with_capacity(measure_ids.len());
     for &id in measure_ids {
         if let Some(v) = latest(conn, id)? {

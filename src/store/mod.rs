@@ -9,8 +9,8 @@
 //! - files are created 0600 and never half-made (see [`open`]).
 
 pub mod checkins;
-pub mod oplog;
 pub mod open;
+pub mod oplog;
 pub mod org;
 pub mod plan;
 pub mod schema;
@@ -81,20 +81,31 @@ impl Store {
         let conn = if header.user_version < schema::SCHEMA_VERSION {
             // Out of date: read an upgraded copy in memory; the file is upgraded by the next write.
             let mut mem = Connection::open_in_memory()?;
-            mem.restore(rusqlite::MAIN_DB, path, None::<fn(rusqlite::backup::Progress)>)
-                .map_err(|e| from_sqlite(e, path))?;
+            mem.restore(
+                rusqlite::MAIN_DB,
+                path,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(|e| from_sqlite(e, path))?;
             apply_pragmas(&mem, busy_timeout, false)?;
             migrate(&mut mem, path)?;
             mem
         } else {
-            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| from_sqlite(e, path))?;
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| from_sqlite(e, path))?;
             apply_pragmas(&conn, busy_timeout, false).map_err(|e| e.context(path.display()))?;
             verify_identity(&conn, path)?;
             conn
         };
         conn.pragma_update(None, "query_only", true)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), busy_timeout })
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            busy_timeout,
+        })
     }
 
     /// Open for writing: checks the file, creates it when allowed, and brings
@@ -120,12 +131,19 @@ impl Store {
             }
         }
         open::check_header(path)?;
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| from_sqlite(e, path))?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| from_sqlite(e, path))?;
         apply_pragmas(&conn, busy_timeout, true).map_err(|e| e.context(path.display()))?;
         verify_identity(&conn, path)?;
         migrate(&mut conn, path)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), busy_timeout })
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            busy_timeout,
+        })
     }
 
     /// A private in-memory database with the current schema (tests, empty reads).
@@ -134,7 +152,11 @@ impl Store {
         apply_pragmas(&conn, DEFAULT_BUSY_TIMEOUT, false)?;
         conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         migrate(&mut conn, Path::new(":memory:"))?;
-        Ok(Store { conn, path: None, busy_timeout: DEFAULT_BUSY_TIMEOUT })
+        Ok(Store {
+            conn,
+            path: None,
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+        })
     }
 
     /// The connection, for the read functions of the aggregate modules.
@@ -163,7 +185,11 @@ impl Store {
             .map_err(|e| locked_or(e, &path, timeout))?;
         oplog::install_triggers(&tx)?;
         let op_id = oplog::begin_op(&tx, meta)?;
-        let mut handle = Tx { tx, op_id, summary: String::new() };
+        let mut handle = Tx {
+            tx,
+            op_id,
+            summary: String::new(),
+        };
         let value = f(&mut handle)?;
         let Tx { tx, summary, .. } = handle;
         let changed = oplog::finish_op(&tx, op_id, &summary)?;
@@ -236,7 +262,9 @@ fn apply_pragmas(conn: &Connection, busy_timeout: Duration, write: bool) -> Resu
     if write {
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-            return Err(Error::database(format!("cannot switch the database to WAL mode (it is in {mode} mode)")));
+            return Err(Error::database(format!(
+                "cannot switch the database to WAL mode (it is in {mode} mode)"
+            )));
         }
     }
     Ok(())
@@ -275,12 +303,18 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     if version > schema::SCHEMA_VERSION {
         return Err(open::newer_version(path, version));
     }
-    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
-        tx.execute_batch(sql)
-            .map_err(|e| Error::database(format!("migration to schema version {} failed: {e}", i + 1)))?;
+    for (i, sql) in schema::MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(version).unwrap_or(0))
+    {
+        tx.execute_batch(sql).map_err(|e| {
+            Error::database(format!("migration to schema version {} failed: {e}", i + 1))
+        })?;
     }
     tx.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
-    tx.commit().map_err(|e| locked_or(e, path, DEFAULT_BUSY_TIMEOUT))
+    tx.commit()
+        .map_err(|e| locked_or(e, path, DEFAULT_BUSY_TIMEOUT))
 }
 
 fn locked_or(e: rusqlite::Error, path: &Path, timeout: Duration) -> Error {
@@ -308,18 +342,22 @@ pub fn from_sqlite(e: rusqlite::Error, path: &Path) -> Error {
     use rusqlite::ErrorCode as C;
     let shown = path.display();
     match e.sqlite_error_code() {
-        Some(C::NotADatabase) => Error::database(format!("{shown} is not a yardstick database (not an SQLite file)")),
+        Some(C::NotADatabase) => Error::database(format!(
+            "{shown} is not a yardstick database (not an SQLite file)"
+        )),
         Some(C::DatabaseCorrupt) => Error::database(format!("the database {shown} is corrupt"))
             .with_hint("restore it from a backup; yardstick did not change it"),
-        Some(C::DatabaseBusy | C::DatabaseLocked) => {
-            Error::database(format!("the database {shown} is locked by another process"))
-                .with_hint("retry when the other yardstick command has finished; nothing was written")
-        }
+        Some(C::DatabaseBusy | C::DatabaseLocked) => Error::database(format!(
+            "the database {shown} is locked by another process"
+        ))
+        .with_hint("retry when the other yardstick command has finished; nothing was written"),
         Some(C::CannotOpen | C::PermissionDenied | C::ReadOnly) => {
             Error::database(format!("cannot open the database {shown}: {e}"))
                 .with_hint("check that the file exists and that you may read and write it")
         }
-        Some(C::DiskFull) => Error::database(format!("the disk holding {shown} is full; nothing was written")),
+        Some(C::DiskFull) => Error::database(format!(
+            "the disk holding {shown} is full; nothing was written"
+        )),
         _ => Error::database(format!("database error on {shown}: {e}")),
     }
 }
@@ -328,11 +366,17 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
         match e.sqlite_error_code() {
-            Some(C::ConstraintViolation) => Error::failed(format!("the change conflicts with existing data: {e}")),
-            Some(C::DatabaseBusy | C::DatabaseLocked) => Error::database("the database is locked by another process")
-                .with_hint("retry when the other yardstick command has finished; nothing was written"),
-            Some(C::DatabaseCorrupt | C::NotADatabase) => Error::database(format!("the database is corrupt: {e}"))
-                .with_hint("restore it from a backup"),
+            Some(C::ConstraintViolation) => {
+                Error::failed(format!("the change conflicts with existing data: {e}"))
+            }
+            Some(C::DatabaseBusy | C::DatabaseLocked) => Error::database(
+                "the database is locked by another process",
+            )
+            .with_hint("retry when the other yardstick command has finished; nothing was written"),
+            Some(C::DatabaseCorrupt | C::NotADatabase) => {
+                Error::database(format!("the database is corrupt: {e}"))
+                    .with_hint("restore it from a backup")
+            }
             _ => Error::database(format!("database error: {e}")),
         }
     }

@@ -29,12 +29,18 @@ pub fn check_header(path: &Path) -> Result<Header> {
             .with_hint("check the path given with --db or YARDSTICK_DB")
     })?;
     if meta.is_dir() {
-        return Err(Error::database(format!("{shown} is a directory, not a database file"))
-            .with_hint("pass the path of a database file, e.g. --db ~/team.db"));
+        return Err(
+            Error::database(format!("{shown} is a directory, not a database file"))
+                .with_hint("pass the path of a database file, e.g. --db ~/team.db"),
+        );
     }
     if meta.len() == 0 {
-        return Err(Error::database(format!("{shown} is an empty file, not a yardstick database"))
-            .with_hint("remove it or choose another path; `yardstick init --db PATH` creates a new database"));
+        return Err(Error::database(format!(
+            "{shown} is an empty file, not a yardstick database"
+        ))
+        .with_hint(
+            "remove it or choose another path; `yardstick init --db PATH` creates a new database",
+        ));
     }
     let mut head = [0u8; 100];
     let mut file = fs::File::open(path)
@@ -45,12 +51,18 @@ pub fn check_header(path: &Path) -> Result<Header> {
             Ok(0) => break,
             Ok(n) => read += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::database(format!("cannot read database {shown}: {e}"))),
+            Err(e) => {
+                return Err(Error::database(format!(
+                    "cannot read database {shown}: {e}"
+                )));
+            }
         }
     }
     if read < head.len() || &head[..16] != MAGIC {
-        return Err(Error::database(format!("{shown} is not a yardstick database (it is not an SQLite file)"))
-            .with_hint("check the path given with --db or YARDSTICK_DB"));
+        return Err(Error::database(format!(
+            "{shown} is not a yardstick database (it is not an SQLite file)"
+        ))
+        .with_hint("check the path given with --db or YARDSTICK_DB"));
     }
     let app_id = i32::from_be_bytes([head[68], head[69], head[70], head[71]]);
     let user_version = i64::from(u32::from_be_bytes([head[60], head[61], head[62], head[63]]));
@@ -58,7 +70,9 @@ pub fn check_header(path: &Path) -> Result<Header> {
         return Err(Error::database(format!(
             "{shown} is an SQLite database of another application, not a yardstick database"
         ))
-        .with_hint("check the path given with --db or YARDSTICK_DB; yardstick leaves the file untouched"));
+        .with_hint(
+            "check the path given with --db or YARDSTICK_DB; yardstick leaves the file untouched",
+        ));
     }
     if user_version > SCHEMA_VERSION {
         return Err(newer_version(path, user_version));
@@ -117,13 +131,20 @@ pub fn create_database(path: &Path, init: impl FnOnce(&Path) -> Result<()>) -> R
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o600));
     }
-    let temp = builder
-        .tempfile_in(dir)
-        .map_err(|e| Error::database(format!("cannot create a database in {}: {e}", dir.display())))?;
+    let temp = builder.tempfile_in(dir).map_err(|e| {
+        Error::database(format!(
+            "cannot create a database in {}: {e}",
+            dir.display()
+        ))
+    })?;
     init(temp.path())?;
     match temp.persist_noclobber(path) {
         Ok(_) => Ok(true),
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(Error::database(format!("cannot create {}: {}", path.display(), e.error))),
+        Err(e) => Err(Error::database(format!(
+            "cannot create {}: {}",
+            path.display(),
+            e.error
+        ))),
     }
 }

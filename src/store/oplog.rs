@@ -8,10 +8,10 @@
 //! (per connection, never in the file's schema), so bulk loaders can run
 //! without them and other tools that open the file see a plain schema.
 
-use super::schema::{UNDO_COLUMNS, UNLOGGED_TABLES};
 use super::OpMeta;
+use super::schema::{UNDO_COLUMNS, UNLOGGED_TABLES};
 use crate::error::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// A logged table and its columns, in declaration order.
 struct Logged {
@@ -27,9 +27,14 @@ fn logged_tables(conn: &Connection) -> Result<Vec<Logged>> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
-    for name in names.into_iter().filter(|n| !UNLOGGED_TABLES.contains(&n.as_str())) {
+    for name in names
+        .into_iter()
+        .filter(|n| !UNLOGGED_TABLES.contains(&n.as_str()))
+    {
         let mut cols = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
-        let columns: Vec<String> = cols.query_map([&name], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let columns: Vec<String> = cols
+            .query_map([&name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         if columns.len() > UNDO_COLUMNS {
             return Err(Error::database(format!(
                 "table {name} has {} columns, more than the undo log holds ({UNDO_COLUMNS})",
@@ -52,7 +57,11 @@ pub fn install_triggers(conn: &Connection) -> Result<()> {
     for t in logged_tables(conn)? {
         let table = quoted(&t.name);
         let slots: Vec<String> = (0..t.columns.len()).map(|i| format!("c{i}")).collect();
-        let olds: Vec<String> = t.columns.iter().map(|c| format!("OLD.{}", quoted(c))).collect();
+        let olds: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("OLD.{}", quoted(c)))
+            .collect();
         let op = "(SELECT max(id) FROM main.op)";
         let lit = t.name.replace('\'', "''");
         sql.push_str(&format!(
@@ -73,7 +82,9 @@ pub fn install_triggers(conn: &Connection) -> Result<()> {
 /// Drop the TEMP undo triggers (so an undo on the same connection is not logged).
 pub fn remove_triggers(conn: &Connection) -> Result<()> {
     let mut stmt = conn.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%' ESCAPE '\\'")?;
-    let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for name in names {
         conn.execute_batch(&format!("DROP TRIGGER IF EXISTS temp.{}", quoted(&name)))?;
     }
@@ -96,7 +107,10 @@ pub fn finish_op(conn: &Connection, op_id: i64, summary: &str) -> Result<bool> {
         [op_id],
         |r| r.get(0),
     )?;
-    conn.execute("UPDATE op SET summary = ?2 WHERE id = ?1", params![op_id, summary])?;
+    conn.execute(
+        "UPDATE op SET summary = ?2 WHERE id = ?1",
+        params![op_id, summary],
+    )?;
     Ok(changed)
 }
 
@@ -176,7 +190,9 @@ pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
 /// Revert operation `op_id` inside the caller's transaction.
 pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
     let latest: Option<i64> = conn
-        .query_row("SELECT max(id) FROM op WHERE undone_at IS NULL", [], |r| r.get(0))
+        .query_row("SELECT max(id) FROM op WHERE undone_at IS NULL", [], |r| {
+            r.get(0)
+        })
         .optional()?
         .flatten();
     if latest != Some(op_id) {
@@ -191,18 +207,25 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
         "SELECT id, tbl, action, row_id FROM undo_entry WHERE op_id = ?1 ORDER BY id DESC",
     )?;
     let entries: Vec<(i64, String, String, i64)> = stmt
-        .query_map([op_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([op_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     for (entry, tbl, action, row_id) in entries {
         let Some(t) = tables.iter().find(|t| t.name == tbl) else {
-            return Err(Error::database(format!("the undo log names an unknown table '{tbl}'")));
+            return Err(Error::database(format!(
+                "the undo log names an unknown table '{tbl}'"
+            )));
         };
         let table = quoted(&t.name);
         let cols: Vec<String> = t.columns.iter().map(|c| quoted(c)).collect();
         let slots: Vec<String> = (0..t.columns.len()).map(|i| format!("c{i}")).collect();
         match action.as_str() {
             "insert" => {
-                conn.execute(&format!("DELETE FROM main.{table} WHERE rowid = ?1"), [row_id])?;
+                conn.execute(
+                    &format!("DELETE FROM main.{table} WHERE rowid = ?1"),
+                    [row_id],
+                )?;
             }
             "update" => {
                 conn.execute(
@@ -224,12 +247,22 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
                     [entry],
                 )?;
             }
-            other => return Err(Error::database(format!("the undo log has an unknown action '{other}'"))),
+            other => {
+                return Err(Error::database(format!(
+                    "the undo log has an unknown action '{other}'"
+                )));
+            }
         }
     }
     conn.execute("DELETE FROM undo_entry WHERE op_id = ?1", [op_id])?;
-    conn.execute("UPDATE op SET undone_at = ?2 WHERE id = ?1", params![op_id, at])?;
-    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    conn.execute(
+        "UPDATE op SET undone_at = ?2 WHERE id = ?1",
+        params![op_id, at],
+    )?;
+    let violations: i64 =
+        conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })?;
     if violations > 0 {
         return Err(Error::failed(
             "undo would leave references to rows that no longer exist; nothing was changed",

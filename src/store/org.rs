@@ -3,7 +3,7 @@
 use super::new_uuid;
 use crate::error::{Error, Result};
 use crate::model::names::{validate_handle, validate_text};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 /// A job mission statement: purpose, customers, product and scope.
@@ -22,7 +22,10 @@ pub struct Mission {
 impl Mission {
     /// Whether no part of the statement is set.
     pub fn is_empty(&self) -> bool {
-        self.purpose.is_none() && self.customers.is_none() && self.product.is_none() && self.scope.is_none()
+        self.purpose.is_none()
+            && self.customers.is_none()
+            && self.product.is_none()
+            && self.scope.is_none()
     }
 }
 
@@ -179,9 +182,12 @@ pub fn get_person(conn: &Connection, handle: &str) -> Result<Person> {
 /// The row id of a person; exit 1 if there is none.
 pub fn person_id(conn: &Connection, handle: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached("SELECT id FROM person WHERE handle = ?1")?;
-    stmt.query_row([handle], |r| r.get(0)).optional()?.ok_or_else(|| {
-        Error::not_found("person", handle).with_hint("`yardstick people list` shows the handles")
-    })
+    stmt.query_row([handle], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
+            Error::not_found("person", handle)
+                .with_hint("`yardstick people list` shows the handles")
+        })
 }
 
 /// A team by handle, if there is one.
@@ -192,8 +198,9 @@ pub fn find_team(conn: &Connection, handle: &str) -> Result<Option<Team>> {
 
 /// A team by handle; exit 1 if there is none.
 pub fn get_team(conn: &Connection, handle: &str) -> Result<Team> {
-    find_team(conn, handle)?
-        .ok_or_else(|| Error::not_found("team", handle).with_hint("`yardstick team list` shows the handles"))
+    find_team(conn, handle)?.ok_or_else(|| {
+        Error::not_found("team", handle).with_hint("`yardstick team list` shows the handles")
+    })
 }
 
 /// The row id of a team; exit 1 if there is none.
@@ -201,7 +208,9 @@ pub fn team_id(conn: &Connection, handle: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached("SELECT id FROM team WHERE handle = ?1")?;
     stmt.query_row([handle], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::not_found("team", handle).with_hint("`yardstick team list` shows the handles"))
+        .ok_or_else(|| {
+            Error::not_found("team", handle).with_hint("`yardstick team list` shows the handles")
+        })
 }
 
 /// Resolve an owner handle (people and teams share one namespace).
@@ -209,7 +218,9 @@ pub fn owner(conn: &Connection, handle: &str) -> Result<Owner> {
     let mut stmt = conn.prepare_cached(
         "SELECT 'p', id FROM person WHERE handle = ?1 UNION ALL SELECT 't', id FROM team WHERE handle = ?1",
     )?;
-    let found: Option<(String, i64)> = stmt.query_row([handle], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let found: Option<(String, i64)> = stmt
+        .query_row([handle], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     match found {
         Some((k, id)) if k == "p" => Ok(Owner::Person(id)),
         Some((_, id)) => Ok(Owner::Team(id)),
@@ -220,17 +231,25 @@ pub fn owner(conn: &Connection, handle: &str) -> Result<Owner> {
 
 /// All people, sorted by handle; inactive ones only when asked. With a team,
 /// only its members and the members of its sub-teams.
-pub fn list_people(conn: &Connection, team: Option<&str>, include_inactive: bool) -> Result<Vec<Person>> {
+pub fn list_people(
+    conn: &Connection,
+    team: Option<&str>,
+    include_inactive: bool,
+) -> Result<Vec<Person>> {
     let team_ids = match team {
         Some(t) => Some(team_subtree(conn, team_id(conn, t)?)?),
         None => None,
     };
     let mut stmt = conn.prepare_cached(&format!("{PERSON_SELECT} ORDER BY p.handle"))?;
-    let people = stmt.query_map([], person_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let people = stmt
+        .query_map([], person_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut ids_by_handle = std::collections::HashMap::new();
     if team_ids.is_some() {
         let mut s = conn.prepare_cached("SELECT handle, team_id FROM person")?;
-        for row in s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+        for row in s.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
+        })? {
             let (h, t) = row?;
             ids_by_handle.insert(h, t);
         }
@@ -240,7 +259,11 @@ pub fn list_people(conn: &Connection, team: Option<&str>, include_inactive: bool
         .filter(|p| include_inactive || p.active)
         .filter(|p| match &team_ids {
             None => true,
-            Some(ids) => ids_by_handle.get(&p.handle).copied().flatten().is_some_and(|t| ids.contains(&t)),
+            Some(ids) => ids_by_handle
+                .get(&p.handle)
+                .copied()
+                .flatten()
+                .is_some_and(|t| ids.contains(&t)),
         })
         .collect())
 }
@@ -250,13 +273,17 @@ pub fn team_subtree(conn: &Connection, root: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT t.id FROM team t JOIN sub ON t.parent_id = sub.id) SELECT id FROM sub",
     )?;
-    Ok(stmt.query_map([root], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map([root], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// All teams, sorted by handle.
 pub fn list_teams(conn: &Connection) -> Result<Vec<Team>> {
     let mut stmt = conn.prepare_cached(&format!("{TEAM_SELECT} ORDER BY t.handle"))?;
-    Ok(stmt.query_map([], team_row)?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map([], team_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 fn ensure_handle_free(conn: &Connection, handle: &str) -> Result<()> {
@@ -266,8 +293,10 @@ fn ensure_handle_free(conn: &Connection, handle: &str) -> Result<()> {
     )?;
     let n: i64 = stmt.query_row([handle], |r| r.get(0))?;
     if n > 0 {
-        return Err(Error::failed(format!("the handle '{handle}' is already taken by a person or team"))
-            .with_hint("people and teams share one set of handles; choose another"));
+        return Err(Error::failed(format!(
+            "the handle '{handle}' is already taken by a person or team"
+        ))
+        .with_hint("people and teams share one set of handles; choose another"));
     }
     Ok(())
 }
@@ -302,7 +331,10 @@ fn apply_person_patch(conn: &Connection, p: &mut Person, patch: &PersonPatch) ->
     if let Some(v) = &patch.manager {
         if let Some(m) = v {
             if m == &p.handle {
-                return Err(Error::invalid(format!("{} cannot be their own manager", p.handle)));
+                return Err(Error::invalid(format!(
+                    "{} cannot be their own manager",
+                    p.handle
+                )));
             }
             person_id(conn, m)?;
             if p.id != 0 && manages_chain(conn, m, &p.handle)? {
@@ -343,7 +375,11 @@ fn manages_chain(conn: &Connection, start: &str, top: &str) -> Result<bool> {
 }
 
 fn write_person(conn: &Connection, p: &Person, now: &str) -> Result<()> {
-    let manager = p.manager.as_deref().map(|h| person_id(conn, h)).transpose()?;
+    let manager = p
+        .manager
+        .as_deref()
+        .map(|h| person_id(conn, h))
+        .transpose()?;
     let team = p.team.as_deref().map(|h| team_id(conn, h)).transpose()?;
     conn.prepare_cached(
         "UPDATE person SET name = ?2, email = ?3, title = ?4, manager_id = ?5, team_id = ?6, active = ?7, \
@@ -368,10 +404,16 @@ fn write_person(conn: &Connection, p: &Person, now: &str) -> Result<()> {
 }
 
 /// Add a person. The patch must set a name.
-pub fn add_person(conn: &Connection, now: &str, handle: &str, patch: &PersonPatch) -> Result<Person> {
+pub fn add_person(
+    conn: &Connection,
+    now: &str,
+    handle: &str,
+    patch: &PersonPatch,
+) -> Result<Person> {
     ensure_handle_free(conn, handle)?;
     let Some(name) = &patch.name else {
-        return Err(Error::invalid(format!("person '{handle}' needs a name")).with_hint("pass --name \"Full Name\""));
+        return Err(Error::invalid(format!("person '{handle}' needs a name"))
+            .with_hint("pass --name \"Full Name\""));
     };
     validate_text("name", name, 200)?;
     conn.prepare_cached(
@@ -385,7 +427,12 @@ pub fn add_person(conn: &Connection, now: &str, handle: &str, patch: &PersonPatc
 }
 
 /// Edit a person; returns the person and whether anything changed.
-pub fn edit_person(conn: &Connection, now: &str, handle: &str, patch: &PersonPatch) -> Result<(Person, bool)> {
+pub fn edit_person(
+    conn: &Connection,
+    now: &str,
+    handle: &str,
+    patch: &PersonPatch,
+) -> Result<(Person, bool)> {
     let before = get_person(conn, handle)?;
     let mut after = before.clone();
     apply_person_patch(conn, &mut after, patch)?;
@@ -400,7 +447,11 @@ pub fn edit_person(conn: &Connection, now: &str, handle: &str, patch: &PersonPat
 /// reports and team leads lose the link.
 pub fn remove_person(conn: &Connection, handle: &str) -> Result<Person> {
     let p = get_person(conn, handle)?;
-    let goals: i64 = conn.query_row("SELECT count(*) FROM goal WHERE owner_person_id = ?1", [p.id], |r| r.get(0))?;
+    let goals: i64 = conn.query_row(
+        "SELECT count(*) FROM goal WHERE owner_person_id = ?1",
+        [p.id],
+        |r| r.get(0),
+    )?;
     if goals > 0 {
         return Err(Error::failed(format!("{handle} owns {goals} goal(s)"))
             .with_hint(format!("remove or reassign them first (`yardstick plan list --owner {handle}`), or mark the person inactive with `yardstick people edit {handle} --inactive`")));
@@ -417,7 +468,10 @@ fn apply_team_patch(conn: &Connection, t: &mut Team, patch: &TeamPatch) -> Resul
     if let Some(v) = &patch.parent {
         if let Some(parent) = v {
             if parent == &t.handle {
-                return Err(Error::invalid(format!("team {} cannot be its own parent", t.handle)));
+                return Err(Error::invalid(format!(
+                    "team {} cannot be its own parent",
+                    t.handle
+                )));
             }
             let pid = team_id(conn, parent)?;
             if t.id != 0 && team_subtree(conn, t.id)?.contains(&pid) {
@@ -441,8 +495,10 @@ fn apply_team_patch(conn: &Connection, t: &mut Team, patch: &TeamPatch) -> Resul
 fn write_team(conn: &Connection, t: &Team, now: &str) -> Result<()> {
     let parent = t.parent.as_deref().map(|h| team_id(conn, h)).transpose()?;
     let lead = t.lead.as_deref().map(|h| person_id(conn, h)).transpose()?;
-    conn.prepare_cached("UPDATE team SET name = ?2, parent_id = ?3, lead_id = ?4, updated_at = ?5 WHERE id = ?1")?
-        .execute(params![t.id, t.name, parent, lead, now])?;
+    conn.prepare_cached(
+        "UPDATE team SET name = ?2, parent_id = ?3, lead_id = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(params![t.id, t.name, parent, lead, now])?;
     Ok(())
 }
 
@@ -450,11 +506,14 @@ fn write_team(conn: &Connection, t: &Team, now: &str) -> Result<()> {
 pub fn add_team(conn: &Connection, now: &str, handle: &str, patch: &TeamPatch) -> Result<Team> {
     ensure_handle_free(conn, handle)?;
     let Some(name) = &patch.name else {
-        return Err(Error::invalid(format!("team '{handle}' needs a name")).with_hint("pass --name \"Team name\""));
+        return Err(Error::invalid(format!("team '{handle}' needs a name"))
+            .with_hint("pass --name \"Team name\""));
     };
     validate_text("name", name, 200)?;
-    conn.prepare_cached("INSERT INTO team(uuid, handle, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")?
-        .execute(params![new_uuid(), handle, name.trim(), now])?;
+    conn.prepare_cached(
+        "INSERT INTO team(uuid, handle, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+    )?
+    .execute(params![new_uuid(), handle, name.trim(), now])?;
     let mut t = get_team(conn, handle)?;
     apply_team_patch(conn, &mut t, patch)?;
     write_team(conn, &t, now)?;
@@ -462,7 +521,12 @@ pub fn add_team(conn: &Connection, now: &str, handle: &str, patch: &TeamPatch) -
 }
 
 /// Edit a team; returns the team and whether anything changed.
-pub fn edit_team(conn: &Connection, now: &str, handle: &str, patch: &TeamPatch) -> Result<(Team, bool)> {
+pub fn edit_team(
+    conn: &Connection,
+    now: &str,
+    handle: &str,
+    patch: &TeamPatch,
+) -> Result<(Team, bool)> {
     let before = get_team(conn, handle)?;
     let mut after = before.clone();
     apply_team_patch(conn, &mut after, patch)?;
@@ -476,15 +540,29 @@ pub fn edit_team(conn: &Connection, now: &str, handle: &str, patch: &TeamPatch) 
 /// Remove a team. Refused while it has sub-teams or owns goals; members lose the link.
 pub fn remove_team(conn: &Connection, handle: &str) -> Result<Team> {
     let t = get_team(conn, handle)?;
-    let subs: i64 = conn.query_row("SELECT count(*) FROM team WHERE parent_id = ?1", [t.id], |r| r.get(0))?;
+    let subs: i64 = conn.query_row(
+        "SELECT count(*) FROM team WHERE parent_id = ?1",
+        [t.id],
+        |r| r.get(0),
+    )?;
     if subs > 0 {
-        return Err(Error::failed(format!("team {handle} has {subs} sub-team(s)"))
-            .with_hint("move or remove the sub-teams first (`yardstick team edit SUB --parent OTHER`)"));
+        return Err(
+            Error::failed(format!("team {handle} has {subs} sub-team(s)")).with_hint(
+                "move or remove the sub-teams first (`yardstick team edit SUB --parent OTHER`)",
+            ),
+        );
     }
-    let goals: i64 = conn.query_row("SELECT count(*) FROM goal WHERE owner_team_id = ?1", [t.id], |r| r.get(0))?;
+    let goals: i64 = conn.query_row(
+        "SELECT count(*) FROM goal WHERE owner_team_id = ?1",
+        [t.id],
+        |r| r.get(0),
+    )?;
     if goals > 0 {
-        return Err(Error::failed(format!("team {handle} owns {goals} goal(s)"))
-            .with_hint(format!("remove or reassign them first (`yardstick plan list --owner {handle}`)")));
+        return Err(
+            Error::failed(format!("team {handle} owns {goals} goal(s)")).with_hint(format!(
+                "remove or reassign them first (`yardstick plan list --owner {handle}`)"
+            )),
+        );
     }
     conn.execute("DELETE FROM team WHERE id = ?1", [t.id])?;
     Ok(t)
@@ -492,13 +570,19 @@ pub fn remove_team(conn: &Connection, handle: &str) -> Result<Team> {
 
 /// Number of people in a team (not counting sub-teams).
 pub fn team_size(conn: &Connection, team: i64) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM person WHERE team_id = ?1 AND active = 1", [team], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT count(*) FROM person WHERE team_id = ?1 AND active = 1",
+        [team],
+        |r| r.get(0),
+    )?)
 }
 
 /// A setting stored in the file (e.g. `me`).
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 

@@ -8,7 +8,7 @@ use crate::model::names::{slugify, validate_key, validate_text};
 use crate::model::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 /// A goal.
@@ -188,8 +188,13 @@ const GOAL_SELECT: &str = "SELECT g.id, g.uuid, g.key, g.title, g.description, c
 
 fn parse_col<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
-    s.parse::<T>()
-        .map_err(|_| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad value '{s}'").into()))
+    s.parse::<T>().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("bad value '{s}'").into(),
+        )
+    })
 }
 
 fn parse_opt<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
@@ -202,9 +207,15 @@ fn parse_opt<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Op
 fn date_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     match r.get::<_, Option<String>>(i)? {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d").map(Some).map_err(|_| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad date '{s}'").into())
-        }),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    format!("bad date '{s}'").into(),
+                )
+            }),
     }
 }
 
@@ -259,7 +270,9 @@ pub fn find_goal(conn: &Connection, reference: &str) -> Result<Option<Goal>> {
     let r = reference.trim();
     let digits = r.strip_prefix('#').unwrap_or(r);
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-        let Ok(id) = digits.parse::<i64>() else { return Ok(None) };
+        let Ok(id) = digits.parse::<i64>() else {
+            return Ok(None);
+        };
         let mut stmt = conn.prepare_cached(&format!("{GOAL_SELECT} WHERE g.id = ?1"))?;
         return Ok(stmt.query_row([id], goal_row).optional()?);
     }
@@ -271,7 +284,8 @@ pub fn find_goal(conn: &Connection, reference: &str) -> Result<Option<Goal>> {
 pub fn get_goal(conn: &Connection, reference: &str) -> Result<Goal> {
     find_goal(conn, reference)?.ok_or_else(|| {
         let shown: String = reference.chars().take(80).collect();
-        Error::not_found("goal", &shown).with_hint("goals are named by id or key; `yardstick plan list` shows them")
+        Error::not_found("goal", &shown)
+            .with_hint("goals are named by id or key; `yardstick plan list` shows them")
     })
 }
 
@@ -310,10 +324,16 @@ pub fn list_goals(conn: &Connection, filter: &GoalFilter) -> Result<Vec<Goal>> {
         clauses.push("g.status <> 'dropped'".into());
     } else {
         // The statuses are our own enum spellings, never user text.
-        let list: Vec<String> = filter.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let list: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
         clauses.push(format!("g.status IN ({})", list.join(", ")));
     }
-    let limit = filter.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    let limit = filter
+        .limit
+        .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     args.push(Box::new(limit));
     let sql = format!(
         "{with}{GOAL_SELECT} WHERE {} ORDER BY g.id LIMIT ?{}",
@@ -322,25 +342,36 @@ pub fn list_goals(conn: &Connection, filter: &GoalFilter) -> Result<Vec<Goal>> {
     );
     let mut stmt = conn.prepare(&sql)?;
     let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-    Ok(stmt.query_map(refs.as_slice(), goal_row)?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map(refs.as_slice(), goal_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every goal, including dropped ones, ordered by id.
 pub fn all_goals(conn: &Connection) -> Result<Vec<Goal>> {
     let mut stmt = conn.prepare_cached(&format!("{GOAL_SELECT} ORDER BY g.id"))?;
-    Ok(stmt.query_map([], goal_row)?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map([], goal_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The measures of a goal, in order.
 pub fn measures(conn: &Connection, goal_id: i64) -> Result<Vec<Measure>> {
-    let mut stmt = conn.prepare_cached(&format!("{MEASURE_SELECT} WHERE goal_id = ?1 ORDER BY position, id"))?;
-    Ok(stmt.query_map([goal_id], measure_row)?.collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MEASURE_SELECT} WHERE goal_id = ?1 ORDER BY position, id"
+    ))?;
+    Ok(stmt
+        .query_map([goal_id], measure_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every measure, by goal then position.
 pub fn all_measures(conn: &Connection) -> Result<Vec<Measure>> {
-    let mut stmt = conn.prepare_cached(&format!("{MEASURE_SELECT} ORDER BY goal_id, position, id"))?;
-    Ok(stmt.query_map([], measure_row)?.collect::<rusqlite::Result<_>>()?)
+    let mut stmt =
+        conn.prepare_cached(&format!("{MEASURE_SELECT} ORDER BY goal_id, position, id"))?;
+    Ok(stmt
+        .query_map([], measure_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// A measure of a goal by name; exit 1 (listing the names) if there is none.
@@ -371,8 +402,10 @@ fn unique_key(conn: &Connection, base: &str) -> Result<String> {
 
 fn check_weight(what: &str, w: f64) -> Result<()> {
     if !w.is_finite() || w <= 0.0 {
-        return Err(Error::invalid(format!("{what} weight must be a number greater than 0 (got {w})"))
-            .with_hint("weights are relative, e.g. 1, 2 or 0.5"));
+        return Err(Error::invalid(format!(
+            "{what} weight must be a number greater than 0 (got {w})"
+        ))
+        .with_hint("weights are relative, e.g. 1, 2 or 0.5"));
     }
     Ok(())
 }
@@ -381,8 +414,10 @@ fn apply_goal_patch(conn: &Connection, g: &mut Goal, patch: &GoalPatch) -> Resul
     if let Some(key) = &patch.key {
         validate_key(key)?;
         if key != &g.key && find_goal(conn, key)?.is_some() {
-            return Err(Error::failed(format!("a goal with key '{key}' already exists"))
-                .with_hint("choose another --key"));
+            return Err(
+                Error::failed(format!("a goal with key '{key}' already exists"))
+                    .with_hint("choose another --key"),
+            );
         }
         g.key = key.clone();
     }
@@ -410,7 +445,10 @@ fn apply_goal_patch(conn: &Connection, g: &mut Goal, patch: &GoalPatch) -> Resul
             Some(p) => {
                 let pg = get_goal(conn, p)?;
                 if pg.id == g.id || pg.key == g.key {
-                    return Err(Error::invalid(format!("goal {} cannot be aligned to itself", g.key)));
+                    return Err(Error::invalid(format!(
+                        "goal {} cannot be aligned to itself",
+                        g.key
+                    )));
                 }
                 if g.id != 0 && ancestors(conn, pg.id)?.contains(&g.id) {
                     return Err(Error::invalid(format!(
@@ -434,8 +472,11 @@ fn apply_goal_patch(conn: &Connection, g: &mut Goal, patch: &GoalPatch) -> Resul
     }
     if let (Some(s), Some(d)) = (g.start, g.due) {
         if s > d {
-            return Err(Error::invalid(format!("goal {} would start ({s}) after it is due ({d})", g.key))
-                .with_hint("check --start and --due"));
+            return Err(Error::invalid(format!(
+                "goal {} would start ({s}) after it is due ({d})",
+                g.key
+            ))
+            .with_hint("check --start and --due"));
         }
     }
     if let Some(w) = patch.weight {
@@ -460,7 +501,9 @@ fn ancestors(conn: &Connection, id: i64) -> Result<Vec<i64>> {
         "WITH RECURSIVE up(id, depth) AS (SELECT ?1, 0 UNION SELECT g.parent_id, up.depth + 1 FROM goal g JOIN up ON g.id = up.id \
          WHERE g.parent_id IS NOT NULL AND up.depth < 10000) SELECT id FROM up",
     )?;
-    Ok(stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 fn write_goal(conn: &Connection, g: &Goal, now: &str) -> Result<()> {
@@ -473,7 +516,11 @@ fn write_goal(conn: &Connection, g: &Goal, now: &str) -> Result<()> {
         Some(k) => Some(get_goal(conn, k)?.id),
         None => None,
     };
-    let closed_at = if g.status.is_closed() { g.closed_at.clone().or_else(|| Some(now.to_string())) } else { None };
+    let closed_at = if g.status.is_closed() {
+        g.closed_at.clone().or_else(|| Some(now.to_string()))
+    } else {
+        None
+    };
     conn.prepare_cached(
         "UPDATE goal SET key = ?2, title = ?3, description = ?4, owner_person_id = ?5, owner_team_id = ?6, parent_id = ?7, \
          period = ?8, start_date = ?9, due_date = ?10, weight = ?11, priority = ?12, category = ?13, status = ?14, \
@@ -508,13 +555,17 @@ pub fn add_goal(conn: &Connection, now: &str, patch: &GoalPatch) -> Result<Goal>
     };
     validate_text("title", title, 300)?;
     let Some(owner) = &patch.owner else {
-        return Err(Error::invalid("a goal needs an owner").with_hint("pass --owner HANDLE (a person or team)"));
+        return Err(Error::invalid("a goal needs an owner")
+            .with_hint("pass --owner HANDLE (a person or team)"));
     };
     let key = match &patch.key {
         Some(k) => {
             validate_key(k)?;
             if find_goal(conn, k)?.is_some() {
-                return Err(Error::failed(format!("a goal with key '{k}' already exists")).with_hint("choose another --key"));
+                return Err(
+                    Error::failed(format!("a goal with key '{k}' already exists"))
+                        .with_hint("choose another --key"),
+                );
             }
             k.clone()
         }
@@ -530,14 +581,22 @@ pub fn add_goal(conn: &Connection, now: &str, patch: &GoalPatch) -> Result<Goal>
     )?
     .execute(params![new_uuid(), key, title.trim(), person, team, now])?;
     let mut g = get_goal(conn, &key)?;
-    let rest = GoalPatch { key: None, ..patch.clone() };
+    let rest = GoalPatch {
+        key: None,
+        ..patch.clone()
+    };
     apply_goal_patch(conn, &mut g, &rest)?;
     write_goal(conn, &g, now)?;
     get_goal(conn, &key)
 }
 
 /// Edit a goal; returns it and whether anything changed.
-pub fn edit_goal(conn: &Connection, now: &str, reference: &str, patch: &GoalPatch) -> Result<(Goal, bool)> {
+pub fn edit_goal(
+    conn: &Connection,
+    now: &str,
+    reference: &str,
+    patch: &GoalPatch,
+) -> Result<(Goal, bool)> {
     let before = get_goal(conn, reference)?;
     let mut after = before.clone();
     apply_goal_patch(conn, &mut after, patch)?;
@@ -557,8 +616,12 @@ pub fn remove_goal(conn: &Connection, reference: &str) -> Result<Goal> {
 
 /// The goals aligned directly to a goal.
 pub fn children(conn: &Connection, goal_id: i64) -> Result<Vec<Goal>> {
-    let mut stmt = conn.prepare_cached(&format!("{GOAL_SELECT} WHERE g.parent_id = ?1 ORDER BY g.id"))?;
-    Ok(stmt.query_map([goal_id], goal_row)?.collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "{GOAL_SELECT} WHERE g.parent_id = ?1 ORDER BY g.id"
+    ))?;
+    Ok(stmt
+        .query_map([goal_id], goal_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 fn apply_measure_patch(m: &mut Measure, patch: &MeasurePatch) -> Result<()> {
@@ -567,7 +630,10 @@ fn apply_measure_patch(m: &mut Measure, patch: &MeasurePatch) -> Result<()> {
         m.name = name.trim().to_string();
     }
     if let Some(u) = &patch.unit {
-        m.unit = u.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        m.unit = u
+            .as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
     }
     if let Some(k) = patch.kind {
         m.kind = k;
@@ -591,7 +657,9 @@ fn apply_measure_patch(m: &mut Measure, patch: &MeasurePatch) -> Result<()> {
     if let Some(d) = patch.direction {
         m.direction = d;
     }
-    m.spec().validate().map_err(|e| e.context(format!("measure '{}'", m.name)))
+    m.spec()
+        .validate()
+        .map_err(|e| e.context(format!("measure '{}'", m.name)))
 }
 
 fn write_measure(conn: &Connection, m: &Measure, now: &str) -> Result<()> {
@@ -618,18 +686,31 @@ fn write_measure(conn: &Connection, m: &Measure, now: &str) -> Result<()> {
 
 /// Add a measure to a goal. Baseline and target are required; the direction
 /// is inferred from them when not given.
-pub fn add_measure(conn: &Connection, now: &str, goal: &Goal, patch: &MeasurePatch) -> Result<Measure> {
+pub fn add_measure(
+    conn: &Connection,
+    now: &str,
+    goal: &Goal,
+    patch: &MeasurePatch,
+) -> Result<Measure> {
     let Some(name) = &patch.name else {
         return Err(Error::invalid("a measure needs a name"));
     };
     let (Some(baseline), Some(target)) = (patch.baseline, patch.target) else {
-        return Err(Error::invalid(format!("measure '{name}' needs a baseline and a target"))
-            .with_hint("pass --baseline N --target N"));
+        return Err(
+            Error::invalid(format!("measure '{name}' needs a baseline and a target"))
+                .with_hint("pass --baseline N --target N"),
+        );
     };
     let existing = measures(conn, goal.id)?;
     if existing.iter().any(|m| &m.name == name.trim()) {
-        return Err(Error::failed(format!("goal {} already has a measure '{name}'", goal.key))
-            .with_hint(format!("change it with `yardstick plan edit {} --measure \"{name}\" ...`", goal.key)));
+        return Err(
+            Error::failed(format!("goal {} already has a measure '{name}'", goal.key)).with_hint(
+                format!(
+                    "change it with `yardstick plan edit {} --measure \"{name}\" ...`",
+                    goal.key
+                ),
+            ),
+        );
     }
     let mut m = Measure {
         id: 0,
@@ -673,15 +754,28 @@ pub fn add_measure(conn: &Connection, now: &str, goal: &Goal, patch: &MeasurePat
 }
 
 /// Edit a measure; returns it and whether anything changed.
-pub fn edit_measure(conn: &Connection, now: &str, goal: &Goal, name: &str, patch: &MeasurePatch) -> Result<(Measure, bool)> {
+pub fn edit_measure(
+    conn: &Connection,
+    now: &str,
+    goal: &Goal,
+    name: &str,
+    patch: &MeasurePatch,
+) -> Result<(Measure, bool)> {
     let before = get_measure(conn, goal, name)?;
     let mut after = before.clone();
     apply_measure_patch(&mut after, patch)?;
     if after == before {
         return Ok((before, false));
     }
-    if after.name != before.name && measures(conn, goal.id)?.iter().any(|m| m.name == after.name) {
-        return Err(Error::failed(format!("goal {} already has a measure '{}'", goal.key, after.name)));
+    if after.name != before.name
+        && measures(conn, goal.id)?
+            .iter()
+            .any(|m| m.name == after.name)
+    {
+        return Err(Error::failed(format!(
+            "goal {} already has a measure '{}'",
+            goal.key, after.name
+        )));
     }
     write_measure(conn, &after, now)?;
     Ok((get_measure(conn, goal, &after.name)?, true))
@@ -696,7 +790,9 @@ pub fn remove_measure(conn: &Connection, goal: &Goal, name: &str) -> Result<Meas
 
 /// Custom periods, by start date.
 pub fn list_periods(conn: &Connection) -> Result<Vec<PeriodRow>> {
-    let mut stmt = conn.prepare_cached("SELECT name, start_date, end_date FROM period ORDER BY start_date, name")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, start_date, end_date FROM period ORDER BY start_date, name",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(PeriodRow {
             name: r.get(0)?,
@@ -714,10 +810,15 @@ pub fn find_period(conn: &Connection, name: &str) -> Result<Option<PeriodRow>> {
 
 /// Add or update a custom period; returns whether anything changed.
 pub fn put_period(conn: &Connection, now: &str, p: &PeriodRow) -> Result<bool> {
-    validate_key(&p.name.to_ascii_lowercase())
-        .map_err(|_| Error::invalid(format!("'{}' is not a valid period name", p.name)).with_hint("use letters, digits, '-', '_' or '.', starting with a letter, e.g. FY2027"))?;
+    validate_key(&p.name.to_ascii_lowercase()).map_err(|_| {
+        Error::invalid(format!("'{}' is not a valid period name", p.name))
+            .with_hint("use letters, digits, '-', '_' or '.', starting with a letter, e.g. FY2027")
+    })?;
     if p.start > p.end {
-        return Err(Error::invalid(format!("period {} would end ({}) before it starts ({})", p.name, p.end, p.start)));
+        return Err(Error::invalid(format!(
+            "period {} would end ({}) before it starts ({})",
+            p.name, p.end, p.start
+        )));
     }
     match find_period(conn, &p.name)? {
         Some(old) if &old == p => Ok(false),
@@ -741,11 +842,15 @@ pub fn put_period(conn: &Connection, now: &str, p: &PeriodRow) -> Result<bool> {
 /// Remove a custom period; refused while goals use it.
 pub fn remove_period(conn: &Connection, name: &str) -> Result<PeriodRow> {
     let Some(p) = find_period(conn, name)? else {
-        return Err(Error::not_found("period", name).with_hint("`yardstick period list` shows custom periods"));
+        return Err(Error::not_found("period", name)
+            .with_hint("`yardstick period list` shows custom periods"));
     };
-    let used: i64 = conn.query_row("SELECT count(*) FROM goal WHERE period = ?1", [name], |r| r.get(0))?;
+    let used: i64 = conn.query_row("SELECT count(*) FROM goal WHERE period = ?1", [name], |r| {
+        r.get(0)
+    })?;
     if used > 0 {
-        return Err(Error::failed(format!("{used} goal(s) use period {name}")).with_hint("move them to another period first"));
+        return Err(Error::failed(format!("{used} goal(s) use period {name}"))
+            .with_hint("move them to another period first"));
     }
     conn.execute("DELETE FROM period WHERE name = ?1", [name])?;
     Ok(p)
