@@ -5,7 +5,9 @@
 //! terminals or clap; the store nothing of rendering; nothing but `cli` prints.
 
 pub mod error;
+pub mod io;
 pub mod model;
+pub mod report;
 pub mod store;
 pub mod time;
 

@@ -1,0 +1,3 @@
+//! Plan files, configuration, import and export.
+
+pub mod config;

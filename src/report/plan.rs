@@ -1,0 +1,182 @@
+//! Goals with their measures' current values, progress and standards, rolled
+//! up along the alignment tree.
+
+use crate::error::Result;
+use crate::model::{self, GoalNode, GoalStatus, Progress, Standard};
+use crate::store::checkins;
+use crate::store::plan::{self as splan, Goal, GoalFilter, Measure};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A measure with its latest value and what that value means.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureState {
+    /// The measure.
+    pub measure: Measure,
+    /// The latest value, if any.
+    pub current: Option<f64>,
+    /// The date of the latest value.
+    pub as_of: Option<NaiveDate>,
+    /// Progress from baseline to target.
+    pub progress: Progress,
+    /// Below / meets / exceeds (none without a value).
+    pub standard: Option<Standard>,
+}
+
+/// A goal with its rolled-up progress.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalState {
+    /// The goal.
+    pub goal: Goal,
+    /// Its measures.
+    pub measures: Vec<MeasureState>,
+    /// Rolled-up progress (0–1 scored), none when nothing can be computed.
+    pub progress: Option<f64>,
+    /// Meets (progress ≥ 100 %) or below.
+    pub standard: Option<Standard>,
+    /// How many goals align directly to it.
+    pub children: usize,
+}
+
+/// Every goal's state, computed once over the whole alignment tree.
+pub struct PlanIndex {
+    states: Vec<GoalState>,
+    by_id: HashMap<i64, usize>,
+    children: Vec<Vec<usize>>,
+}
+
+impl PlanIndex {
+    /// Build the index from the store.
+    pub fn load(conn: &Connection) -> Result<PlanIndex> {
+        let goals = splan::all_goals(conn)?;
+        let measures = splan::all_measures(conn)?;
+        let ids: Vec<i64> = measures.iter().map(|m| m.id).collect();
+        let latest = checkins::latest_many(conn, &ids)?;
+        Ok(Self::build(goals, measures, &latest))
+    }
+
+    /// Build the index from loaded rows (pure).
+    pub fn build(goals: Vec<Goal>, measures: Vec<Measure>, latest: &HashMap<i64, (NaiveDate, f64)>) -> PlanIndex {
+        let by_id: HashMap<i64, usize> = goals.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+        let by_key: HashMap<&str, usize> = goals.iter().enumerate().map(|(i, g)| (g.key.as_str(), i)).collect();
+        let mut own: Vec<Vec<MeasureState>> = vec![Vec::new(); goals.len()];
+        for m in measures {
+            let Some(&gi) = by_id.get(&m.goal_id) else { continue };
+            let value = latest.get(&m.id).copied();
+            let spec = m.spec();
+            let current = value.map(|(_, v)| v);
+            own[gi].push(MeasureState {
+                progress: model::progress(&spec, current),
+                standard: model::standard(&spec, current),
+                current,
+                as_of: value.map(|(d, _)| d),
+                measure: m,
+            });
+        }
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); goals.len()];
+        for (i, g) in goals.iter().enumerate() {
+            if let Some(p) = g.parent.as_deref().and_then(|k| by_key.get(k)) {
+                children[*p].push(i);
+            }
+        }
+        let nodes: Vec<GoalNode> = goals
+            .iter()
+            .enumerate()
+            .map(|(i, g)| GoalNode {
+                id: g.id,
+                weight: g.weight,
+                status: g.status,
+                measures: own[i].iter().map(|m| (m.measure.weight, m.progress.scored)).collect(),
+                children: children[i].clone(),
+            })
+            .collect();
+        let rolled = model::rollup_tree(&nodes);
+        let states = goals
+            .into_iter()
+            .zip(own)
+            .zip(rolled)
+            .enumerate()
+            .map(|(i, ((goal, measures), progress))| GoalState {
+                goal,
+                measures,
+                progress,
+                standard: model::goal_standard(progress),
+                children: children[i].len(),
+            })
+            .collect();
+        PlanIndex { states, by_id, children }
+    }
+
+    /// The state of one goal.
+    pub fn get(&self, id: i64) -> Option<&GoalState> {
+        self.by_id.get(&id).map(|&i| &self.states[i])
+    }
+
+    /// The goals aligned directly to a goal.
+    pub fn children_of(&self, id: i64) -> Vec<&GoalState> {
+        self.by_id
+            .get(&id)
+            .map(|&i| self.children[i].iter().map(|&c| &self.states[c]).collect())
+            .unwrap_or_default()
+    }
+
+    /// The alignment tree as rows in display order (depth first). With
+    /// `root`, only that goal and everything below it; otherwise every goal
+    /// whose parent is absent. `keep` decides which goals appear.
+    pub fn tree(&self, root: Option<i64>, keep: &dyn Fn(&Goal) -> bool) -> Vec<TreeRow<'_>> {
+        let mut out = Vec::new();
+        let roots: Vec<usize> = match root.and_then(|id| self.by_id.get(&id)) {
+            Some(&i) => vec![i],
+            None if root.is_some() => Vec::new(),
+            None => (0..self.states.len())
+                .filter(|&i| {
+                    let g = &self.states[i].goal;
+                    g.parent.is_none() || !self.states.iter().any(|s| Some(&s.goal.key) == g.parent.as_ref() && keep(&s.goal))
+                })
+                .collect(),
+        };
+        let mut seen = vec![false; self.states.len()];
+        let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|i| (i, 0)).collect();
+        while let Some((i, depth)) = stack.pop() {
+            if seen[i] {
+                continue;
+            }
+            seen[i] = true;
+            let state = &self.states[i];
+            if !keep(&state.goal) {
+                continue;
+            }
+            out.push(TreeRow { depth, state });
+            for &c in self.children[i].iter().rev() {
+                stack.push((c, depth + 1));
+            }
+        }
+        out
+    }
+}
+
+/// One row of the alignment tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeRow<'a> {
+    /// How deep below its root.
+    pub depth: usize,
+    /// The goal.
+    pub state: &'a GoalState,
+}
+
+/// Goals matching a filter, with their state.
+pub fn goal_list(conn: &Connection, filter: &GoalFilter) -> Result<Vec<GoalState>> {
+    let goals = splan::list_goals(conn, filter)?;
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let index = PlanIndex::load(conn)?;
+    Ok(goals.iter().filter_map(|g| index.get(g.id).cloned()).collect())
+}
+
+/// Whether a goal counts as open work (draft or active).
+pub fn is_open(status: GoalStatus) -> bool {
+    !status.is_closed()
+}
