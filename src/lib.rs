@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod model;
+pub mod render;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};
