@@ -1,0 +1,174 @@
+//! JSON and JSON Lines.
+//!
+//! Objects are serialised through small ordered wrappers rather than
+//! `serde_json::Map` (which sorts keys without the `preserve_order` feature),
+//! so keys come out in column/field order.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+
+use super::{Cell, Doc, Part, Record, SCHEMA_VERSION, Table, iso_date, round2};
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Null => s.serialize_unit(),
+            Cell::Text(t) | Cell::Status(t) => s.serialize_str(t),
+            Cell::Tree { text, .. } => s.serialize_str(text),
+            Cell::Int(i) => s.serialize_i64(*i),
+            Cell::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Cell::Float(_) => s.serialize_unit(),
+            Cell::Percent(p) | Cell::Progress(p) => match round2(*p) {
+                Some(v) => s.serialize_f64(v),
+                None => s.serialize_unit(),
+            },
+            Cell::Date(d) => s.serialize_str(&iso_date(*d)),
+            Cell::Bool(b) => s.serialize_bool(*b),
+        }
+    }
+}
+
+/// One table row as an object keyed by the column keys.
+struct RowObject<'a> {
+    table: &'a Table,
+    row: &'a [Cell],
+}
+
+impl Serialize for RowObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.table.columns.len()))?;
+        for (col, cell) in self.table.columns.iter().zip(self.table.cells(self.row)) {
+            map.serialize_entry(col.key, cell)?;
+        }
+        map.end()
+    }
+}
+
+/// A table as an array of row objects.
+struct TableArray<'a>(&'a Table);
+
+impl Serialize for TableArray<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.rows.len()))?;
+        for row in &self.0.rows {
+            seq.serialize_element(&RowObject { table: self.0, row })?;
+        }
+        seq.end()
+    }
+}
+
+/// A record as an object of its fields, in field order.
+struct RecordObject<'a>(&'a Record);
+
+impl Serialize for RecordObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.fields.len()))?;
+        for (col, cell) in &self.0.fields {
+            map.serialize_entry(col.key, cell)?;
+        }
+        map.end()
+    }
+}
+
+/// The whole document: schema version, kind, then one entry per part.
+struct DocObject<'a>(&'a Doc);
+
+impl Serialize for DocObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let doc = self.0;
+        let mut map = s.serialize_map(Some(doc.parts.len() + 2))?;
+        map.serialize_entry("schema_version", &SCHEMA_VERSION)?;
+        map.serialize_entry("kind", doc.kind)?;
+        let mut used: HashSet<String> = ["schema_version", "kind"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for part in &doc.parts {
+            let key = unique_key(part.key(), &mut used);
+            match part {
+                Part::Record(r) => map.serialize_entry(&key, &RecordObject(r))?,
+                Part::Table(t) => map.serialize_entry(&key, &TableArray(t))?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// `key`, or `key_2`, `key_3`… if already used.
+fn unique_key(key: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = key.to_owned();
+    let mut n = 2_u64;
+    while used.contains(&candidate) {
+        candidate = format!("{key}_{n}");
+        n += 1;
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
+/// One pretty JSON object followed by a newline.
+pub(super) fn render(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &DocObject(doc))?;
+    out.write_all(b"\n")
+}
+
+/// One compact object per row of the first table, or per record if there is
+/// no table.
+pub(super) fn render_lines(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(table) = doc.first_table() {
+        for row in &table.rows {
+            serde_json::to_writer(&mut *out, &RowObject { table, row })?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        for part in &doc.parts {
+            if let Part::Record(r) = part {
+                serde_json::to_writer(&mut *out, &RecordObject(r))?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::super::{Column, Format, RenderOptions, render_to_string};
+    use super::*;
+
+    #[test]
+    fn keys_follow_column_order_not_alphabet() {
+        let t = Table::new("rows", vec![Column::new("z", "Z"), Column::new("a", "A")])
+            .with_row(vec![Cell::Int(1), Cell::Int(2)]);
+        let s =
+            render_to_string(&Doc::table("x", t), Format::Jsonl, &RenderOptions::plain()).unwrap();
+        assert_eq!(s, "{\"z\":1,\"a\":2}\n");
+    }
+
+    #[test]
+    fn duplicate_part_keys_are_suffixed() {
+        let doc = Doc::new("x")
+            .with_record(Record::new("kind").field("a", "A", 1_i64))
+            .with_record(Record::new("kind").field("a", "A", 2_i64));
+        let s = render_to_string(&doc, Format::Json, &RenderOptions::plain()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["kind"], "x");
+        assert_eq!(v["kind_2"]["a"], 1);
+        assert_eq!(v["kind_3"]["a"], 2);
+    }
+
+    #[test]
+    fn non_finite_is_null() {
+        let r = Record::new("r")
+            .field("a", "A", f64::NAN)
+            .field("b", "B", Cell::Percent(f64::INFINITY))
+            .field("c", "C", Cell::Progress(f64::NEG_INFINITY));
+        let s =
+            render_to_string(&Doc::record("x", r), Format::Jsonl, &RenderOptions::plain()).unwrap();
+        assert_eq!(s, "{\"a\":null,\"b\":null,\"c\":null}\n");
+    }
+}
