@@ -38,6 +38,7 @@ mod delimited;
 mod json;
 mod markdown;
 mod terminal;
+pub mod views;
 
 use std::fmt;
 use std::io::{self, Write};

@@ -1,0 +1,227 @@
+//! `init`, `demo`, `undo`, `log`, `config show`, and the entry points of
+//! `plan apply` / `plan export`.
+
+use super::ctx::{Ctx, Source};
+use crate::error::{Error, Result};
+use crate::io::planfile;
+use crate::io::plansync;
+use crate::render::{views, Cell, Column, Doc, Record, Table};
+use crate::store::{org, Missing, Store};
+use clap::{Args, Subcommand};
+use std::path::Path;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your handle ("me"): used when --as is not given
+    #[arg(long)]
+    me: Option<String>,
+    /// Your full name (adds you as a person when --me is new)
+    #[arg(long)]
+    name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many people in the organisation
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(3..=100_000))]
+    pub people: u32,
+    /// How many weeks of check-ins
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=520))]
+    pub weeks: u32,
+    /// Random seed (same seed, same data)
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// At most this many operations
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Show each setting, its value and where it came from
+    Show,
+}
+
+pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
+    let path = ctx.db.0.clone();
+    let existed = path.exists();
+    let mut store = Store::open_write(&path, Missing::Create, ctx.busy_timeout)?;
+    let mut me = a.me;
+    if me.is_none() && ctx.ui.can_prompt() && org::setting(store.conn(), "me")?.is_none() {
+        me = super::prompt::optional_text("Your handle (who \"me\" is; empty to skip)")?;
+    }
+    if let Some(handle) = &me {
+        crate::model::names::validate_handle(handle).map_err(|e| e.context("--me"))?;
+        let exists = org::find_person(store.conn(), handle)?.is_some();
+        let name = if exists {
+            None
+        } else {
+            Some(match a.name {
+                Some(n) => n,
+                None => ctx.required(None, "--name", "Your full name")?,
+            })
+        };
+        let now = ctx.now();
+        let mut meta = ctx.op(&store)?;
+        meta.actor = handle.clone();
+        store.write(&meta, |tx| {
+            if let Some(n) = &name {
+                org::add_person(tx, &now, handle, &org::PersonPatch { name: Some(n.clone()), ..Default::default() })?;
+            }
+            org::set_setting(tx, "me", handle)?;
+            tx.set_summary(format!("set me = {handle}"));
+            Ok(())
+        })?;
+    }
+    if existed {
+        ctx.ui.note(format!("{} is already a yardstick database.", path.display()));
+    } else {
+        ctx.ui.note(format!("Created {} (readable only by you).", path.display()));
+    }
+    if let Some(h) = me {
+        ctx.ui.note(format!("You are {h}."));
+    }
+    Ok(())
+}
+
+pub fn undo(ctx: &mut Ctx) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let Some(preview) = store.undo_preview()? else {
+        return Err(Error::failed("nothing to undo"));
+    };
+    let op = &preview.op;
+    let what: Vec<String> = preview
+        .changes
+        .iter()
+        .map(|(t, action, n)| {
+            let verb = match action.as_str() {
+                "insert" => "remove",
+                "delete" => "restore",
+                _ => "revert",
+            };
+            format!("{verb} {n} {t}")
+        })
+        .collect();
+    ctx.ui.note(format!(
+        "Operation {} by {} at {}: {} — {}",
+        op.id, op.actor, op.at, op.command, op.summary
+    ));
+    if !what.is_empty() {
+        ctx.ui.note(format!("Undo will {}.", what.join(", ")));
+    }
+    if !ctx.confirm(&format!("Undo operation {} ({})?", op.id, op.command))? {
+        return Err(Error::failed("cancelled; nothing was changed"));
+    }
+    let at = ctx.now();
+    store.undo(op.id, &at)?;
+    ctx.ui.note(format!("Undid operation {}: {}.", op.id, op.summary));
+    Ok(())
+}
+
+pub fn log(ctx: &mut Ctx, a: LogArgs) -> Result<()> {
+    let store = ctx.open_read()?;
+    let entries = crate::store::oplog::list(store.conn(), Some(a.limit))?;
+    ctx.emit(&views::log(&entries))
+}
+
+pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
+    let ConfigCmd::Show = cmd;
+    let store_me = match ctx.open_read() {
+        Ok(s) => org::setting(s.conn(), "me").ok().flatten(),
+        Err(_) => None,
+    };
+    let user = match (&ctx.acting, store_me) {
+        (Some((h, s)), _) => (Cell::from(h.as_str()), *s),
+        (None, Some(me)) => (Cell::from(me), Source::Database),
+        (None, None) => (Cell::Null, Source::Default),
+    };
+    let color_src = if ctx.config.color.is_some() { Source::Config } else { Source::Default };
+    let week_src = if ctx.config.week_start.is_some() { Source::Config } else { Source::Default };
+    let timeout_src = if ctx.config.busy_timeout_ms.is_some() { Source::Config } else { Source::Default };
+    let today_src = if std::env::var_os("YARDSTICK_TODAY").is_some() { Source::Env } else { Source::Default };
+    let rows: Vec<(&str, Cell, Source)> = vec![
+        ("db", ctx.db.0.display().to_string().into(), ctx.db.1),
+        ("config", ctx.config_path.0.display().to_string().into(), ctx.config_path.1),
+        ("user", user.0, user.1),
+        ("today", ctx.clock.today.into(), today_src),
+        ("week_start", format!("{:?}", ctx.clock.week_start).to_lowercase().into(), week_src),
+        ("color", ctx.config.color.clone().unwrap_or_else(|| "auto".into()).into(), color_src),
+        ("busy_timeout_ms", i64::try_from(ctx.busy_timeout.as_millis()).unwrap_or(i64::MAX).into(), timeout_src),
+    ];
+    let mut t = Table::new(
+        "settings",
+        vec![Column::new("key", "Setting"), Column::new("value", "Value"), Column::new("source", "Source")],
+    );
+    for (k, v, s) in rows {
+        t.push(vec![k.into(), v, s.as_str().into()]);
+    }
+    ctx.emit(&Doc::table("config", t))
+}
+
+pub fn apply(ctx: &mut Ctx, file: &Path, dry_run: bool, prune: bool) -> Result<()> {
+    let shown = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| {
+        Error::invalid(format!("cannot read plan file {shown}: {e}")).with_hint("check the path")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::invalid(format!("{shown} is not valid UTF-8 text")))?;
+    let (desired, positions) = planfile::parse(&text, &shown)?;
+    let mut store = if dry_run { ctx.open_read()? } else { ctx.open_write()? };
+    let plan = plansync::plan(store.conn(), ctx.clock.week_start, &desired, &positions, &shown, prune)?;
+    let rows = plansync::change_rows(&plan.changes);
+    if dry_run {
+        if plan.changes.is_empty() {
+            ctx.ui.note(format!("No changes: the database already matches {shown}."));
+        } else {
+            ctx.ui.note(format!("{} change(s) would be made (dry run, nothing written):", plan.changes.len()));
+        }
+        return ctx.emit(&views::changes("plan_apply", &rows));
+    }
+    let now = ctx.now();
+    let count = plan.changes.len();
+    let w = store.write(&ctx.op(&store)?, |tx| {
+        plansync::execute(tx, &now, &plan)?;
+        tx.set_summary(format!("applied {shown}: {count} change(s)"));
+        Ok(())
+    })?;
+    if !w.changed || count == 0 {
+        ctx.ui.note(format!("No changes: the database already matches {shown}."));
+        return Ok(());
+    }
+    ctx.ui.note(format!("Applied {shown}: {count} change(s). `yardstick undo` reverts them."));
+    ctx.emit(&views::changes("plan_apply", &rows))
+}
+
+pub fn export(ctx: &mut Ctx, period: Option<&str>, owner: Option<&str>) -> Result<()> {
+    if let Some(f) = ctx.format {
+        return Err(Error::invalid(format!("plan export writes TOML; --format {f} does not apply"))
+            .with_hint("drop --format; use -o FILE.toml to write a file"));
+    }
+    let store = ctx.open_read()?;
+    let period = match period {
+        Some(p) => Some(super::plan::resolve_period(&store, ctx, p)?.0),
+        None => None,
+    };
+    let state = plansync::export(store.conn(), ctx.clock.week_start, period.as_deref(), owner)?;
+    let text = planfile::to_toml(&state);
+    match &ctx.output {
+        Some(path) => {
+            super::ui::write_private(path, text.as_bytes())?;
+            ctx.ui.note(format!("Wrote the plan to {}.", path.display()));
+            Ok(())
+        }
+        None => ctx.ui.write_stdout(text.as_bytes()),
+    }
+}
+
+/// A record of counts (demo summary).
+pub fn counts_doc(kind: &'static str, counts: &[(&'static str, &'static str, i64)]) -> Doc {
+    let mut r = Record::new(kind);
+    for (k, label, n) in counts {
+        r.push(k, label, *n);
+    }
+    Doc::record(kind, r)
+}

@@ -1,0 +1,189 @@
+//! What every command needs: the terminal, the clock, the configuration, the
+//! database location and the acting person, resolved once per run.
+
+use super::ui::Ui;
+use crate::error::{Error, Result};
+use crate::io::config::{expand_home, Config};
+use crate::render::{Doc, Format};
+use crate::store::{self, Missing, OpMeta, Store};
+use crate::time::Clock;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where a setting's value came from (shown by `config show`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// An environment variable.
+    Env,
+    /// The configuration file.
+    Config,
+    /// The database's own settings (`init --me`).
+    Database,
+    /// The built-in default.
+    Default,
+}
+
+impl Source {
+    /// How `config show` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::Env => "env",
+            Source::Config => "config",
+            Source::Database => "database",
+            Source::Default => "default",
+        }
+    }
+}
+
+/// The resolved context of one run.
+pub struct Ctx {
+    /// Terminal and output state.
+    pub ui: Ui,
+    /// Today and now.
+    pub clock: Clock,
+    /// The configuration file's contents.
+    pub config: Config,
+    /// The configuration file's path and where it came from.
+    pub config_path: (PathBuf, Source),
+    /// The database path and where it came from.
+    pub db: (PathBuf, Source),
+    /// The acting person from `--as`, YARDSTICK_USER or the config.
+    pub acting: Option<(String, Source)>,
+    /// `--format`.
+    pub format: Option<Format>,
+    /// `-o/--output`.
+    pub output: Option<PathBuf>,
+    /// `--bom`.
+    pub bom: bool,
+    /// `--yes`.
+    pub yes: bool,
+    /// How long to wait for another process's lock.
+    pub busy_timeout: Duration,
+    /// The command being run (`plan add`), for the operation log.
+    pub command: String,
+}
+
+impl Ctx {
+    /// Whether the database is the user's personal one (default or from the
+    /// config file), which is created on first write and read as empty
+    /// before that; an explicit `--db` / YARDSTICK_DB path must exist.
+    pub fn db_is_personal(&self) -> bool {
+        matches!(self.db.1, Source::Default | Source::Config)
+    }
+
+    /// Open the database for reading (never writes to it).
+    pub fn open_read(&self) -> Result<Store> {
+        let missing = if self.db_is_personal() { Missing::Empty } else { Missing::Refuse };
+        Store::open_read(&self.db.0, missing, self.busy_timeout)
+    }
+
+    /// Open the database for writing.
+    pub fn open_write(&self) -> Result<Store> {
+        let missing = if self.db_is_personal() { Missing::Create } else { Missing::Refuse };
+        Store::open_write(&self.db.0, missing, self.busy_timeout)
+    }
+
+    /// The acting person's handle if known (flag, env, config, or `init --me`).
+    pub fn actor(&self, store: &Store) -> Result<Option<String>> {
+        if let Some((h, _)) = &self.acting {
+            return Ok(Some(h.clone()));
+        }
+        store::org::setting(store.conn(), "me")
+    }
+
+    /// The operation-log entry for a write by this run.
+    pub fn op(&self, store: &Store) -> Result<OpMeta> {
+        let actor = match self.actor(store)? {
+            Some(a) => a,
+            None => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()),
+        };
+        Ok(OpMeta { actor, command: self.command.clone(), at: self.clock.timestamp() })
+    }
+
+    /// The timestamp recorded on changed rows.
+    pub fn now(&self) -> String {
+        self.clock.timestamp()
+    }
+
+    /// The output format: `--format`, else the extension of `-o`, else a
+    /// table on a terminal and TSV in a pipe.
+    pub fn format(&self) -> Result<Format> {
+        if let Some(f) = self.format {
+            return Ok(f);
+        }
+        if let Some(path) = &self.output {
+            return Format::from_extension(path).ok_or_else(|| {
+                Error::invalid(format!("cannot tell the format from the file name {}", path.display()))
+                    .with_hint("pass --format json|jsonl|csv|tsv|markdown|table, or use a known extension")
+            });
+        }
+        Ok(self.ui.default_format())
+    }
+
+    /// Print a document in the chosen format to stdout or `-o FILE`.
+    pub fn emit(&self, doc: &Doc) -> Result<()> {
+        let format = self.format()?;
+        self.ui.emit(doc, format, self.output.as_deref(), self.bom)?;
+        if let Some(path) = &self.output {
+            self.ui.note(format!("wrote {}", path.display()));
+        }
+        Ok(())
+    }
+
+    /// Print a document only when the user asked for data (`--format` or `-o`);
+    /// used by write commands, which otherwise just say what they did.
+    pub fn emit_if_asked(&self, doc: &Doc) -> Result<()> {
+        if self.format.is_some() || self.output.is_some() { self.emit(doc) } else { Ok(()) }
+    }
+
+    /// Ask to confirm something destructive. `--yes` answers yes; without a
+    /// terminal (or with `--no-input`) it is an error that names `--yes`.
+    pub fn confirm(&self, question: &str) -> Result<bool> {
+        if self.yes {
+            return Ok(true);
+        }
+        if !self.ui.can_prompt() {
+            return Err(Error::invalid(format!("{question} — confirmation needed"))
+                .with_hint("pass --yes to confirm without a prompt"));
+        }
+        super::prompt::confirm(question)
+    }
+
+    /// A required value: given, else asked for on a terminal, else an error naming the flag.
+    pub fn required(&self, value: Option<String>, flag: &str, prompt: &str) -> Result<String> {
+        if let Some(v) = value {
+            return Ok(v);
+        }
+        if self.ui.can_prompt() {
+            return super::prompt::text(prompt);
+        }
+        Err(Error::invalid(format!("missing {flag}")).with_hint(format!("pass {flag} (no terminal to ask on)")))
+    }
+}
+
+/// The default database: `$XDG_DATA_HOME/yardstick/yardstick.db`.
+pub fn default_db() -> Result<PathBuf> {
+    Ok(base_dirs()?.0.join("yardstick").join("yardstick.db"))
+}
+
+/// The default configuration: `$XDG_CONFIG_HOME/yardstick/config.toml`.
+pub fn default_config() -> Result<PathBuf> {
+    Ok(base_dirs()?.1.join("yardstick").join("config.toml"))
+}
+
+fn base_dirs() -> Result<(PathBuf, PathBuf)> {
+    use etcetera::BaseStrategy;
+    let s = etcetera::choose_base_strategy().map_err(|e| {
+        Error::invalid(format!("cannot find the home directory: {e}"))
+            .with_hint("set HOME, or pass --db and --config explicitly")
+    })?;
+    Ok((s.data_dir(), s.config_dir()))
+}
+
+/// Resolve `~` in a path from the config file.
+pub fn config_path(value: &str) -> PathBuf {
+    expand_home(value, std::env::var_os("HOME").as_deref().map(Path::new))
+}

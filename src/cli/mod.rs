@@ -1,0 +1,256 @@
+//! The command line: clap definitions (one file per command group), the
+//! [`Ui`](ui::Ui), prompts, and the mapping of errors to exit codes.
+
+mod admin;
+pub mod ctx;
+mod org;
+mod plan;
+mod prompt;
+pub mod ui;
+
+use crate::error::{Error, Result};
+use crate::io::config::Config;
+use crate::render::Format;
+use crate::time::{parse_weekday, Clock, Weekday};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use ctx::{Ctx, Source};
+use std::path::PathBuf;
+use std::time::Duration;
+use ui::{ColorChoice, Ui};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the operation failed (not found, conflict, not allowed in this state)
+  2  invalid usage or input (arguments, dates, numbers, TOML)
+  3  the database is unavailable (locked past the timeout, not a yardstick file,
+     from a newer version, corrupt)
+On 1, 2 and 3 nothing was written. A closed pipe exits quietly.";
+
+/// Performance management from the terminal over one local SQLite file.
+#[derive(Debug, Parser)]
+#[command(
+    name = "yardstick",
+    version,
+    about = "Plan goals, check in progress, appraise and report — over one local SQLite file",
+    long_about = "yardstick carries the performance-management cycle from a terminal: plan goals with \
+measures and standards, record progress, appraise, and report the gap between desired and actual results.\n\n\
+Everything lives in one SQLite file you own (default: $XDG_DATA_HOME/yardstick/yardstick.db). \
+Every write is one logged operation that `yardstick undo` can revert.\n\n\
+Quick start:\n  yardstick demo                      fill a demo database and show it\n  \
+yardstick init --me alice --name \"Alice\"\n  yardstick plan add \"Ship v2\" --metric \"features\" --baseline 0 --target 10\n  \
+yardstick plan list",
+    after_help = EXIT_CODES,
+    after_long_help = EXIT_CODES,
+    allow_negative_numbers = true,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Database file [env: YARDSTICK_DB] [default: $XDG_DATA_HOME/yardstick/yardstick.db]
+    #[arg(long, global = true, env = "YARDSTICK_DB", value_name = "PATH", hide_env = true)]
+    db: Option<PathBuf>,
+    /// Configuration file [env: YARDSTICK_CONFIG] [default: $XDG_CONFIG_HOME/yardstick/config.toml]
+    #[arg(long, global = true, env = "YARDSTICK_CONFIG", value_name = "PATH", hide_env = true)]
+    config: Option<PathBuf>,
+    /// Act as this person (a handle) [env: YARDSTICK_USER]
+    #[arg(long = "as", global = true, env = "YARDSTICK_USER", value_name = "HANDLE", hide_env = true)]
+    acting: Option<String>,
+    /// Pin today's date (or an RFC 3339 time) for reproducible runs [env: YARDSTICK_TODAY]
+    #[arg(long, global = true, env = "YARDSTICK_TODAY", value_name = "DATE", hide_env = true)]
+    today: Option<String>,
+    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured in auto)
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    color: Option<ColorChoice>,
+    /// Output format: table, json, jsonl, csv, tsv, markdown [default: table on a terminal, tsv in a pipe]
+    #[arg(long, global = true, value_name = "FORMAT")]
+    format: Option<String>,
+    /// Write data to FILE (created 0600); the format follows the extension
+    #[arg(short = 'o', long, global = true, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Start CSV/TSV output with a byte-order mark (for Excel)
+    #[arg(long, global = true)]
+    bom: bool,
+    /// Answer yes to confirmations (for scripts)
+    #[arg(long, short = 'y', global = true)]
+    yes: bool,
+    /// Never prompt; fail instead, naming the missing flag
+    #[arg(long, global = true)]
+    no_input: bool,
+    /// Print no messages on stderr (errors and warnings still appear)
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the database (0600) and record who "me" is
+    Init(admin::InitArgs),
+    /// Fill a database with a realistic demo organisation and print its plan
+    Demo(admin::DemoArgs),
+    /// Manage people: handles, managers, teams, job mission statements
+    #[command(subcommand, visible_alias = "person")]
+    People(org::PeopleCmd),
+    /// Manage teams: the organisation tree
+    #[command(subcommand, visible_alias = "teams")]
+    Team(org::TeamCmd),
+    /// Manage custom periods (built-in names like 2026-Q4 need none)
+    #[command(subcommand, visible_alias = "periods")]
+    Period(org::PeriodCmd),
+    /// Plan goals and measures; apply and export plan files
+    #[command(subcommand, visible_alias = "goal")]
+    Plan(plan::PlanCmd),
+    /// Revert the last write (shows what it reverts; --yes in scripts)
+    Undo,
+    /// List operations, newest first
+    Log(admin::LogArgs),
+    /// Show the effective configuration
+    #[command(subcommand)]
+    Config(admin::ConfigCmd),
+}
+
+impl Command {
+    fn name(&self) -> String {
+        match self {
+            Command::Init(_) => "init".into(),
+            Command::Demo(_) => "demo".into(),
+            Command::People(c) => format!("people {}", c.name()),
+            Command::Team(c) => format!("team {}", c.name()),
+            Command::Period(c) => format!("period {}", c.name()),
+            Command::Plan(c) => format!("plan {}", c.name()),
+            Command::Undo => "undo".into(),
+            Command::Log(_) => "log".into(),
+            Command::Config(_) => "config show".into(),
+        }
+    }
+}
+
+/// Run the command line; returns the process exit code.
+pub fn run() -> i32 {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let choice = cli.color.unwrap_or(ColorChoice::Auto);
+    let ui = Ui::detect(choice, cli.quiet, cli.no_input);
+    match build(cli, &matches, ui.clone()).and_then(|(mut ctx, command)| dispatch(&mut ctx, command)) {
+        Ok(()) => 0,
+        Err(e) if e.message() == ui::BROKEN_PIPE => 0,
+        Err(e) => {
+            ui.error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+fn source(matches: &ArgMatches, id: &str) -> Source {
+    match matches.value_source(id) {
+        Some(ValueSource::CommandLine) => Source::Flag,
+        Some(ValueSource::EnvVariable) => Source::Env,
+        _ => Source::Default,
+    }
+}
+
+fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
+    let config_path = match &cli.config {
+        Some(p) => (p.clone(), source(matches, "config")),
+        None => (ctx::default_config()?, Source::Default),
+    };
+    let config = Config::load(&config_path.0, config_path.1 != Source::Default)?;
+    if cli.color.is_none() {
+        if let Some(c) = &config.color {
+            let choice = match c.as_str() {
+                "always" => ColorChoice::Always,
+                "never" => ColorChoice::Never,
+                _ => ColorChoice::Auto,
+            };
+            ui = Ui::detect(choice, cli.quiet, cli.no_input);
+        }
+    }
+    let week_start = match &config.week_start {
+        Some(w) => parse_weekday(w).map_err(|e| e.context(format!("{}: week_start", config_path.0.display())))?,
+        None => Weekday::Mon,
+    };
+    let clock = Clock::new(cli.today.as_deref(), week_start).map_err(|e| e.context("--today / YARDSTICK_TODAY"))?;
+    let db = match &cli.db {
+        Some(p) => (p.clone(), source(matches, "db")),
+        None => match &config.db {
+            Some(p) => (ctx::config_path(p), Source::Config),
+            None => (ctx::default_db()?, Source::Default),
+        },
+    };
+    let acting = match &cli.acting {
+        Some(h) => Some((h.clone(), source(matches, "acting"))),
+        None => config.user.clone().map(|u| (u, Source::Config)),
+    };
+    if let Some((h, _)) = &acting {
+        crate::model::names::validate_handle(h).map_err(|e| e.context("--as / YARDSTICK_USER"))?;
+    }
+    let format = cli.format.as_deref().map(str::parse::<Format>).transpose()?;
+    let busy_timeout = Duration::from_millis(config.busy_timeout_ms.unwrap_or(5000));
+    let command = cli.command.name();
+    let ctx = Ctx {
+        ui,
+        clock,
+        config,
+        config_path,
+        db,
+        acting,
+        format,
+        output: cli.output,
+        bom: cli.bom,
+        yes: cli.yes,
+        busy_timeout,
+        command,
+    };
+    Ok((ctx, cli.command))
+}
+
+fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Init(a) => admin::init(ctx, a),
+        Command::Demo(a) => admin::demo(ctx, a),
+        Command::People(c) => org::people(ctx, c),
+        Command::Team(c) => org::team(ctx, c),
+        Command::Period(c) => org::period(ctx, c),
+        Command::Plan(c) => plan::run(ctx, c),
+        Command::Undo => admin::undo(ctx),
+        Command::Log(a) => admin::log(ctx, a),
+        Command::Config(c) => admin::config(ctx, c),
+    }
+}
+
+/// Parse a number argument (finite, plain ASCII), for clap.
+fn number(s: &str) -> std::result::Result<f64, String> {
+    crate::model::parse_number(s).map_err(|e| match e.hint() {
+        Some(h) => format!("{} ({h})", e.message()),
+        None => e.message().to_string(),
+    })
+}
+
+/// Parse a weight argument (a number greater than 0), for clap.
+fn weight(s: &str) -> std::result::Result<f64, String> {
+    let w = number(s)?;
+    if w <= 0.0 {
+        return Err(format!("weight must be greater than 0 (got {s})"));
+    }
+    Ok(w)
+}
+
+/// "none" clears an optional value.
+fn clearable(s: Option<String>) -> Option<Option<String>> {
+    s.map(|v| if v.eq_ignore_ascii_case("none") { None } else { Some(v) })
+}
+

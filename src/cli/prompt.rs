@@ -1,0 +1,38 @@
+//! Interactive prompts (dialoguer). Only called after [`super::ui::Ui::can_prompt`]
+//! said a person is at a terminal; scripts never reach these.
+
+use crate::error::{Error, Result};
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Input};
+
+fn prompt_error(e: dialoguer::Error) -> Error {
+    Error::invalid(format!("prompt cancelled: {e}"))
+}
+
+/// Ask for a line of text (must not be empty).
+pub fn text(prompt: &str) -> Result<String> {
+    Input::<String>::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .validate_with(|s: &String| if s.trim().is_empty() { Err("please type something") } else { Ok(()) })
+        .interact_text()
+        .map_err(prompt_error)
+}
+
+/// Ask for optional text (empty answer: none).
+pub fn optional_text(prompt: &str) -> Result<Option<String>> {
+    let s = Input::<String>::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .allow_empty(true)
+        .interact_text()
+        .map_err(prompt_error)?;
+    Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty()))
+}
+
+/// Ask yes or no (default no).
+pub fn confirm(question: &str) -> Result<bool> {
+    Confirm::with_theme(&ColorfulTheme::default())
+        .with_prompt(question)
+        .default(false)
+        .interact()
+        .map_err(prompt_error)
+}

@@ -1,0 +1,175 @@
+//! The one place that owns stdout, stderr, colour and terminal state.
+
+use crate::error::{Error, Result};
+use crate::render::{self, Doc, Format, RenderOptions};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal, unless NO_COLOR is set or TERM=dumb.
+    Auto,
+    /// Always colour (also honoured: CLICOLOR_FORCE=1).
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Terminal state and output settings for one run.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    /// Whether stdout is a terminal.
+    pub stdout_tty: bool,
+    /// Whether stdin is a terminal.
+    pub stdin_tty: bool,
+    /// Whether data on stdout is coloured.
+    pub color: bool,
+    /// Whether messages on stderr are coloured.
+    pub color_err: bool,
+    /// Terminal width for tables (`COLUMNS` when set).
+    pub width: Option<u16>,
+    /// Suppress messages on stderr.
+    pub quiet: bool,
+    /// Never prompt.
+    pub no_input: bool,
+}
+
+/// Whether an environment variable is set to a non-empty value.
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+impl Ui {
+    /// Work out terminal state from the process and the colour choice.
+    pub fn detect(choice: ColorChoice, quiet: bool, no_input: bool) -> Ui {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let stdin_tty = std::io::stdin().is_terminal();
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        let decide = |tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if env_set("NO_COLOR") {
+                    false
+                } else if env_set("CLICOLOR_FORCE") && std::env::var("CLICOLOR_FORCE").is_ok_and(|v| v != "0") {
+                    true
+                } else {
+                    tty && !dumb
+                }
+            }
+        };
+        let width = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|w| *w >= 20);
+        Ui {
+            stdout_tty,
+            stdin_tty,
+            color: decide(stdout_tty),
+            color_err: decide(stderr_tty),
+            width,
+            quiet,
+            no_input,
+        }
+    }
+
+    /// Whether the user can be asked questions (stdin and stdout are terminals
+    /// and `--no-input` is not set).
+    pub fn can_prompt(&self) -> bool {
+        self.stdin_tty && self.stdout_tty && !self.no_input
+    }
+
+    /// A message for people, on stderr (suppressed by `-q`).
+    pub fn note(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{}", msg.as_ref());
+        }
+    }
+
+    /// A warning, on stderr even with `-q`.
+    pub fn warn(&self, msg: impl AsRef<str>) {
+        let mut err = std::io::stderr().lock();
+        let prefix = if self.color_err { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
+        let _ = writeln!(err, "{prefix} {}", msg.as_ref());
+    }
+
+    /// Print an error with its hint.
+    pub fn error(&self, e: &Error) {
+        let mut err = std::io::stderr().lock();
+        let (pre, hint) = if self.color_err {
+            ("\x1b[1;31merror:\x1b[0m", "\x1b[1mhint:\x1b[0m")
+        } else {
+            ("error:", "hint:")
+        };
+        let _ = writeln!(err, "{pre} {}", e.message());
+        if let Some(h) = e.hint() {
+            let _ = writeln!(err, "{hint} {h}");
+        }
+    }
+
+    /// The default format for data: a table on a terminal, TSV in a pipe.
+    pub fn default_format(&self) -> Format {
+        if self.stdout_tty { Format::Table } else { Format::Tsv }
+    }
+
+    /// Render a document to stdout, or to `output` (created 0600) when given.
+    pub fn emit(&self, doc: &Doc, format: Format, output: Option<&Path>, bom: bool) -> Result<()> {
+        match output {
+            Some(path) => {
+                let opts = RenderOptions { color: false, width: None, bom };
+                let mut buf = Vec::new();
+                render::render(doc, format, &opts, &mut buf).map_err(|e| Error::failed(format!("cannot render: {e}")))?;
+                write_private(path, &buf)
+            }
+            None => {
+                let opts = RenderOptions {
+                    color: self.color && format == Format::Table,
+                    width: if self.stdout_tty { self.width.or_else(terminal_width) } else { None },
+                    bom,
+                };
+                let mut buf = Vec::new();
+                render::render(doc, format, &opts, &mut buf).map_err(|e| Error::failed(format!("cannot render: {e}")))?;
+                self.write_stdout(&buf)
+            }
+        }
+    }
+
+    /// Write bytes to stdout. A closed pipe is not an error (the reader went away).
+    pub fn write_stdout(&self, bytes: &[u8]) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(bytes).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::failed(BROKEN_PIPE)),
+            Err(e) => Err(Error::failed(format!("cannot write output: {e}"))),
+        }
+    }
+}
+
+/// The message that marks a closed stdout; `run` exits quietly on it.
+pub const BROKEN_PIPE: &str = "\u{0}broken pipe";
+
+fn terminal_width() -> Option<u16> {
+    terminal_size::terminal_size().map(|(w, _)| w.0).filter(|w| *w >= 20)
+}
+
+/// Write a file readable only by its owner, replacing it if it exists.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut file = opts
+        .open(path)
+        .map_err(|e| Error::failed(format!("cannot write {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+    }
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::failed(format!("cannot write {}: {e}", path.display())))
+}
