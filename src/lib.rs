@@ -5,6 +5,7 @@
 //! terminals or clap; the store nothing of rendering; nothing but `cli` prints.
 
 pub mod error;
+pub mod io;
 pub mod model;
 pub mod time;
 
