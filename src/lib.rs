@@ -4,6 +4,7 @@
 //! model` and `render → report → model`. The model knows nothing of SQL,
 //! terminals or clap; the store nothing of rendering; nothing but `cli` prints.
 
+pub mod cli;
 pub mod error;
 pub mod io;
 pub mod model;

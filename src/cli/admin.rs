@@ -5,8 +5,8 @@ use super::ctx::{Ctx, Source};
 use crate::error::{Error, Result};
 use crate::io::planfile;
 use crate::io::plansync;
-use crate::render::{views, Cell, Column, Doc, Record, Table};
-use crate::store::{org, Missing, Store};
+use crate::render::{Cell, Column, Doc, Table, views};
+use crate::store::{Missing, Store, org};
 use clap::{Args, Subcommand};
 use std::path::Path;
 
@@ -70,7 +70,15 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
         meta.actor = handle.clone();
         store.write(&meta, |tx| {
             if let Some(n) = &name {
-                org::add_person(tx, &now, handle, &org::PersonPatch { name: Some(n.clone()), ..Default::default() })?;
+                org::add_person(
+                    tx,
+                    &now,
+                    handle,
+                    &org::PersonPatch {
+                        name: Some(n.clone()),
+                        ..Default::default()
+                    },
+                )?;
             }
             org::set_setting(tx, "me", handle)?;
             tx.set_summary(format!("set me = {handle}"));
@@ -78,14 +86,84 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
         })?;
     }
     if existed {
-        ctx.ui.note(format!("{} is already a yardstick database.", path.display()));
+        ctx.ui.note(format!(
+            "{} is already a yardstick database.",
+            path.display()
+        ));
     } else {
-        ctx.ui.note(format!("Created {} (readable only by you).", path.display()));
+        ctx.ui.note(format!(
+            "Created {} (readable only by you).",
+            path.display()
+        ));
     }
     if let Some(h) = me {
         ctx.ui.note(format!("You are {h}."));
     }
     Ok(())
+}
+
+pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
+    let path = match ctx.db.1 {
+        Source::Flag => ctx.db.0.clone(),
+        _ => std::path::PathBuf::from("yardstick-demo.db"),
+    };
+    if path.exists() {
+        if ctx.db.1 == Source::Flag {
+            return Err(Error::failed(format!(
+                "{} already exists; the demo writes only into a new file",
+                path.display()
+            ))
+            .with_hint("pass --db with a new path, or remove the file"));
+        }
+        // The default demo file is ours to replace, but only if it really is a yardstick file.
+        crate::store::open::check_header(&path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.clone().into_os_string();
+            p.push(suffix);
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::failed(format!(
+                        "cannot replace {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
+        }
+    }
+    let mut store = Store::open_write(&path, Missing::Create, ctx.busy_timeout)?;
+    let now = ctx.now();
+    let (today, week_start) = (ctx.clock.today, ctx.clock.week_start);
+    let mut meta = ctx.op(&store)?;
+    meta.actor = "demo".into();
+    let w = store.write(&meta, |tx| {
+        let s = crate::io::demo::generate(tx, &now, today, week_start, a.people, a.weeks, a.seed)?;
+        tx.set_summary(format!(
+            "demo: {} people, {} goals, {} check-ins",
+            s.people, s.goals, s.checkins
+        ));
+        Ok(s)
+    })?;
+    let s = w.value;
+    ctx.ui.note(format!(
+        "Filled {} with a demo organisation: {} teams, {} people, {} goals, {} measures, {} check-ins over {} weeks (period {}).",
+        path.display(),
+        s.teams,
+        s.people,
+        s.goals,
+        s.measures,
+        s.checkins,
+        a.weeks,
+        s.period
+    ));
+    ctx.ui.note(format!(
+        "Explore it with: yardstick --db {} plan list   (or plan tree, people list, team tree)\n",
+        path.display()
+    ));
+    let index = crate::report::plan::PlanIndex::load(store.conn())?;
+    let rows = index.tree(None, &|_| true);
+    ctx.emit(&views::goal_tree(&rows))
 }
 
 pub fn undo(ctx: &mut Ctx) -> Result<()> {
@@ -118,7 +196,8 @@ pub fn undo(ctx: &mut Ctx) -> Result<()> {
     }
     let at = ctx.now();
     store.undo(op.id, &at)?;
-    ctx.ui.note(format!("Undid operation {}: {}.", op.id, op.summary));
+    ctx.ui
+        .note(format!("Undid operation {}: {}.", op.id, op.summary));
     Ok(())
 }
 
@@ -139,22 +218,64 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
         (None, Some(me)) => (Cell::from(me), Source::Database),
         (None, None) => (Cell::Null, Source::Default),
     };
-    let color_src = if ctx.config.color.is_some() { Source::Config } else { Source::Default };
-    let week_src = if ctx.config.week_start.is_some() { Source::Config } else { Source::Default };
-    let timeout_src = if ctx.config.busy_timeout_ms.is_some() { Source::Config } else { Source::Default };
-    let today_src = if std::env::var_os("YARDSTICK_TODAY").is_some() { Source::Env } else { Source::Default };
+    let color_src = if ctx.config.color.is_some() {
+        Source::Config
+    } else {
+        Source::Default
+    };
+    let week_src = if ctx.config.week_start.is_some() {
+        Source::Config
+    } else {
+        Source::Default
+    };
+    let timeout_src = if ctx.config.busy_timeout_ms.is_some() {
+        Source::Config
+    } else {
+        Source::Default
+    };
+    let today_src = if std::env::var_os("YARDSTICK_TODAY").is_some() {
+        Source::Env
+    } else {
+        Source::Default
+    };
     let rows: Vec<(&str, Cell, Source)> = vec![
         ("db", ctx.db.0.display().to_string().into(), ctx.db.1),
-        ("config", ctx.config_path.0.display().to_string().into(), ctx.config_path.1),
+        (
+            "config",
+            ctx.config_path.0.display().to_string().into(),
+            ctx.config_path.1,
+        ),
         ("user", user.0, user.1),
         ("today", ctx.clock.today.into(), today_src),
-        ("week_start", format!("{:?}", ctx.clock.week_start).to_lowercase().into(), week_src),
-        ("color", ctx.config.color.clone().unwrap_or_else(|| "auto".into()).into(), color_src),
-        ("busy_timeout_ms", i64::try_from(ctx.busy_timeout.as_millis()).unwrap_or(i64::MAX).into(), timeout_src),
+        (
+            "week_start",
+            format!("{:?}", ctx.clock.week_start).to_lowercase().into(),
+            week_src,
+        ),
+        (
+            "color",
+            ctx.config
+                .color
+                .clone()
+                .unwrap_or_else(|| "auto".into())
+                .into(),
+            color_src,
+        ),
+        (
+            "busy_timeout_ms",
+            i64::try_from(ctx.busy_timeout.as_millis())
+                .unwrap_or(i64::MAX)
+                .into(),
+            timeout_src,
+        ),
     ];
     let mut t = Table::new(
         "settings",
-        vec![Column::new("key", "Setting"), Column::new("value", "Value"), Column::new("source", "Source")],
+        vec![
+            Column::new("key", "Setting"),
+            Column::new("value", "Value"),
+            Column::new("source", "Source"),
+        ],
     );
     for (k, v, s) in rows {
         t.push(vec![k.into(), v, s.as_str().into()]);
@@ -167,16 +288,32 @@ pub fn apply(ctx: &mut Ctx, file: &Path, dry_run: bool, prune: bool) -> Result<(
     let bytes = std::fs::read(file).map_err(|e| {
         Error::invalid(format!("cannot read plan file {shown}: {e}")).with_hint("check the path")
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| Error::invalid(format!("{shown} is not valid UTF-8 text")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::invalid(format!("{shown} is not valid UTF-8 text")))?;
     let (desired, positions) = planfile::parse(&text, &shown)?;
-    let mut store = if dry_run { ctx.open_read()? } else { ctx.open_write()? };
-    let plan = plansync::plan(store.conn(), ctx.clock.week_start, &desired, &positions, &shown, prune)?;
+    let mut store = if dry_run {
+        ctx.open_read()?
+    } else {
+        ctx.open_write()?
+    };
+    let plan = plansync::plan(
+        store.conn(),
+        ctx.clock.week_start,
+        &desired,
+        &positions,
+        &shown,
+        prune,
+    )?;
     let rows = plansync::change_rows(&plan.changes);
     if dry_run {
         if plan.changes.is_empty() {
-            ctx.ui.note(format!("No changes: the database already matches {shown}."));
+            ctx.ui
+                .note(format!("No changes: the database already matches {shown}."));
         } else {
-            ctx.ui.note(format!("{} change(s) would be made (dry run, nothing written):", plan.changes.len()));
+            ctx.ui.note(format!(
+                "{} change(s) would be made (dry run, nothing written):",
+                plan.changes.len()
+            ));
         }
         return ctx.emit(&views::changes("plan_apply", &rows));
     }
@@ -188,17 +325,22 @@ pub fn apply(ctx: &mut Ctx, file: &Path, dry_run: bool, prune: bool) -> Result<(
         Ok(())
     })?;
     if !w.changed || count == 0 {
-        ctx.ui.note(format!("No changes: the database already matches {shown}."));
+        ctx.ui
+            .note(format!("No changes: the database already matches {shown}."));
         return Ok(());
     }
-    ctx.ui.note(format!("Applied {shown}: {count} change(s). `yardstick undo` reverts them."));
+    ctx.ui.note(format!(
+        "Applied {shown}: {count} change(s). `yardstick undo` reverts them."
+    ));
     ctx.emit(&views::changes("plan_apply", &rows))
 }
 
 pub fn export(ctx: &mut Ctx, period: Option<&str>, owner: Option<&str>) -> Result<()> {
     if let Some(f) = ctx.format {
-        return Err(Error::invalid(format!("plan export writes TOML; --format {f} does not apply"))
-            .with_hint("drop --format; use -o FILE.toml to write a file"));
+        return Err(Error::invalid(format!(
+            "plan export writes TOML; --format {f} does not apply"
+        ))
+        .with_hint("drop --format; use -o FILE.toml to write a file"));
     }
     let store = ctx.open_read()?;
     let period = match period {
@@ -210,18 +352,10 @@ pub fn export(ctx: &mut Ctx, period: Option<&str>, owner: Option<&str>) -> Resul
     match &ctx.output {
         Some(path) => {
             super::ui::write_private(path, text.as_bytes())?;
-            ctx.ui.note(format!("Wrote the plan to {}.", path.display()));
+            ctx.ui
+                .note(format!("Wrote the plan to {}.", path.display()));
             Ok(())
         }
         None => ctx.ui.write_stdout(text.as_bytes()),
     }
-}
-
-/// A record of counts (demo summary).
-pub fn counts_doc(kind: &'static str, counts: &[(&'static str, &'static str, i64)]) -> Doc {
-    let mut r = Record::new(kind);
-    for (k, label, n) in counts {
-        r.push(k, label, *n);
-    }
-    Doc::record(kind, r)
 }

@@ -3,7 +3,7 @@
 
 use super::ui::Ui;
 use crate::error::{Error, Result};
-use crate::io::config::{expand_home, Config};
+use crate::io::config::{Config, expand_home};
 use crate::render::{Doc, Format};
 use crate::store::{self, Missing, OpMeta, Store};
 use crate::time::Clock;
@@ -76,13 +76,21 @@ impl Ctx {
 
     /// Open the database for reading (never writes to it).
     pub fn open_read(&self) -> Result<Store> {
-        let missing = if self.db_is_personal() { Missing::Empty } else { Missing::Refuse };
+        let missing = if self.db_is_personal() {
+            Missing::Empty
+        } else {
+            Missing::Refuse
+        };
         Store::open_read(&self.db.0, missing, self.busy_timeout)
     }
 
     /// Open the database for writing.
     pub fn open_write(&self) -> Result<Store> {
-        let missing = if self.db_is_personal() { Missing::Create } else { Missing::Refuse };
+        let missing = if self.db_is_personal() {
+            Missing::Create
+        } else {
+            Missing::Refuse
+        };
         Store::open_write(&self.db.0, missing, self.busy_timeout)
     }
 
@@ -98,9 +106,15 @@ impl Ctx {
     pub fn op(&self, store: &Store) -> Result<OpMeta> {
         let actor = match self.actor(store)? {
             Some(a) => a,
-            None => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()),
+            None => std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_else(|_| "unknown".into()),
         };
-        Ok(OpMeta { actor, command: self.command.clone(), at: self.clock.timestamp() })
+        Ok(OpMeta {
+            actor,
+            command: self.command.clone(),
+            at: self.clock.timestamp(),
+        })
     }
 
     /// The timestamp recorded on changed rows.
@@ -116,8 +130,13 @@ impl Ctx {
         }
         if let Some(path) = &self.output {
             return Format::from_extension(path).ok_or_else(|| {
-                Error::invalid(format!("cannot tell the format from the file name {}", path.display()))
-                    .with_hint("pass --format json|jsonl|csv|tsv|markdown|table, or use a known extension")
+                Error::invalid(format!(
+                    "cannot tell the format from the file name {}",
+                    path.display()
+                ))
+                .with_hint(
+                    "pass --format json|jsonl|csv|tsv|markdown|table, or use a known extension",
+                )
             });
         }
         Ok(self.ui.default_format())
@@ -126,7 +145,8 @@ impl Ctx {
     /// Print a document in the chosen format to stdout or `-o FILE`.
     pub fn emit(&self, doc: &Doc) -> Result<()> {
         let format = self.format()?;
-        self.ui.emit(doc, format, self.output.as_deref(), self.bom)?;
+        self.ui
+            .emit(doc, format, self.output.as_deref(), self.bom)?;
         if let Some(path) = &self.output {
             self.ui.note(format!("wrote {}", path.display()));
         }
@@ -136,7 +156,11 @@ impl Ctx {
     /// Print a document only when the user asked for data (`--format` or `-o`);
     /// used by write commands, which otherwise just say what they did.
     pub fn emit_if_asked(&self, doc: &Doc) -> Result<()> {
-        if self.format.is_some() || self.output.is_some() { self.emit(doc) } else { Ok(()) }
+        if self.format.is_some() || self.output.is_some() {
+            self.emit(doc)
+        } else {
+            Ok(())
+        }
     }
 
     /// Ask to confirm something destructive. `--yes` answers yes; without a
@@ -160,7 +184,8 @@ impl Ctx {
         if self.ui.can_prompt() {
             return super::prompt::text(prompt);
         }
-        Err(Error::invalid(format!("missing {flag}")).with_hint(format!("pass {flag} (no terminal to ask on)")))
+        Err(Error::invalid(format!("missing {flag}"))
+            .with_hint(format!("pass {flag} (no terminal to ask on)")))
     }
 }
 

@@ -8,10 +8,10 @@ mod plan;
 mod prompt;
 pub mod ui;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::config::Config;
 use crate::render::Format;
-use crate::time::{parse_weekday, Clock, Weekday};
+use crate::time::{Clock, Weekday, parse_weekday};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use ctx::{Ctx, Source};
@@ -48,16 +48,40 @@ yardstick plan list",
 )]
 pub struct Cli {
     /// Database file [env: YARDSTICK_DB] [default: $XDG_DATA_HOME/yardstick/yardstick.db]
-    #[arg(long, global = true, env = "YARDSTICK_DB", value_name = "PATH", hide_env = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "YARDSTICK_DB",
+        value_name = "PATH",
+        hide_env = true
+    )]
     db: Option<PathBuf>,
     /// Configuration file [env: YARDSTICK_CONFIG] [default: $XDG_CONFIG_HOME/yardstick/config.toml]
-    #[arg(long, global = true, env = "YARDSTICK_CONFIG", value_name = "PATH", hide_env = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "YARDSTICK_CONFIG",
+        value_name = "PATH",
+        hide_env = true
+    )]
     config: Option<PathBuf>,
     /// Act as this person (a handle) [env: YARDSTICK_USER]
-    #[arg(long = "as", global = true, env = "YARDSTICK_USER", value_name = "HANDLE", hide_env = true)]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "YARDSTICK_USER",
+        value_name = "HANDLE",
+        hide_env = true
+    )]
     acting: Option<String>,
     /// Pin today's date (or an RFC 3339 time) for reproducible runs [env: YARDSTICK_TODAY]
-    #[arg(long, global = true, env = "YARDSTICK_TODAY", value_name = "DATE", hide_env = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "YARDSTICK_TODAY",
+        value_name = "DATE",
+        hide_env = true
+    )]
     today: Option<String>,
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured in auto)
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
@@ -145,7 +169,9 @@ pub fn run() -> i32 {
     };
     let choice = cli.color.unwrap_or(ColorChoice::Auto);
     let ui = Ui::detect(choice, cli.quiet, cli.no_input);
-    match build(cli, &matches, ui.clone()).and_then(|(mut ctx, command)| dispatch(&mut ctx, command)) {
+    match build(cli, &matches, ui.clone())
+        .and_then(|(mut ctx, command)| dispatch(&mut ctx, command))
+    {
         Ok(()) => 0,
         Err(e) if e.message() == ui::BROKEN_PIPE => 0,
         Err(e) => {
@@ -180,10 +206,12 @@ fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
         }
     }
     let week_start = match &config.week_start {
-        Some(w) => parse_weekday(w).map_err(|e| e.context(format!("{}: week_start", config_path.0.display())))?,
+        Some(w) => parse_weekday(w)
+            .map_err(|e| e.context(format!("{}: week_start", config_path.0.display())))?,
         None => Weekday::Mon,
     };
-    let clock = Clock::new(cli.today.as_deref(), week_start).map_err(|e| e.context("--today / YARDSTICK_TODAY"))?;
+    let clock = Clock::new(cli.today.as_deref(), week_start)
+        .map_err(|e| e.context("--today / YARDSTICK_TODAY"))?;
     let db = match &cli.db {
         Some(p) => (p.clone(), source(matches, "db")),
         None => match &config.db {
@@ -198,7 +226,11 @@ fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
     if let Some((h, _)) = &acting {
         crate::model::names::validate_handle(h).map_err(|e| e.context("--as / YARDSTICK_USER"))?;
     }
-    let format = cli.format.as_deref().map(str::parse::<Format>).transpose()?;
+    let format = cli
+        .format
+        .as_deref()
+        .map(str::parse::<Format>)
+        .transpose()?;
     let busy_timeout = Duration::from_millis(config.busy_timeout_ms.unwrap_or(5000));
     let command = cli.command.name();
     let ctx = Ctx {
@@ -251,6 +283,11 @@ fn weight(s: &str) -> std::result::Result<f64, String> {
 
 /// "none" clears an optional value.
 fn clearable(s: Option<String>) -> Option<Option<String>> {
-    s.map(|v| if v.eq_ignore_ascii_case("none") { None } else { Some(v) })
+    s.map(|v| {
+        if v.eq_ignore_ascii_case("none") {
+            None
+        } else {
+            Some(v)
+        }
+    })
 }
-

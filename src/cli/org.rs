@@ -1,7 +1,7 @@
 //! `people`, `team` and `period`: the organisation.
 
-use super::ctx::Ctx;
 use super::clearable;
+use super::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::views;
 use crate::store::org::{self, PersonPatch, TeamPatch};
@@ -12,7 +12,9 @@ use clap::{Args, Subcommand};
 #[derive(Debug, Subcommand)]
 pub enum PeopleCmd {
     /// Add a person
-    #[command(after_help = "Example:\n  yardstick people add alice --name \"Alice Moreau\" --title \"Engineer\" --manager bob --team platform")]
+    #[command(
+        after_help = "Example:\n  yardstick people add alice --name \"Alice Moreau\" --title \"Engineer\" --manager bob --team platform"
+    )]
     Add {
         /// Handle: a lowercase name users type (alice)
         handle: String,
@@ -117,7 +119,9 @@ impl PersonFields {
 #[derive(Debug, Subcommand)]
 pub enum TeamCmd {
     /// Add a team
-    #[command(after_help = "Example:\n  yardstick team add platform --name \"Platform\" --parent acme --lead bob")]
+    #[command(
+        after_help = "Example:\n  yardstick team add platform --name \"Platform\" --parent acme --lead bob"
+    )]
     Add {
         /// Handle: a lowercase name users type (platform)
         handle: String,
@@ -176,14 +180,20 @@ pub struct TeamFields {
 
 impl TeamFields {
     fn patch(self) -> TeamPatch {
-        TeamPatch { name: self.name, parent: clearable(self.parent), lead: clearable(self.lead) }
+        TeamPatch {
+            name: self.name,
+            parent: clearable(self.parent),
+            lead: clearable(self.lead),
+        }
     }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PeriodCmd {
     /// Add or change a custom period (e.g. a fiscal year)
-    #[command(after_help = "Example:\n  yardstick period add FY2027 --start 2026-07-01 --end 2027-06-30")]
+    #[command(
+        after_help = "Example:\n  yardstick period add FY2027 --start 2026-07-01 --end 2027-06-30"
+    )]
     Add {
         /// Name (FY2027)
         name: String,
@@ -219,7 +229,8 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
         PeopleCmd::Add { handle, fields } => {
             let mut patch = fields.patch();
             if patch.name.is_none() {
-                patch.name = Some(ctx.required(None, "--name", &format!("Full name of {handle}"))?);
+                patch.name =
+                    Some(ctx.required(None, "--name", &format!("Full name of {handle}"))?);
             }
             let mut store = ctx.open_write()?;
             let now = ctx.now();
@@ -228,7 +239,8 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
                 tx.set_summary(format!("added person {handle}"));
                 Ok(p)
             })?;
-            ctx.ui.note(format!("Added {} ({}).", w.value.handle, w.value.name));
+            ctx.ui
+                .note(format!("Added {} ({}).", w.value.handle, w.value.name));
             ctx.emit_if_asked(&views::person(&w.value, &[]))
         }
         PeopleCmd::List { team, all } => {
@@ -245,7 +257,12 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
                 .collect();
             ctx.emit(&views::person(&p, &reports))
         }
-        PeopleCmd::Edit { handle, fields, active, inactive } => {
+        PeopleCmd::Edit {
+            handle,
+            fields,
+            active,
+            inactive,
+        } => {
             let mut patch = fields.patch();
             if active {
                 patch.active = Some(true);
@@ -261,7 +278,11 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
                 }
                 Ok(p)
             })?;
-            ctx.ui.note(if w.changed { format!("Updated {handle}.") } else { format!("No changes to {handle}.") });
+            ctx.ui.note(if w.changed {
+                format!("Updated {handle}.")
+            } else {
+                format!("No changes to {handle}.")
+            });
             ctx.emit_if_asked(&views::person(&w.value, &[]))
         }
         PeopleCmd::Rm { handle } => {
@@ -275,7 +296,9 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
                 tx.set_summary(format!("removed person {handle}"));
                 Ok(())
             })?;
-            ctx.ui.note(format!("Removed {handle}. `yardstick undo` brings them back."));
+            ctx.ui.note(format!(
+                "Removed {handle}. `yardstick undo` brings them back."
+            ));
             Ok(())
         }
     }
@@ -286,7 +309,8 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
         TeamCmd::Add { handle, fields } => {
             let mut patch = fields.patch();
             if patch.name.is_none() {
-                patch.name = Some(ctx.required(None, "--name", &format!("Name of team {handle}"))?);
+                patch.name =
+                    Some(ctx.required(None, "--name", &format!("Name of team {handle}"))?);
             }
             let mut store = ctx.open_write()?;
             let now = ctx.now();
@@ -295,7 +319,8 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
                 tx.set_summary(format!("added team {handle}"));
                 Ok(t)
             })?;
-            ctx.ui.note(format!("Added team {} ({}).", w.value.handle, w.value.name));
+            ctx.ui
+                .note(format!("Added team {} ({}).", w.value.handle, w.value.name));
             ctx.emit_if_asked(&views::team(&w.value, &[], &[]))
         }
         TeamCmd::List => {
@@ -332,7 +357,11 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
                 }
                 Ok(t)
             })?;
-            ctx.ui.note(if w.changed { format!("Updated team {handle}.") } else { format!("No changes to team {handle}.") });
+            ctx.ui.note(if w.changed {
+                format!("Updated team {handle}.")
+            } else {
+                format!("No changes to team {handle}.")
+            });
             ctx.emit_if_asked(&views::team(&w.value, &[], &[]))
         }
         TeamCmd::Rm { handle } => {
@@ -346,7 +375,9 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
                 tx.set_summary(format!("removed team {handle}"));
                 Ok(())
             })?;
-            ctx.ui.note(format!("Removed team {handle}. `yardstick undo` brings it back."));
+            ctx.ui.note(format!(
+                "Removed team {handle}. `yardstick undo` brings it back."
+            ));
             Ok(())
         }
         TeamCmd::Tree => {
@@ -400,7 +431,11 @@ pub fn period(ctx: &mut Ctx, cmd: PeriodCmd) -> Result<()> {
                 tx.set_summary(format!("set period {name} {} – {}", p.start, p.end));
                 Ok(changed)
             })?;
-            ctx.ui.note(if w.changed { format!("Period {name}: {} – {}.", p.start, p.end) } else { format!("Period {name} unchanged.") });
+            ctx.ui.note(if w.changed {
+                format!("Period {name}: {} – {}.", p.start, p.end)
+            } else {
+                format!("Period {name} unchanged.")
+            });
             Ok(())
         }
         PeriodCmd::List => {

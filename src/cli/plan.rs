@@ -5,10 +5,10 @@ use super::{clearable, number, weight};
 use crate::error::{Error, Result};
 use crate::model::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use crate::render::views;
-use crate::report::plan::{goal_list, PlanIndex};
-use crate::store::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch};
+use crate::report::plan::{PlanIndex, goal_list};
 use crate::store::Store;
-use crate::time::{parse_date, parse_date_end, period_containing, PeriodKind};
+use crate::store::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch};
+use crate::time::{PeriodKind, parse_date, parse_date_end, period_containing};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -23,7 +23,9 @@ yardstick plan add \"Write the onboarding guide\" --owner alice --due eom --metr
 Without --period, --start or --due the goal gets the current quarter.")]
     Add(AddArgs),
     /// Add a measure (KPI, key result) to a goal
-    #[command(after_help = "Example:\n  yardstick plan measure api-latency \"error rate\" --unit % --baseline 2.5 --target 1 --floor 4")]
+    #[command(
+        after_help = "Example:\n  yardstick plan measure api-latency \"error rate\" --unit % --baseline 2.5 --target 1 --floor 4"
+    )]
     Measure {
         /// Goal id or key
         goal: String,
@@ -41,8 +43,10 @@ Without --period, --start or --due the goal gets the current quarter.")]
         goal: String,
     },
     /// Change a goal, or one of its measures with --measure (pass "none" to clear a field)
-    #[command(after_help = "Examples:\n  yardstick plan edit api-latency --due 2027-01-31 --weight 2\n  \
-yardstick plan edit api-latency --measure \"p95 latency\" --target 180 --stretch none")]
+    #[command(
+        after_help = "Examples:\n  yardstick plan edit api-latency --due 2027-01-31 --weight 2\n  \
+yardstick plan edit api-latency --measure \"p95 latency\" --target 180 --stretch none"
+    )]
     Edit(EditArgs),
     /// Close a goal as achieved (default), missed or dropped
     Close {
@@ -73,9 +77,11 @@ yardstick plan edit api-latency --measure \"p95 latency\" --target 180 --stretch
         filter: FilterArgs,
     },
     /// Copy unfinished goals of one period into another
-    #[command(after_help = "Example:\n  yardstick plan carry --from 2026-Q3 --to 2026-Q4 --dry-run\n\n\
+    #[command(
+        after_help = "Example:\n  yardstick plan carry --from 2026-Q3 --to 2026-Q4 --dry-run\n\n\
 Each draft or active goal of the source period is copied with key KEY-<period>, its measures' \
-baselines set to their latest values. Goals already carried are skipped.")]
+baselines set to their latest values. Goals already carried are skipped."
+    )]
     Carry {
         /// Period to copy from
         #[arg(long)]
@@ -88,9 +94,11 @@ baselines set to their latest values. Goals already carried are skipped.")]
         dry_run: bool,
     },
     /// Create or update people, teams, periods, goals and measures from a TOML plan
-    #[command(after_help = "Examples:\n  yardstick plan apply team-plan.toml --dry-run\n  yardstick plan apply team-plan.toml\n\n\
+    #[command(
+        after_help = "Examples:\n  yardstick plan apply team-plan.toml --dry-run\n  yardstick plan apply team-plan.toml\n\n\
 Applying the same file twice changes nothing. With --prune, goals and measures that the file \
-does not list are removed (never people or teams). See docs/plan-file.md.")]
+does not list are removed (never people or teams). See docs/plan-file.md."
+    )]
     Apply {
         /// The plan file
         file: PathBuf,
@@ -211,7 +219,9 @@ impl MeasureArgs {
             match clearable(v.clone()) {
                 None => Ok(None),
                 Some(None) => Ok(Some(None)),
-                Some(Some(s)) => crate::model::parse_number(&s).map(|n| Some(Some(n))).map_err(|e| e.context(flag)),
+                Some(Some(s)) => crate::model::parse_number(&s)
+                    .map(|n| Some(Some(n)))
+                    .map_err(|e| e.context(flag)),
             }
         };
         Ok(MeasurePatch {
@@ -299,7 +309,10 @@ fn statuses(s: Option<&str>) -> Result<Vec<GoalStatus>> {
         None => Ok(Vec::new()),
         Some("all") => Ok(GoalStatus::ALL.to_vec()),
         Some("open") => Ok(vec![GoalStatus::Draft, GoalStatus::Active]),
-        Some(list) => list.split(',').map(|p| p.trim().parse::<GoalStatus>()).collect(),
+        Some(list) => list
+            .split(',')
+            .map(|p| p.trim().parse::<GoalStatus>())
+            .collect(),
     }
 }
 
@@ -318,7 +331,11 @@ fn filter(store: &Store, ctx: &Ctx, f: &FilterArgs, limit: Option<usize>) -> Res
 }
 
 /// A period by name: built-in or custom. Returns (canonical name, first day, last day).
-pub fn resolve_period(store: &Store, ctx: &Ctx, name: &str) -> Result<(String, NaiveDate, NaiveDate)> {
+pub fn resolve_period(
+    store: &Store,
+    ctx: &Ctx,
+    name: &str,
+) -> Result<(String, NaiveDate, NaiveDate)> {
     if let Some(p) = crate::time::parse_period(name, ctx.clock.week_start)? {
         return Ok((p.name, p.start, p.end));
     }
@@ -332,7 +349,11 @@ pub fn resolve_period(store: &Store, ctx: &Ctx, name: &str) -> Result<(String, N
 
 /// A date expression that may also be a custom period name.
 fn date_expr(store: &Store, ctx: &Ctx, flag: &str, s: &str, end: bool) -> Result<NaiveDate> {
-    let parsed = if end { parse_date_end(s, &ctx.clock) } else { parse_date(s, &ctx.clock) };
+    let parsed = if end {
+        parse_date_end(s, &ctx.clock)
+    } else {
+        parse_date(s, &ctx.clock)
+    };
     match parsed {
         Ok(d) => Ok(d),
         Err(e) => match splan::find_period(store.conn(), s)? {
@@ -342,7 +363,13 @@ fn date_expr(store: &Store, ctx: &Ctx, flag: &str, s: &str, end: bool) -> Result
     }
 }
 
-fn goal_patch(store: &Store, ctx: &Ctx, a: &GoalArgs, title: Option<String>, adding: bool) -> Result<GoalPatch> {
+fn goal_patch(
+    store: &Store,
+    ctx: &Ctx,
+    a: &GoalArgs,
+    title: Option<String>,
+    adding: bool,
+) -> Result<GoalPatch> {
     let mut patch = GoalPatch {
         key: a.key.clone(),
         title,
@@ -368,7 +395,8 @@ fn goal_patch(store: &Store, ctx: &Ctx, a: &GoalArgs, title: Option<String>, add
         Some(None) => patch.period = Some(None),
         None => {
             if adding && a.start.is_none() && a.due.is_none() {
-                let q = period_containing(PeriodKind::Quarter, ctx.clock.today, ctx.clock.week_start);
+                let q =
+                    period_containing(PeriodKind::Quarter, ctx.clock.today, ctx.clock.week_start);
                 patch.period = Some(Some(q.name));
                 bounds = Some((q.start, q.end));
             }
@@ -393,7 +421,11 @@ fn goal_patch(store: &Store, ctx: &Ctx, a: &GoalArgs, title: Option<String>, add
 pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
     match cmd {
         PlanCmd::Add(a) => add(ctx, a),
-        PlanCmd::Measure { goal, name, measure } => {
+        PlanCmd::Measure {
+            goal,
+            name,
+            measure,
+        } => {
             let patch = measure.patch(Some(name.clone()))?;
             let mut store = ctx.open_write()?;
             let now = ctx.now();
@@ -403,7 +435,8 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
                 tx.set_summary(format!("added measure '{}' to {}", m.name, g.key));
                 Ok(g.key)
             })?;
-            ctx.ui.note(format!("Added measure '{name}' to {}.", w.value));
+            ctx.ui
+                .note(format!("Added measure '{name}' to {}.", w.value));
             show_if_asked(ctx, &store, &w.value)
         }
         PlanCmd::List(a) => {
@@ -432,7 +465,10 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
             let g = splan::get_goal(store.conn(), &goal)?;
             let question = match &measure {
                 Some(m) => format!("Remove measure '{m}' of {} and its check-ins?", g.key),
-                None => format!("Remove goal {} \"{}\" with its measures and check-ins?", g.key, g.title),
+                None => format!(
+                    "Remove goal {} \"{}\" with its measures and check-ins?",
+                    g.key, g.title
+                ),
             };
             if let Some(m) = &measure {
                 splan::get_measure(store.conn(), &g, m)?;
@@ -463,15 +499,23 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
                 None => None,
             };
             let f = filter(&store, ctx, &fa, None)?;
-            let keep_ids: std::collections::HashSet<i64> =
-                splan::list_goals(store.conn(), &f)?.into_iter().map(|g| g.id).collect();
+            let keep_ids: std::collections::HashSet<i64> = splan::list_goals(store.conn(), &f)?
+                .into_iter()
+                .map(|g| g.id)
+                .collect();
             let index = PlanIndex::load(store.conn())?;
             let rows = index.tree(root, &|g| keep_ids.contains(&g.id));
             ctx.emit(&views::goal_tree(&rows))
         }
         PlanCmd::Carry { from, to, dry_run } => carry(ctx, &from, &to, dry_run),
-        PlanCmd::Apply { file, dry_run, prune } => crate::cli::admin::apply(ctx, &file, dry_run, prune),
-        PlanCmd::Export { period, owner } => crate::cli::admin::export(ctx, period.as_deref(), owner.as_deref()),
+        PlanCmd::Apply {
+            file,
+            dry_run,
+            prune,
+        } => crate::cli::admin::apply(ctx, &file, dry_run, prune),
+        PlanCmd::Export { period, owner } => {
+            crate::cli::admin::export(ctx, period.as_deref(), owner.as_deref())
+        }
     }
 }
 
@@ -485,7 +529,9 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
     let mut patch = goal_patch(&store, ctx, &a.goal, Some(title), true)?;
     if patch.owner.is_none() {
         patch.owner = Some(ctx.actor(&store)?.ok_or_else(|| {
-            Error::invalid("missing --owner").with_hint("pass --owner HANDLE, or set who you are with --as / `yardstick init --me`")
+            Error::invalid("missing --owner").with_hint(
+                "pass --owner HANDLE, or set who you are with --as / `yardstick init --me`",
+            )
         })?);
     }
     if a.draft {
@@ -494,7 +540,9 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
     let measure = match &a.metric {
         Some(name) => {
             if a.measure.baseline.is_none() || a.measure.target.is_none() {
-                return Err(Error::invalid(format!("measure '{name}' needs --baseline and --target")));
+                return Err(Error::invalid(format!(
+                    "measure '{name}' needs --baseline and --target"
+                )));
             }
             Some(a.measure.patch(Some(name.clone()))?)
         }
@@ -510,7 +558,8 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
         Ok(g)
     })?;
     let g = w.value;
-    ctx.ui.note(format!("Added goal #{} {} for {}.", g.id, g.key, g.owner));
+    ctx.ui
+        .note(format!("Added goal #{} {} for {}.", g.id, g.key, g.owner));
     show_if_asked(ctx, &store, &g.key)
 }
 
@@ -526,11 +575,19 @@ fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
                 let all = splan::measures(store.conn(), goal.id)?;
                 match all.as_slice() {
                     [one] => Some(one.name.clone()),
-                    [] => return Err(Error::failed(format!("goal {} has no measures to edit", goal.key))),
+                    [] => {
+                        return Err(Error::failed(format!(
+                            "goal {} has no measures to edit",
+                            goal.key
+                        )));
+                    }
                     many => {
                         let names: Vec<&str> = many.iter().map(|m| m.name.as_str()).collect();
-                        return Err(Error::invalid(format!("goal {} has several measures; say which with --measure", goal.key))
-                            .with_hint(format!("measures: {}", names.join(", "))));
+                        return Err(Error::invalid(format!(
+                            "goal {} has several measures; say which with --measure",
+                            goal.key
+                        ))
+                        .with_hint(format!("measures: {}", names.join(", "))));
                     }
                 }
             }
@@ -551,14 +608,21 @@ fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
         }
         Ok(g.key)
     })?;
-    ctx.ui.note(if w.changed { format!("Updated {}.", w.value) } else { format!("No changes to {}.", w.value) });
+    ctx.ui.note(if w.changed {
+        format!("Updated {}.", w.value)
+    } else {
+        format!("No changes to {}.", w.value)
+    });
     show_if_asked(ctx, &store, &w.value)
 }
 
 fn set_status(ctx: &mut Ctx, goal: &str, status: GoalStatus, verb: &str) -> Result<()> {
     let mut store = ctx.open_write()?;
     let now = ctx.now();
-    let patch = GoalPatch { status: Some(status), ..GoalPatch::default() };
+    let patch = GoalPatch {
+        status: Some(status),
+        ..GoalPatch::default()
+    };
     let w = store.write(&ctx.op(&store)?, |tx| {
         let (g, changed) = splan::edit_goal(tx, &now, goal, &patch)?;
         if changed {
@@ -569,7 +633,8 @@ fn set_status(ctx: &mut Ctx, goal: &str, status: GoalStatus, verb: &str) -> Resu
     if w.changed {
         ctx.ui.note(format!("Goal {} is now {status}.", w.value));
     } else {
-        ctx.ui.note(format!("Goal {} was already {status}.", w.value));
+        ctx.ui
+            .note(format!("Goal {} was already {status}.", w.value));
     }
     show_if_asked(ctx, &store, &w.value)
 }
@@ -585,11 +650,19 @@ fn show(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
 }
 
 fn show_if_asked(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
-    if ctx.format.is_some() || ctx.output.is_some() { show(ctx, store, key) } else { Ok(()) }
+    if ctx.format.is_some() || ctx.output.is_some() {
+        show(ctx, store, key)
+    } else {
+        Ok(())
+    }
 }
 
 fn carry(ctx: &mut Ctx, from: &str, to: &str, dry_run: bool) -> Result<()> {
-    let mut store = if dry_run { ctx.open_read()? } else { ctx.open_write()? };
+    let mut store = if dry_run {
+        ctx.open_read()?
+    } else {
+        ctx.open_write()?
+    };
     let (from_name, _, _) = resolve_period(&store, ctx, from)?;
     let (to_name, to_start, to_end) = resolve_period(&store, ctx, to)?;
     if from_name == to_name {
@@ -605,25 +678,41 @@ fn carry(ctx: &mut Ctx, from: &str, to: &str, dry_run: bool) -> Result<()> {
     let mut rows = Vec::new();
     let mut plan = Vec::new();
     for g in &goals {
-        let base = g.key.strip_suffix(&format!("-{}", from_name.to_ascii_lowercase())).unwrap_or(&g.key);
+        let base = g
+            .key
+            .strip_suffix(&format!("-{}", from_name.to_ascii_lowercase()))
+            .unwrap_or(&g.key);
         let mut key = format!("{base}-{suffix}");
         key.truncate(crate::model::names::MAX_KEY);
         if splan::find_goal(store.conn(), &key)?.is_some() {
-            rows.push(("skip".to_string(), "goal".to_string(), key, "already carried".to_string()));
+            rows.push((
+                "skip".to_string(),
+                "goal".to_string(),
+                key,
+                "already carried".to_string(),
+            ));
             continue;
         }
-        rows.push(("add".to_string(), "goal".to_string(), key.clone(), format!("from {}", g.key)));
+        rows.push((
+            "add".to_string(),
+            "goal".to_string(),
+            key.clone(),
+            format!("from {}", g.key),
+        ));
         plan.push((g.clone(), key));
     }
     if dry_run || plan.is_empty() {
         if plan.is_empty() {
-            ctx.ui.note(format!("Nothing to carry from {from_name} to {to_name}."));
+            ctx.ui
+                .note(format!("Nothing to carry from {from_name} to {to_name}."));
         }
         return ctx.emit(&views::changes("carry", &rows));
     }
     let now = ctx.now();
-    let carried: std::collections::HashMap<String, String> =
-        plan.iter().map(|(g, k)| (g.key.clone(), k.clone())).collect();
+    let carried: std::collections::HashMap<String, String> = plan
+        .iter()
+        .map(|(g, k)| (g.key.clone(), k.clone()))
+        .collect();
     store.write(&ctx.op(&store)?, |tx| {
         for (g, key) in &plan {
             let patch = GoalPatch {
@@ -657,7 +746,15 @@ fn carry(ctx: &mut Ctx, from: &str, to: &str, dry_run: bool) -> Result<()> {
                 // A latest value already past the target leaves nothing to carry for that measure's
                 // baseline; keep the original baseline so the measure stays valid.
                 if splan::add_measure(tx, &now, &new, &mp).is_err() {
-                    splan::add_measure(tx, &now, &new, &MeasurePatch { baseline: Some(m.baseline), ..mp })?;
+                    splan::add_measure(
+                        tx,
+                        &now,
+                        &new,
+                        &MeasurePatch {
+                            baseline: Some(m.baseline),
+                            ..mp
+                        },
+                    )?;
                 }
             }
         }
@@ -665,13 +762,22 @@ fn carry(ctx: &mut Ctx, from: &str, to: &str, dry_run: bool) -> Result<()> {
         for (g, key) in &plan {
             if let Some(p) = &g.parent {
                 let target = carried.get(p).cloned().unwrap_or_else(|| p.clone());
-                let patch = GoalPatch { parent: Some(Some(target)), ..GoalPatch::default() };
+                let patch = GoalPatch {
+                    parent: Some(Some(target)),
+                    ..GoalPatch::default()
+                };
                 splan::edit_goal(tx, &now, key, &patch)?;
             }
         }
-        tx.set_summary(format!("carried {} goal(s) from {from_name} to {to_name}", plan.len()));
+        tx.set_summary(format!(
+            "carried {} goal(s) from {from_name} to {to_name}",
+            plan.len()
+        ));
         Ok(())
     })?;
-    ctx.ui.note(format!("Carried {} goal(s) from {from_name} to {to_name}.", plan.len()));
+    ctx.ui.note(format!(
+        "Carried {} goal(s) from {from_name} to {to_name}.",
+        plan.len()
+    ));
     ctx.emit_if_asked(&views::changes("carry", &rows))
 }

@@ -13,7 +13,13 @@ fn prompt_error(e: dialoguer::Error) -> Error {
 pub fn text(prompt: &str) -> Result<String> {
     Input::<String>::with_theme(&ColorfulTheme::default())
         .with_prompt(prompt)
-        .validate_with(|s: &String| if s.trim().is_empty() { Err("please type something") } else { Ok(()) })
+        .validate_with(|s: &String| {
+            if s.trim().is_empty() {
+                Err("please type something")
+            } else {
+                Ok(())
+            }
+        })
         .interact_text()
         .map_err(prompt_error)
 }

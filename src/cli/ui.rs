@@ -53,14 +53,19 @@ impl Ui {
             ColorChoice::Auto => {
                 if env_set("NO_COLOR") {
                     false
-                } else if env_set("CLICOLOR_FORCE") && std::env::var("CLICOLOR_FORCE").is_ok_and(|v| v != "0") {
+                } else if env_set("CLICOLOR_FORCE")
+                    && std::env::var("CLICOLOR_FORCE").is_ok_and(|v| v != "0")
+                {
                     true
                 } else {
                     tty && !dumb
                 }
             }
         };
-        let width = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|w| *w >= 20);
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20);
         Ui {
             stdout_tty,
             stdin_tty,
@@ -89,7 +94,11 @@ impl Ui {
     /// A warning, on stderr even with `-q`.
     pub fn warn(&self, msg: impl AsRef<str>) {
         let mut err = std::io::stderr().lock();
-        let prefix = if self.color_err { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
+        let prefix = if self.color_err {
+            "\x1b[33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
         let _ = writeln!(err, "{prefix} {}", msg.as_ref());
     }
 
@@ -109,26 +118,40 @@ impl Ui {
 
     /// The default format for data: a table on a terminal, TSV in a pipe.
     pub fn default_format(&self) -> Format {
-        if self.stdout_tty { Format::Table } else { Format::Tsv }
+        if self.stdout_tty {
+            Format::Table
+        } else {
+            Format::Tsv
+        }
     }
 
     /// Render a document to stdout, or to `output` (created 0600) when given.
     pub fn emit(&self, doc: &Doc, format: Format, output: Option<&Path>, bom: bool) -> Result<()> {
         match output {
             Some(path) => {
-                let opts = RenderOptions { color: false, width: None, bom };
+                let opts = RenderOptions {
+                    color: false,
+                    width: None,
+                    bom,
+                };
                 let mut buf = Vec::new();
-                render::render(doc, format, &opts, &mut buf).map_err(|e| Error::failed(format!("cannot render: {e}")))?;
+                render::render(doc, format, &opts, &mut buf)
+                    .map_err(|e| Error::failed(format!("cannot render: {e}")))?;
                 write_private(path, &buf)
             }
             None => {
                 let opts = RenderOptions {
                     color: self.color && format == Format::Table,
-                    width: if self.stdout_tty { self.width.or_else(terminal_width) } else { None },
+                    width: if self.stdout_tty {
+                        self.width.or_else(terminal_width)
+                    } else {
+                        None
+                    },
                     bom,
                 };
                 let mut buf = Vec::new();
-                render::render(doc, format, &opts, &mut buf).map_err(|e| Error::failed(format!("cannot render: {e}")))?;
+                render::render(doc, format, &opts, &mut buf)
+                    .map_err(|e| Error::failed(format!("cannot render: {e}")))?;
                 self.write_stdout(&buf)
             }
         }
@@ -149,7 +172,9 @@ impl Ui {
 pub const BROKEN_PIPE: &str = "\u{0}broken pipe";
 
 fn terminal_width() -> Option<u16> {
-    terminal_size::terminal_size().map(|(w, _)| w.0).filter(|w| *w >= 20)
+    terminal_size::terminal_size()
+        .map(|(w, _)| w.0)
+        .filter(|w| *w >= 20)
 }
 
 /// Write a file readable only by its owner, replacing it if it exists.

@@ -50,11 +50,14 @@ impl Config {
     /// Parse configuration text; `file` names it in messages.
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            toml_error(file, text, &e).with_hint("valid keys: db, user, week_start, color, busy_timeout_ms")
+            toml_error(file, text, &e)
+                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms")
         })?;
         if let Some(c) = &config.color {
             if !matches!(c.as_str(), "auto" | "always" | "never") {
-                return Err(Error::invalid(format!("{file}: color must be auto, always or never (got '{c}')")));
+                return Err(Error::invalid(format!(
+                    "{file}: color must be auto, always or never (got '{c}')"
+                )));
             }
         }
         Ok(config)
@@ -70,9 +73,14 @@ impl Config {
                 })?;
                 Config::parse(&text, &path.display().to_string())
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
-            Err(e) => Err(Error::invalid(format!("cannot read configuration {}: {e}", path.display()))
-                .with_hint("check --config / YARDSTICK_CONFIG")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(Config::default())
+            }
+            Err(e) => Err(Error::invalid(format!(
+                "cannot read configuration {}: {e}",
+                path.display()
+            ))
+            .with_hint("check --config / YARDSTICK_CONFIG")),
         }
     }
 }
@@ -92,14 +100,23 @@ mod tests {
 
     #[test]
     fn unknown_key_has_line_and_column() {
-        let e = Config::parse("db = \"x.db\"\nweek_stat = \"sunday\"\n", "config.toml").unwrap_err();
-        assert!(e.message().starts_with("config.toml:2:1:"), "{}", e.message());
+        let e =
+            Config::parse("db = \"x.db\"\nweek_stat = \"sunday\"\n", "config.toml").unwrap_err();
+        assert!(
+            e.message().starts_with("config.toml:2:1:"),
+            "{}",
+            e.message()
+        );
         assert!(e.message().contains("week_stat"), "{}", e.message());
     }
 
     #[test]
     fn parses_known_keys() {
-        let c = Config::parse("user = \"alice\"\ncolor = \"never\"\nbusy_timeout_ms = 100\n", "c").unwrap();
+        let c = Config::parse(
+            "user = \"alice\"\ncolor = \"never\"\nbusy_timeout_ms = 100\n",
+            "c",
+        )
+        .unwrap();
         assert_eq!(c.user.as_deref(), Some("alice"));
         assert_eq!(c.busy_timeout_ms, Some(100));
         assert!(Config::parse("color = \"blue\"", "c").is_err());

@@ -1,3 +1,8 @@
-//! Plan files, configuration, import and export.
+//! Files that describe yardstick data: plan files (parse, canonical TOML,
+//! diff), their sync with the store, the configuration file, and the demo
+//! data generator.
 
 pub mod config;
+pub mod demo;
+pub mod planfile;
+pub mod plansync;

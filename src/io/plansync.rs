@@ -6,11 +6,14 @@
 //! desired fields. Because a store edit that sets the same values writes
 //! nothing, applying a file the database already matches writes nothing.
 
-use super::planfile::{self, Change, EntityRef, GoalDef, MeasureDef, Mission, PeriodDef, PersonDef, PlanFile, Positions, TeamDef};
+use super::planfile::{
+    self, Change, EntityRef, GoalDef, MeasureDef, Mission, PeriodDef, PersonDef, PlanFile,
+    Positions, TeamDef,
+};
 use crate::error::{Error, Result};
 use crate::store::org::{self, PersonPatch, TeamPatch};
 use crate::store::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch, PeriodRow};
-use crate::time::{parse_period, Weekday};
+use crate::time::{Weekday, parse_period};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
@@ -27,7 +30,11 @@ pub struct SyncPlan {
     bounds: HashMap<String, (NaiveDate, NaiveDate)>,
 }
 
-fn period_bounds(conn: &Connection, week_start: Weekday, extra: &[PeriodDef]) -> Result<HashMap<String, (NaiveDate, NaiveDate)>> {
+fn period_bounds(
+    conn: &Connection,
+    week_start: Weekday,
+    extra: &[PeriodDef],
+) -> Result<HashMap<String, (NaiveDate, NaiveDate)>> {
     let mut out: HashMap<String, (NaiveDate, NaiveDate)> = HashMap::new();
     for p in splan::list_periods(conn)? {
         out.insert(p.name, (p.start, p.end));
@@ -39,7 +46,11 @@ fn period_bounds(conn: &Connection, week_start: Weekday, extra: &[PeriodDef]) ->
     Ok(out)
 }
 
-fn bounds_of(bounds: &HashMap<String, (NaiveDate, NaiveDate)>, week_start: Weekday, name: &str) -> Result<Option<(NaiveDate, NaiveDate)>> {
+fn bounds_of(
+    bounds: &HashMap<String, (NaiveDate, NaiveDate)>,
+    week_start: Weekday,
+    name: &str,
+) -> Result<Option<(NaiveDate, NaiveDate)>> {
     if let Some(p) = parse_period(name, week_start)? {
         return Ok(Some((p.start, p.end)));
     }
@@ -47,7 +58,13 @@ fn bounds_of(bounds: &HashMap<String, (NaiveDate, NaiveDate)>, week_start: Weekd
 }
 
 /// Drop start and due dates that equal their period's bounds (they follow from it).
-fn normalize(plan: &mut PlanFile, bounds: &HashMap<String, (NaiveDate, NaiveDate)>, week_start: Weekday, file: &str, positions: &Positions) -> Result<()> {
+fn normalize(
+    plan: &mut PlanFile,
+    bounds: &HashMap<String, (NaiveDate, NaiveDate)>,
+    week_start: Weekday,
+    file: &str,
+    positions: &Positions,
+) -> Result<()> {
     for g in &mut plan.goals {
         if let Some(name) = g.period.clone() {
             let Some((s, e)) = bounds_of(bounds, week_start, &name)? else {
@@ -76,13 +93,27 @@ fn normalize(plan: &mut PlanFile, bounds: &HashMap<String, (NaiveDate, NaiveDate
 
 /// The database's plan as a `PlanFile`: every period, team and person, and
 /// the goals that match the filters.
-pub fn export(conn: &Connection, week_start: Weekday, period: Option<&str>, owner: Option<&str>) -> Result<PlanFile> {
+pub fn export(
+    conn: &Connection,
+    week_start: Weekday,
+    period: Option<&str>,
+    owner: Option<&str>,
+) -> Result<PlanFile> {
     let mut plan = PlanFile::default();
     for p in splan::list_periods(conn)? {
-        plan.periods.push(PeriodDef { name: p.name, start: p.start, end: p.end });
+        plan.periods.push(PeriodDef {
+            name: p.name,
+            start: p.start,
+            end: p.end,
+        });
     }
     for t in org::list_teams(conn)? {
-        plan.teams.push(TeamDef { handle: t.handle, name: t.name, parent: t.parent, lead: t.lead });
+        plan.teams.push(TeamDef {
+            handle: t.handle,
+            name: t.name,
+            parent: t.parent,
+            lead: t.lead,
+        });
     }
     for p in org::list_people(conn, None, true)? {
         let mission = if p.mission.is_empty() {
@@ -144,12 +175,25 @@ pub fn export(conn: &Connection, week_start: Weekday, period: Option<&str>, owne
         });
     }
     let bounds = period_bounds(conn, week_start, &[])?;
-    normalize(&mut plan, &bounds, week_start, "database", &Positions::default())?;
+    normalize(
+        &mut plan,
+        &bounds,
+        week_start,
+        "database",
+        &Positions::default(),
+    )?;
     Ok(planfile::canonicalize(&plan))
 }
 
 /// Work out what applying `desired` does, checking every reference first.
-pub fn plan(conn: &Connection, week_start: Weekday, desired: &PlanFile, positions: &Positions, file: &str, prune: bool) -> Result<SyncPlan> {
+pub fn plan(
+    conn: &Connection,
+    week_start: Weekday,
+    desired: &PlanFile,
+    positions: &Positions,
+    file: &str,
+    prune: bool,
+) -> Result<SyncPlan> {
     let current = export(conn, week_start, None, None)?;
     let bounds = period_bounds(conn, week_start, &desired.periods)?;
     let mut desired = desired.clone();
@@ -158,7 +202,12 @@ pub fn plan(conn: &Connection, week_start: Weekday, desired: &PlanFile, position
     let merged = planfile::merge(&current, &desired, prune);
     planfile::check_references(&merged, positions, file)?;
     let changes = planfile::diff(&current, &desired, prune);
-    Ok(SyncPlan { desired, changes, prune, bounds })
+    Ok(SyncPlan {
+        desired,
+        changes,
+        prune,
+        bounds,
+    })
 }
 
 /// Rows for display: (action, entity, name, detail).
@@ -167,11 +216,15 @@ pub fn change_rows(changes: &[Change]) -> Vec<(String, String, String, String)> 
         .iter()
         .map(|c| {
             let (action, r, detail) = match c {
-                Change::Add(e) => ("add", e.reference(), String::new()),
+                Change::Add(e) => ("add", e.id(), String::new()),
                 Change::Update { entity, fields } => (
                     "update",
                     entity.clone(),
-                    fields.iter().map(|f| format!("{}: {} → {}", f.field, f.old, f.new)).collect::<Vec<_>>().join("; "),
+                    fields
+                        .iter()
+                        .map(|f| format!("{}: {} → {}", f.field, f.old, f.new))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ),
                 Change::Remove(r) => ("remove", r.clone(), String::new()),
             };
@@ -195,21 +248,49 @@ fn some_text(v: &Option<String>) -> Option<Option<String>> {
 pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
     let d = &plan.desired;
     for p in &d.periods {
-        splan::put_period(conn, now, &PeriodRow { name: p.name.clone(), start: p.start, end: p.end })?;
+        splan::put_period(
+            conn,
+            now,
+            &PeriodRow {
+                name: p.name.clone(),
+                start: p.start,
+                end: p.end,
+            },
+        )?;
     }
     // Create missing teams and people first, so references between them resolve.
     for t in &d.teams {
         if org::find_team(conn, &t.handle)?.is_none() {
-            org::add_team(conn, now, &t.handle, &TeamPatch { name: Some(t.name.clone()), ..TeamPatch::default() })?;
+            org::add_team(
+                conn,
+                now,
+                &t.handle,
+                &TeamPatch {
+                    name: Some(t.name.clone()),
+                    ..TeamPatch::default()
+                },
+            )?;
         }
     }
     for p in &d.people {
         if org::find_person(conn, &p.handle)?.is_none() {
-            org::add_person(conn, now, &p.handle, &PersonPatch { name: Some(p.name.clone()), ..PersonPatch::default() })?;
+            org::add_person(
+                conn,
+                now,
+                &p.handle,
+                &PersonPatch {
+                    name: Some(p.name.clone()),
+                    ..PersonPatch::default()
+                },
+            )?;
         }
     }
     for t in &d.teams {
-        let patch = TeamPatch { name: Some(t.name.clone()), parent: Some(t.parent.clone()), lead: Some(t.lead.clone()) };
+        let patch = TeamPatch {
+            name: Some(t.name.clone()),
+            parent: Some(t.parent.clone()),
+            lead: Some(t.lead.clone()),
+        };
         org::edit_team(conn, now, &t.handle, &patch)?;
     }
     for p in &d.people {

@@ -11,7 +11,11 @@ fn pct(ratio: Option<f64>) -> Cell {
 }
 
 fn raw_pct(ratio: f64, has_value: bool) -> Cell {
-    if has_value { Cell::Percent(ratio * 100.0) } else { Cell::Null }
+    if has_value {
+        Cell::Percent(ratio * 100.0)
+    } else {
+        Cell::Null
+    }
 }
 
 fn opt_status<T: ToString>(v: Option<T>) -> Cell {
@@ -43,7 +47,9 @@ pub fn people(people: &[Person]) -> Doc {
             p.active.into(),
         ]);
     }
-    Doc::table("people", t).with_empty_message("No people yet. Add one with `yardstick people add HANDLE --name NAME`.")
+    Doc::table("people", t).with_empty_message(
+        "No people yet. Add one with `yardstick people add HANDLE --name NAME`.",
+    )
 }
 
 /// `people show`.
@@ -57,11 +63,31 @@ pub fn person(p: &Person, reports: &[Person]) -> Doc {
         .field("team", "Team", p.team.clone())
         .field("manager", "Manager", p.manager.clone())
         .field("active", "Active", p.active)
-        .field("mission_purpose", "Mission: purpose", p.mission.purpose.clone())
-        .field("mission_customers", "Mission: customers", p.mission.customers.clone())
-        .field("mission_product", "Mission: product", p.mission.product.clone())
+        .field(
+            "mission_purpose",
+            "Mission: purpose",
+            p.mission.purpose.clone(),
+        )
+        .field(
+            "mission_customers",
+            "Mission: customers",
+            p.mission.customers.clone(),
+        )
+        .field(
+            "mission_product",
+            "Mission: product",
+            p.mission.product.clone(),
+        )
         .field("mission_scope", "Mission: scope", p.mission.scope.clone())
-        .field("reports", "Direct reports", reports.iter().map(|r| r.handle.as_str()).collect::<Vec<_>>().join(", "));
+        .field(
+            "reports",
+            "Direct reports",
+            reports
+                .iter()
+                .map(|r| r.handle.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     Doc::record("person", r)
 }
 
@@ -86,7 +112,8 @@ pub fn teams(teams: &[(Team, i64)]) -> Doc {
             (*n).into(),
         ]);
     }
-    Doc::table("teams", t).with_empty_message("No teams yet. Add one with `yardstick team add HANDLE --name NAME`.")
+    Doc::table("teams", t)
+        .with_empty_message("No teams yet. Add one with `yardstick team add HANDLE --name NAME`.")
 }
 
 /// `team tree`: teams indented under their parents.
@@ -123,11 +150,23 @@ pub fn team(team: &Team, members: &[Person], subteams: &[Team]) -> Doc {
         .field("name", "Name", team.name.as_str())
         .field("parent", "Parent", team.parent.clone())
         .field("lead", "Lead", team.lead.clone())
-        .field("subteams", "Sub-teams", subteams.iter().map(|t| t.handle.as_str()).collect::<Vec<_>>().join(", "));
+        .field(
+            "subteams",
+            "Sub-teams",
+            subteams
+                .iter()
+                .map(|t| t.handle.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     let mut doc = Doc::record("team", r);
     let members_doc = people(members);
     if let Some(t) = members_doc.first_table() {
-        doc = doc.with_table(Table { key: "members", title: Some("Members".into()), ..t.clone() });
+        doc = doc.with_table(Table {
+            key: "members",
+            title: Some("Members".into()),
+            ..t.clone()
+        });
     }
     doc
 }
@@ -169,7 +208,9 @@ pub fn goals(states: &[GoalState]) -> Doc {
     for s in states {
         t.push(goal_cells(s));
     }
-    Doc::table("goals", t).with_empty_message("No goals match. Add one with `yardstick plan add TITLE --owner HANDLE`.")
+    Doc::table("goals", t).with_empty_message(
+        "No goals match. Add one with `yardstick plan add TITLE --owner HANDLE`.",
+    )
 }
 
 fn measure_table(key: &'static str, title: Option<String>, s: &GoalState) -> Table {
@@ -223,7 +264,11 @@ pub fn goal(s: &GoalState, children: &[&GoalState]) -> Doc {
         .field("title", "Title", g.title.as_str())
         .field("description", "Description", g.description.clone())
         .field("owner", "Owner", g.owner.as_str())
-        .field("owner_kind", "Owner kind", if g.owner_is_team { "team" } else { "person" })
+        .field(
+            "owner_kind",
+            "Owner kind",
+            if g.owner_is_team { "team" } else { "person" },
+        )
         .field("parent", "Aligned to", g.parent.clone())
         .field("period", "Period", g.period.clone())
         .field("start", "Start", g.start)
@@ -234,7 +279,8 @@ pub fn goal(s: &GoalState, children: &[&GoalState]) -> Doc {
         .field("status", "Status", Cell::Status(g.status.to_string()))
         .field("progress_pct", "Progress", pct(s.progress))
         .field("standard", "Standard", opt_status(s.standard));
-    let mut doc = Doc::record("goal", r).with_table(measure_table("measures", Some("Measures".into()), s));
+    let mut doc =
+        Doc::record("goal", r).with_table(measure_table("measures", Some("Measures".into()), s));
     let mut kids = Table::new("aligned", goal_columns());
     kids.title = Some("Aligned goals".into());
     for c in children {
@@ -315,7 +361,12 @@ pub fn changes(kind: &'static str, rows: &[(String, String, String, String)]) ->
         ],
     );
     for (a, e, n, d) in rows {
-        t.push(vec![Cell::Status(a.clone()), e.as_str().into(), n.as_str().into(), d.as_str().into()]);
+        t.push(vec![
+            Cell::Status(a.clone()),
+            e.as_str().into(),
+            n.as_str().into(),
+            d.as_str().into(),
+        ]);
     }
     Doc::table(kind, t).with_empty_message("No changes.")
 }

@@ -58,12 +58,22 @@ impl PlanIndex {
     }
 
     /// Build the index from loaded rows (pure).
-    pub fn build(goals: Vec<Goal>, measures: Vec<Measure>, latest: &HashMap<i64, (NaiveDate, f64)>) -> PlanIndex {
+    pub fn build(
+        goals: Vec<Goal>,
+        measures: Vec<Measure>,
+        latest: &HashMap<i64, (NaiveDate, f64)>,
+    ) -> PlanIndex {
         let by_id: HashMap<i64, usize> = goals.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
-        let by_key: HashMap<&str, usize> = goals.iter().enumerate().map(|(i, g)| (g.key.as_str(), i)).collect();
+        let by_key: HashMap<&str, usize> = goals
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.key.as_str(), i))
+            .collect();
         let mut own: Vec<Vec<MeasureState>> = vec![Vec::new(); goals.len()];
         for m in measures {
-            let Some(&gi) = by_id.get(&m.goal_id) else { continue };
+            let Some(&gi) = by_id.get(&m.goal_id) else {
+                continue;
+            };
             let value = latest.get(&m.id).copied();
             let spec = m.spec();
             let current = value.map(|(_, v)| v);
@@ -88,7 +98,10 @@ impl PlanIndex {
                 id: g.id,
                 weight: g.weight,
                 status: g.status,
-                measures: own[i].iter().map(|m| (m.measure.weight, m.progress.scored)).collect(),
+                measures: own[i]
+                    .iter()
+                    .map(|m| (m.measure.weight, m.progress.scored))
+                    .collect(),
                 children: children[i].clone(),
             })
             .collect();
@@ -106,7 +119,11 @@ impl PlanIndex {
                 children: children[i].len(),
             })
             .collect();
-        PlanIndex { states, by_id, children }
+        PlanIndex {
+            states,
+            by_id,
+            children,
+        }
     }
 
     /// The state of one goal.
@@ -133,7 +150,11 @@ impl PlanIndex {
             None => (0..self.states.len())
                 .filter(|&i| {
                     let g = &self.states[i].goal;
-                    g.parent.is_none() || !self.states.iter().any(|s| Some(&s.goal.key) == g.parent.as_ref() && keep(&s.goal))
+                    g.parent.is_none()
+                        || !self
+                            .states
+                            .iter()
+                            .any(|s| Some(&s.goal.key) == g.parent.as_ref() && keep(&s.goal))
                 })
                 .collect(),
         };
@@ -173,7 +194,10 @@ pub fn goal_list(conn: &Connection, filter: &GoalFilter) -> Result<Vec<GoalState
         return Ok(Vec::new());
     }
     let index = PlanIndex::load(conn)?;
-    Ok(goals.iter().filter_map(|g| index.get(g.id).cloned()).collect())
+    Ok(goals
+        .iter()
+        .filter_map(|g| index.get(g.id).cloned())
+        .collect())
 }
 
 /// Whether a goal counts as open work (draft or active).

@@ -1,0 +1,583 @@
+//! A realistic synthetic organisation for the demo and for benchmarks:
+//! teams, people with managers, goals cascading from the organisation to
+//! teams to people, measures of every kind, and weeks of check-ins in which
+//! some goals run ahead, some behind and some go stale.
+//!
+//! Everything derives from a seed through a small SplitMix64 generator (kept
+//! here rather than a crate's generator so the same seed gives the same data
+//! in every version).
+
+use crate::error::Result;
+use crate::model::{Direction, MeasureKind, Priority};
+use crate::store::checkins::{self, NewCheckin};
+use crate::store::org::{self, PersonPatch, TeamPatch};
+use crate::store::plan::{self as splan, GoalPatch, MeasurePatch};
+use crate::time::{PeriodKind, Weekday, period_containing};
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+
+/// SplitMix64: tiny, fast, and stable across versions.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A float in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An integer in [lo, hi].
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        let span = u64::try_from(hi - lo + 1).unwrap_or(1).max(1);
+        lo + i64::try_from(self.next_u64() % span).unwrap_or(0)
+    }
+
+    /// One of the items.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let i = usize::try_from(self.next_u64() % items.len().max(1) as u64).unwrap_or(0);
+        &items[i.min(items.len().saturating_sub(1))]
+    }
+}
+
+/// What the demo made.
+#[derive(Debug, Default, Clone)]
+pub struct DemoSummary {
+    /// Teams created.
+    pub teams: usize,
+    /// People created.
+    pub people: usize,
+    /// Goals created.
+    pub goals: usize,
+    /// Measures created.
+    pub measures: usize,
+    /// Check-ins recorded.
+    pub checkins: usize,
+    /// The period the plan is for.
+    pub period: String,
+}
+
+struct TeamSpec {
+    handle: &'static str,
+    name: &'static str,
+    goal_key: &'static str,
+    goal: &'static str,
+    parent_goal: &'static str,
+    metric: (
+        &'static str,
+        &'static str,
+        MeasureKind,
+        f64,
+        f64,
+        Option<f64>,
+        Option<f64>,
+    ),
+    personal: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        MeasureKind,
+        f64,
+        f64,
+    )],
+}
+
+const TEAMS: &[TeamSpec] = &[
+    TeamSpec {
+        handle: "platform",
+        name: "Platform",
+        goal_key: "api-latency",
+        goal: "Cut API latency",
+        parent_goal: "reliable-product",
+        metric: (
+            "p95 latency",
+            "ms",
+            MeasureKind::Number,
+            450.0,
+            200.0,
+            Some(150.0),
+            Some(600.0),
+        ),
+        personal: &[
+            (
+                "Cache the hot endpoints",
+                "cache hit rate",
+                "%",
+                MeasureKind::Percent,
+                40.0,
+                80.0,
+            ),
+            (
+                "Fix the slowest queries",
+                "slow queries",
+                "queries",
+                MeasureKind::Number,
+                120.0,
+                30.0,
+            ),
+            (
+                "Ship zero-downtime deploys",
+                "shipped",
+                "",
+                MeasureKind::YesNo,
+                0.0,
+                1.0,
+            ),
+            (
+                "Raise test coverage",
+                "line coverage",
+                "%",
+                MeasureKind::Percent,
+                62.0,
+                80.0,
+            ),
+        ],
+    },
+    TeamSpec {
+        handle: "product",
+        name: "Product",
+        goal_key: "activation",
+        goal: "Improve activation of new accounts",
+        parent_goal: "grow-revenue",
+        metric: (
+            "activation rate",
+            "%",
+            MeasureKind::Percent,
+            30.0,
+            45.0,
+            Some(50.0),
+            Some(25.0),
+        ),
+        personal: &[
+            (
+                "Run activation experiments",
+                "experiments run",
+                "experiments",
+                MeasureKind::Number,
+                0.0,
+                6.0,
+            ),
+            (
+                "Redesign onboarding",
+                "milestones",
+                "",
+                MeasureKind::Milestone,
+                0.0,
+                5.0,
+            ),
+            (
+                "Cut time to first report",
+                "median minutes",
+                "min",
+                MeasureKind::Number,
+                38.0,
+                15.0,
+            ),
+        ],
+    },
+    TeamSpec {
+        handle: "sales",
+        name: "Sales",
+        goal_key: "enterprise-pipeline",
+        goal: "Expand the enterprise pipeline",
+        parent_goal: "grow-revenue",
+        metric: (
+            "qualified pipeline",
+            "EUR",
+            MeasureKind::Currency,
+            1_200_000.0,
+            2_000_000.0,
+            Some(2_400_000.0),
+            None,
+        ),
+        personal: &[
+            (
+                "Close enterprise deals",
+                "deals closed",
+                "deals",
+                MeasureKind::Number,
+                0.0,
+                4.0,
+            ),
+            (
+                "Grow renewals",
+                "renewal revenue",
+                "EUR",
+                MeasureKind::Currency,
+                150_000.0,
+                300_000.0,
+            ),
+            (
+                "Shorten the sales cycle",
+                "median days",
+                "days",
+                MeasureKind::Number,
+                64.0,
+                45.0,
+            ),
+        ],
+    },
+];
+
+const NAMED: &[(&str, &str, &str, usize)] = &[
+    // handle, name, title, team index (TEAMS) — leads first
+    ("bob", "Bob Okafor", "Engineering lead", 0),
+    ("priya", "Priya Raman", "Head of product", 1),
+    ("sam", "Sam Lindqvist", "Sales director", 2),
+    ("alice", "Alice Moreau", "Senior engineer", 0),
+    ("chen", "Chen Wei", "Database engineer", 0),
+    ("eve", "Eve Santos", "Site reliability engineer", 0),
+    ("omar", "Omar Haddad", "Product designer", 1),
+    ("lena", "Lena Fischer", "Product analyst", 1),
+    ("kim", "Kim Park", "Account executive", 2),
+    ("raj", "Raj Patel", "Account executive", 2),
+    ("mia", "Mia Costa", "Customer success manager", 2),
+];
+
+const FIRST: &[&str] = &[
+    "Ada", "Ben", "Cleo", "Dev", "Ella", "Finn", "Gia", "Hugo", "Iris", "Jon", "Kai", "Lea", "Max",
+    "Nia", "Oli", "Pia",
+];
+const LAST: &[&str] = &[
+    "Adams", "Berg", "Cruz", "Diaz", "Ekström", "Fox", "Gupta", "Hale", "Ito", "Jansen", "Khan",
+    "Lund", "Meyer", "Novak",
+];
+
+/// How a goal's owner is doing: a multiplier on the expected pace, and
+/// whether check-ins stopped a few weeks ago.
+fn profile(rng: &mut Rng) -> (f64, bool) {
+    match rng.range(0, 9) {
+        0 | 1 => (1.35, false), // ahead
+        2..=5 => (1.0, false),  // on pace
+        6 | 7 => (0.55, false), // behind
+        _ => (0.8, true),       // stale
+    }
+}
+
+/// Fill `conn` (inside the caller's transaction) with the demo organisation.
+pub fn generate(
+    conn: &Connection,
+    now: &str,
+    today: NaiveDate,
+    week_start: Weekday,
+    people: u32,
+    weeks: u32,
+    seed: u64,
+) -> Result<DemoSummary> {
+    let mut rng = Rng::new(seed);
+    let q = period_containing(PeriodKind::Quarter, today, week_start);
+    let mut s = DemoSummary {
+        period: q.name.clone(),
+        ..DemoSummary::default()
+    };
+
+    // The organisation and its teams.
+    org::add_team(
+        conn,
+        now,
+        "acme",
+        &TeamPatch {
+            name: Some("Acme Analytics".into()),
+            ..TeamPatch::default()
+        },
+    )?;
+    s.teams += 1;
+    org::add_person(
+        conn,
+        now,
+        "dana",
+        &PersonPatch {
+            name: Some("Dana Whitfield".into()),
+            title: Some(Some("Chief executive".into())),
+            email: Some(Some("dana@acme.example".into())),
+            team: Some(Some("acme".into())),
+            purpose: Some(Some(
+                "Set direction and keep Acme growing profitably".into(),
+            )),
+            customers: Some(Some("Customers, staff and the board".into())),
+            product: Some(Some("Strategy, funding and a team that delivers".into())),
+            scope: Some(Some("The whole company".into())),
+            ..PersonPatch::default()
+        },
+    )?;
+    s.people += 1;
+    org::edit_team(
+        conn,
+        now,
+        "acme",
+        &TeamPatch {
+            lead: Some(Some("dana".into())),
+            ..TeamPatch::default()
+        },
+    )?;
+    for t in TEAMS {
+        org::add_team(
+            conn,
+            now,
+            t.handle,
+            &TeamPatch {
+                name: Some(t.name.into()),
+                parent: Some(Some("acme".into())),
+                lead: None,
+            },
+        )?;
+        s.teams += 1;
+    }
+
+    // People: the named ones, then generated ones round-robin over the teams.
+    let mut members: Vec<Vec<String>> = vec![Vec::new(); TEAMS.len()];
+    let total = usize::try_from(people).unwrap_or(12).max(3);
+    for i in 0..total.saturating_sub(1) {
+        let (handle, name, title, team) = match NAMED.get(i) {
+            Some(&(h, n, t, team)) => (h.to_string(), n.to_string(), t.to_string(), team),
+            None => {
+                let team = i % TEAMS.len();
+                let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+                (format!("p{}", i + 2), name, "Specialist".to_string(), team)
+            }
+        };
+        let lead = i < TEAMS.len();
+        let manager = if lead {
+            "dana".to_string()
+        } else {
+            NAMED[team].0.to_string()
+        };
+        org::add_person(
+            conn,
+            now,
+            &handle,
+            &PersonPatch {
+                name: Some(name),
+                title: Some(Some(title)),
+                email: Some(Some(format!("{handle}@acme.example"))),
+                manager: Some(Some(manager)),
+                team: Some(Some(TEAMS[team].handle.into())),
+                ..PersonPatch::default()
+            },
+        )?;
+        if lead {
+            org::edit_team(
+                conn,
+                now,
+                TEAMS[team].handle,
+                &TeamPatch {
+                    lead: Some(Some(handle.clone())),
+                    ..TeamPatch::default()
+                },
+            )?;
+        } else {
+            members[team].push(handle);
+        }
+        s.people += 1;
+    }
+
+    let goal = |key: &str,
+                title: &str,
+                owner: &str,
+                parent: Option<&str>,
+                weight: f64,
+                priority: Priority| GoalPatch {
+        key: Some(key.into()),
+        title: Some(title.into()),
+        owner: Some(owner.into()),
+        parent: Some(parent.map(str::to_string)),
+        period: Some(Some(q.name.clone())),
+        start: Some(Some(q.start)),
+        due: Some(Some(q.end)),
+        weight: Some(weight),
+        priority: Some(priority),
+        ..GoalPatch::default()
+    };
+    let measure = |name: &str,
+                   unit: &str,
+                   kind: MeasureKind,
+                   baseline: f64,
+                   target: f64,
+                   stretch: Option<f64>,
+                   floor: Option<f64>| MeasurePatch {
+        name: Some(name.into()),
+        unit: Some(Some(unit.to_string()).filter(|u| !u.is_empty())),
+        kind: Some(kind),
+        direction: Some(if target < baseline {
+            Direction::Decrease
+        } else {
+            Direction::Increase
+        }),
+        baseline: Some(baseline),
+        target: Some(target),
+        stretch: Some(stretch),
+        floor: Some(floor),
+        weight: Some(1.0),
+    };
+
+    // Organisation goals.
+    let mut tracked: Vec<(splan::Measure, f64, bool)> = Vec::new();
+    let mut add = |conn: &Connection,
+                   g: GoalPatch,
+                   ms: Vec<MeasurePatch>,
+                   s: &mut DemoSummary,
+                   rng: &mut Rng|
+     -> Result<()> {
+        let goal = splan::add_goal(conn, now, &g)?;
+        s.goals += 1;
+        let (pace, stale) = profile(rng);
+        for m in ms {
+            let m = splan::add_measure(conn, now, &goal, &m)?;
+            s.measures += 1;
+            tracked.push((m, pace, stale));
+        }
+        Ok(())
+    };
+    add(
+        conn,
+        goal(
+            "grow-revenue",
+            "Grow annual recurring revenue",
+            "acme",
+            None,
+            2.0,
+            Priority::High,
+        ),
+        vec![measure(
+            "ARR",
+            "EUR",
+            MeasureKind::Currency,
+            2_000_000.0,
+            3_000_000.0,
+            Some(3_300_000.0),
+            Some(1_800_000.0),
+        )],
+        &mut s,
+        &mut rng,
+    )?;
+    add(
+        conn,
+        goal(
+            "reliable-product",
+            "Make the product reliable",
+            "acme",
+            None,
+            1.0,
+            Priority::High,
+        ),
+        vec![
+            measure(
+                "uptime",
+                "%",
+                MeasureKind::Percent,
+                99.5,
+                99.9,
+                Some(99.95),
+                Some(99.0),
+            ),
+            measure(
+                "sev-1 incidents",
+                "incidents",
+                MeasureKind::Number,
+                6.0,
+                1.0,
+                Some(0.0),
+                None,
+            ),
+        ],
+        &mut s,
+        &mut rng,
+    )?;
+    for (ti, t) in TEAMS.iter().enumerate() {
+        let (name, unit, kind, b, tg, st, fl) = t.metric;
+        add(
+            conn,
+            goal(
+                t.goal_key,
+                t.goal,
+                t.handle,
+                Some(t.parent_goal),
+                1.0,
+                Priority::High,
+            ),
+            vec![measure(name, unit, kind, b, tg, st, fl)],
+            &mut s,
+            &mut rng,
+        )?;
+        for (pi, handle) in members[ti].iter().enumerate() {
+            let (title, mname, unit, kind, b, tg) = t.personal[pi % t.personal.len()];
+            let key = format!("{handle}-{}", crate::model::names::slugify(title));
+            let key = if key.len() > 60 {
+                key[..60].trim_end_matches('-').to_string()
+            } else {
+                key
+            };
+            add(
+                conn,
+                goal(&key, title, handle, Some(t.goal_key), 1.0, Priority::Medium),
+                vec![measure(mname, unit, kind, b, tg, None, None)],
+                &mut s,
+                &mut rng,
+            )?;
+        }
+    }
+
+    // Weekly check-ins up to today.
+    let span = (q.end - q.start).num_days().max(1) as f64;
+    for (m, pace, stale) in &tracked {
+        for w in (0..weeks).rev() {
+            let date = today - Duration::days(i64::from(w) * 7 + rng.range(0, 2));
+            if *stale && w < 3 {
+                continue;
+            }
+            if date < q.start - Duration::days(14) {
+                continue;
+            }
+            let elapsed = ((date - q.start).num_days() as f64 / span).clamp(0.0, 1.0);
+            let noise = (rng.unit() - 0.5) * 0.08;
+            let fraction = (elapsed * pace + noise).max(-0.05);
+            let raw = m.baseline + (m.target - m.baseline) * fraction;
+            let value = match m.kind {
+                MeasureKind::YesNo => f64::from(u8::from(fraction >= 0.9)),
+                MeasureKind::Milestone => raw.round().max(0.0),
+                MeasureKind::Percent => (raw * 10.0).round() / 10.0,
+                MeasureKind::Currency => (raw / 1000.0).round() * 1000.0,
+                MeasureKind::Number => {
+                    if (m.target - m.baseline).abs() >= 20.0 {
+                        raw.round()
+                    } else {
+                        (raw * 10.0).round() / 10.0
+                    }
+                }
+            };
+            let note = match rng.range(0, 7) {
+                0 => Some("Blocked on a dependency this week".to_string()),
+                1 => Some("Good progress after the review".to_string()),
+                _ => None,
+            };
+            checkins::insert(
+                conn,
+                now,
+                &NewCheckin {
+                    goal_id: m.goal_id,
+                    measure_id: Some(m.id),
+                    date,
+                    value: Some(value),
+                    confidence: Some(rng.range(4, 9)),
+                    status: None,
+                    note,
+                    author_id: None,
+                },
+            )?;
+            s.checkins += 1;
+        }
+    }
+    Ok(s)
+}
