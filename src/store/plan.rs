@@ -702,7 +702,7 @@ pub fn add_measure(
         );
     };
     let existing = measures(conn, goal.id)?;
-    if existing.iter().any(|m| &m.name == name.trim()) {
+    if existing.iter().any(|m| m.name == name.trim()) {
         return Err(
             Error::failed(format!("goal {} already has a measure '{name}'", goal.key)).with_hint(
                 format!(
