@@ -1,0 +1,484 @@
+//! Store tests against real files: undo restores every table exactly,
+//! concurrent first runs agree on one schema, and parallel writers lose nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rusqlite::types::Value;
+use std::path::Path;
+use std::time::Duration;
+use yardstick::model::{Direction, GoalStatus};
+use yardstick::store::org::{self, PersonPatch, TeamPatch};
+use yardstick::store::plan::{self as splan, GoalPatch, MeasurePatch};
+use yardstick::store::{Missing, OpMeta, Store, checkins};
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn meta(cmd: &str) -> OpMeta {
+    OpMeta {
+        actor: "test".into(),
+        command: cmd.into(),
+        at: NOW.into(),
+    }
+}
+
+/// Every row of every data table (not the log), in rowid order.
+fn snapshot(store: &Store) -> Vec<(String, Vec<Vec<Value>>)> {
+    let conn = store.conn();
+    let mut names: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('op','undo_entry') AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    names.sort();
+    names
+        .into_iter()
+        .map(|t| {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))
+                .unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    (0..n)
+                        .map(|i| r.get::<_, Value>(i))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap();
+            (t, rows)
+        })
+        .collect()
+}
+
+fn seeded(path: &Path) -> Store {
+    let mut store = Store::open_write(path, Missing::Create, Duration::from_secs(5)).unwrap();
+    store
+        .write(&meta("seed"), |tx| {
+            org::add_team(
+                tx,
+                NOW,
+                "acme",
+                &TeamPatch {
+                    name: Some("Acme".into()),
+                    ..Default::default()
+                },
+            )?;
+            org::add_person(
+                tx,
+                NOW,
+                "bob",
+                &PersonPatch {
+                    name: Some("Bob".into()),
+                    team: Some(Some("acme".into())),
+                    ..Default::default()
+                },
+            )?;
+            org::add_person(
+                tx,
+                NOW,
+                "alice",
+                &PersonPatch {
+                    name: Some("Alice".into()),
+                    manager: Some(Some("bob".into())),
+                    purpose: Some(Some("Keep the API fast".into())),
+                    ..Default::default()
+                },
+            )?;
+            let g = splan::add_goal(
+                tx,
+                NOW,
+                &GoalPatch {
+                    title: Some("Reliable".into()),
+                    owner: Some("acme".into()),
+                    ..Default::default()
+                },
+            )?;
+            let c = splan::add_goal(
+                tx,
+                NOW,
+                &GoalPatch {
+                    title: Some("Cut latency".into()),
+                    owner: Some("alice".into()),
+                    parent: Some(Some(g.key.clone())),
+                    weight: Some(0.1),
+                    ..Default::default()
+                },
+            )?;
+            let m = splan::add_measure(
+                tx,
+                NOW,
+                &c,
+                &MeasurePatch {
+                    name: Some("p95".into()),
+                    baseline: Some(450.0),
+                    target: Some(200.0),
+                    stretch: Some(Some(0.1 + 0.2 + 149.7)),
+                    ..Default::default()
+                },
+            )?;
+            assert_eq!(m.direction, Direction::Decrease);
+            checkins::insert(
+                tx,
+                NOW,
+                &checkins::NewCheckin {
+                    goal_id: c.id,
+                    measure_id: Some(m.id),
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                    value: Some(325.125_000_000_1),
+                    confidence: Some(7),
+                    status: None,
+                    note: Some("halfway".into()),
+                    author_id: None,
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    store
+}
+
+type Step = Box<dyn Fn(&rusqlite::Connection) -> yardstick::Result<()>>;
+
+#[test]
+fn undo_restores_every_table_exactly() {
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "add person",
+            Box::new(|tx| {
+                org::add_person(
+                    tx,
+                    NOW,
+                    "zed",
+                    &PersonPatch {
+                        name: Some("Zed".into()),
+                        ..Default::default()
+                    },
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "edit person",
+            Box::new(|tx| {
+                org::edit_person(
+                    tx,
+                    NOW,
+                    "alice",
+                    &PersonPatch {
+                        manager: Some(None),
+                        title: Some(Some("Lead".into())),
+                        ..Default::default()
+                    },
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "remove person",
+            Box::new(|tx| {
+                // bob manages alice: removing bob clears alice's manager (ON DELETE SET NULL) — undo must restore both.
+                org::remove_person(tx, "bob").map(|_| ())
+            }),
+        ),
+        (
+            "edit team",
+            Box::new(|tx| {
+                org::edit_team(
+                    tx,
+                    NOW,
+                    "acme",
+                    &TeamPatch {
+                        lead: Some(Some("bob".into())),
+                        ..Default::default()
+                    },
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "close goal",
+            Box::new(|tx| {
+                splan::edit_goal(
+                    tx,
+                    NOW,
+                    "cut-latency",
+                    &GoalPatch {
+                        status: Some(GoalStatus::Missed),
+                        ..Default::default()
+                    },
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "edit measure",
+            Box::new(|tx| {
+                let g = splan::get_goal(tx, "cut-latency")?;
+                splan::edit_measure(
+                    tx,
+                    NOW,
+                    &g,
+                    "p95",
+                    &MeasurePatch {
+                        target: Some(180.0),
+                        stretch: Some(None),
+                        ..Default::default()
+                    },
+                )
+                .map(|_| ())
+            }),
+        ),
+        (
+            "remove goal with cascade",
+            Box::new(|tx| {
+                // Removing the parent unlinks the child (SET NULL); removing the child deletes its measure and check-in (CASCADE).
+                splan::remove_goal(tx, "reliable")?;
+                splan::remove_goal(tx, "cut-latency").map(|_| ())
+            }),
+        ),
+    ];
+    for (name, step) in steps {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = seeded(&path);
+        let before = snapshot(&store);
+        let w = store.write(&meta(name), |tx| step(tx)).unwrap();
+        assert!(w.changed, "{name} changed nothing");
+        assert_ne!(snapshot(&store), before, "{name} left the data as it was");
+        let preview = store.undo_preview().unwrap().unwrap();
+        assert_eq!(preview.op.command, name);
+        store.undo(preview.op.id, NOW).unwrap();
+        assert_eq!(
+            snapshot(&store),
+            before,
+            "undo of {name} did not restore the data exactly"
+        );
+        let fk: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0);
+        // The next undo reverts the seed, leaving empty tables.
+        let seed = store.undo_preview().unwrap().unwrap();
+        assert_eq!(seed.op.command, "seed");
+        store.undo(seed.op.id, NOW).unwrap();
+        assert!(snapshot(&store).iter().all(|(_, rows)| rows.is_empty()));
+        assert!(store.undo_preview().unwrap().is_none());
+    }
+}
+
+#[test]
+fn a_write_that_changes_nothing_is_not_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(&dir.path().join("t.db"));
+    let w = store
+        .write(&meta("noop"), |tx| {
+            org::edit_person(
+                tx,
+                NOW,
+                "alice",
+                &PersonPatch {
+                    name: Some("Alice".into()),
+                    ..Default::default()
+                },
+            )
+            .map(|(_, c)| c)
+        })
+        .unwrap();
+    assert!(!w.value && !w.changed);
+    assert_eq!(store.undo_preview().unwrap().unwrap().op.command, "seed");
+}
+
+#[test]
+fn a_failed_write_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(&dir.path().join("t.db"));
+    let before = snapshot(&store);
+    let err = store
+        .write(&meta("half"), |tx| {
+            org::add_person(
+                tx,
+                NOW,
+                "zed",
+                &PersonPatch {
+                    name: Some("Zed".into()),
+                    ..Default::default()
+                },
+            )?;
+            org::add_person(
+                tx,
+                NOW,
+                "zed",
+                &PersonPatch {
+                    name: Some("Zed again".into()),
+                    ..Default::default()
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    assert_eq!(snapshot(&store), before);
+    let ops: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM op", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ops, 1);
+}
+
+#[test]
+fn concurrent_first_runs_create_one_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fresh.db");
+    let handles: Vec<_> = (0..16)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store =
+                    Store::open_write(&path, Missing::Create, Duration::from_secs(10)).unwrap();
+                store
+                    .write(&meta("add"), |tx| {
+                        org::add_person(
+                            tx,
+                            NOW,
+                            &format!("p{i}"),
+                            &PersonPatch {
+                                name: Some(format!("P {i}")),
+                                ..Default::default()
+                            },
+                        )
+                    })
+                    .unwrap();
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let store = Store::open_read(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+    assert_eq!(
+        org::list_people(store.conn(), None, true).unwrap().len(),
+        16
+    );
+    let v: i64 = store
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, yardstick::store::schema::SCHEMA_VERSION);
+    // No temporary files are left beside the database.
+    let stray: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".yardstick-new-")
+        })
+        .collect();
+    assert!(stray.is_empty());
+}
+
+#[test]
+fn parallel_writers_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    drop(seeded(&path));
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    let mut store =
+                        Store::open_write(&path, Missing::Refuse, Duration::from_secs(30)).unwrap();
+                    store
+                        .write(&meta("checkin"), |tx| {
+                            let g = splan::get_goal(tx, "cut-latency")?;
+                            let m = splan::get_measure(tx, &g, "p95")?;
+                            checkins::insert(
+                                tx,
+                                NOW,
+                                &checkins::NewCheckin {
+                                    goal_id: g.id,
+                                    measure_id: Some(m.id),
+                                    date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                                    value: Some(f64::from(t * 100 + i)),
+                                    confidence: None,
+                                    status: None,
+                                    note: None,
+                                    author_id: None,
+                                },
+                            )
+                        })
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let store = Store::open_read(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+    assert_eq!(checkins::count(store.conn()).unwrap(), 1 + 200);
+    let ok: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+#[test]
+fn an_out_of_date_file_is_read_without_writing_and_upgraded_by_the_first_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v0.db");
+    {
+        // Schema version 0: a yardstick file whose migrations have not run yet.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(
+            None,
+            "application_id",
+            yardstick::store::schema::APPLICATION_ID,
+        )
+        .unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE placeholder(x); DROP TABLE placeholder;",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    {
+        let store = Store::open_read(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+        assert!(
+            org::list_people(store.conn(), None, true)
+                .unwrap()
+                .is_empty()
+        );
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "a read changed an out-of-date file"
+    );
+    let mut store = Store::open_write(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+    store
+        .write(&meta("add"), |tx| {
+            org::add_person(
+                tx,
+                NOW,
+                "ann",
+                &PersonPatch {
+                    name: Some("Ann".into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let v: i64 = store
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, yardstick::store::schema::SCHEMA_VERSION);
+}
