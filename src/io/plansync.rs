@@ -198,6 +198,28 @@ pub fn plan(
     let bounds = period_bounds(conn, week_start, &desired.periods)?;
     let mut desired = desired.clone();
     normalize(&mut desired, &bounds, week_start, file, positions)?;
+    for g in &desired.goals {
+        let (ps, pe) = match &g.period {
+            Some(name) => bounds_of(&bounds, week_start, name)?
+                .map_or((None, None), |(s, e)| (Some(s), Some(e))),
+            None => (None, None),
+        };
+        if let (Some(start), Some(due)) = (g.start.or(ps), g.due.or(pe)) {
+            if start > due {
+                let at = positions
+                    .get(&format!("goal.{}.start", g.key))
+                    .or_else(|| positions.get(&format!("goal.{}.due", g.key)))
+                    .or_else(|| positions.get(&format!("goal.{}", g.key)))
+                    .map(|(l, c)| format!("{file}:{l}:{c}: "))
+                    .unwrap_or_else(|| format!("{file}: "));
+                return Err(Error::invalid(format!(
+                    "{at}goal {} would start ({start}) after it is due ({due})",
+                    g.key
+                ))
+                .with_hint("a missing start or due date comes from the goal's period"));
+            }
+        }
+    }
     let desired = planfile::canonicalize(&desired);
     let merged = planfile::merge(&current, &desired, prune);
     planfile::check_references(&merged, positions, file)?;
