@@ -161,7 +161,7 @@ pub struct GoalArgs {
     #[arg(long)]
     due: Option<String>,
     /// Weight among sibling goals (> 0)
-    #[arg(long, value_parser = weight)]
+    #[arg(long, value_parser = weight, allow_hyphen_values = true)]
     weight: Option<f64>,
     /// Priority: low, medium, high
     #[arg(long)]
@@ -186,19 +186,19 @@ pub struct MeasureArgs {
     #[arg(long)]
     direction: Option<Direction>,
     /// Where it starts
-    #[arg(long, value_parser = number)]
+    #[arg(long, value_parser = number, allow_hyphen_values = true)]
     baseline: Option<f64>,
     /// What meets expectations
-    #[arg(long, value_parser = number)]
+    #[arg(long, value_parser = number, allow_hyphen_values = true)]
     target: Option<f64>,
     /// What exceeds expectations ("none" to clear)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     stretch: Option<String>,
     /// Worse than this is unacceptable ("none" to clear)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     floor: Option<String>,
     /// Weight within the goal (> 0)
-    #[arg(long = "measure-weight", value_parser = weight)]
+    #[arg(long = "measure-weight", value_parser = weight, allow_hyphen_values = true)]
     measure_weight: Option<f64>,
 }
 
