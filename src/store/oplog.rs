@@ -131,22 +131,24 @@ pub struct OpEntry {
     pub undone_at: Option<String>,
 }
 
+fn op_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpEntry> {
+    Ok(OpEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        command: r.get(3)?,
+        summary: r.get(4)?,
+        undone_at: r.get(5)?,
+    })
+}
+
 /// The operations, newest first.
 pub fn list(conn: &Connection, limit: Option<usize>) -> Result<Vec<OpEntry>> {
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, command, summary, undone_at FROM op ORDER BY id DESC LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(OpEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            command: r.get(3)?,
-            summary: r.get(4)?,
-            undone_at: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map([limit], op_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -165,16 +167,7 @@ pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
         .query_row(
             "SELECT id, at, actor, command, summary, undone_at FROM op WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1",
             [],
-            |r| {
-                Ok(OpEntry {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    command: r.get(3)?,
-                    summary: r.get(4)?,
-                    undone_at: r.get(5)?,
-                })
-            },
+            op_row,
         )
         .optional()?;
     let Some(op) = op else { return Ok(None) };

@@ -6,28 +6,7 @@ use crate::model::names::{validate_handle, validate_text};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-/// A job mission statement: purpose, customers, product and scope.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Mission {
-    /// Why the job exists.
-    pub purpose: Option<String>,
-    /// Who it serves.
-    pub customers: Option<String>,
-    /// What it produces.
-    pub product: Option<String>,
-    /// What it covers.
-    pub scope: Option<String>,
-}
-
-impl Mission {
-    /// Whether no part of the statement is set.
-    pub fn is_empty(&self) -> bool {
-        self.purpose.is_none()
-            && self.customers.is_none()
-            && self.product.is_none()
-            && self.scope.is_none()
-    }
-}
+pub use crate::model::Mission;
 
 /// A person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
