@@ -163,7 +163,19 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
     ));
     let index = crate::report::plan::PlanIndex::load(store.conn())?;
     let rows = index.tree(None, &|_| true);
-    ctx.emit(&views::goal_tree(&rows))
+    let mut doc = views::goal_tree(&rows);
+    let goals: Vec<_> = crate::store::plan::all_goals(store.conn())?
+        .iter()
+        .filter_map(|g| index.get(g.id).cloned())
+        .collect();
+    if let Some(t) = views::goals(&goals).first_table() {
+        doc = doc.with_table(Table {
+            key: "goals",
+            title: Some("Goals".into()),
+            ..t.clone()
+        });
+    }
+    ctx.emit(&doc)
 }
 
 pub fn undo(ctx: &mut Ctx) -> Result<()> {
@@ -181,7 +193,13 @@ pub fn undo(ctx: &mut Ctx) -> Result<()> {
                 "delete" => "restore",
                 _ => "revert",
             };
-            format!("{verb} {n} {t}")
+            let noun = match (t.as_str(), *n) {
+                ("person", 1) => "person".to_string(),
+                ("person", _) => "people".to_string(),
+                (other, 1) => other.to_string(),
+                (other, _) => format!("{other}s"),
+            };
+            format!("{verb} {n} {noun}")
         })
         .collect();
     ctx.ui.note(format!(
@@ -233,11 +251,7 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
     } else {
         Source::Default
     };
-    let today_src = if std::env::var_os("YARDSTICK_TODAY").is_some() {
-        Source::Env
-    } else {
-        Source::Default
-    };
+    let today_src = ctx.today_source;
     let rows: Vec<(&str, Cell, Source)> = vec![
         ("db", ctx.db.0.display().to_string().into(), ctx.db.1),
         (

@@ -64,6 +64,8 @@ pub struct Ctx {
     pub busy_timeout: Duration,
     /// The command being run (`plan add`), for the operation log.
     pub command: String,
+    /// Where "today" came from.
+    pub today_source: Source,
 }
 
 impl Ctx {

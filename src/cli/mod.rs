@@ -84,25 +84,42 @@ pub struct Cli {
     )]
     today: Option<String>,
     /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured in auto)
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "WHEN"
+    )]
     color: Option<ColorChoice>,
     /// Output format: table, json, jsonl, csv, tsv, markdown [default: table on a terminal, tsv in a pipe]
-    #[arg(long, global = true, value_name = "FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FORMAT"
+    )]
     format: Option<String>,
     /// Write data to FILE (created 0600); the format follows the extension
-    #[arg(short = 'o', long, global = true, value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     output: Option<PathBuf>,
     /// Start CSV/TSV output with a byte-order mark (for Excel)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     bom: bool,
     /// Answer yes to confirmations (for scripts)
-    #[arg(long, short = 'y', global = true)]
+    #[arg(long, short = 'y', global = true, help_heading = "Global options")]
     yes: bool,
     /// Never prompt; fail instead, naming the missing flag
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     no_input: bool,
     /// Print no messages on stderr (errors and warnings still appear)
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, help_heading = "Global options")]
     quiet: bool,
     #[command(subcommand)]
     command: Command,
@@ -181,12 +198,20 @@ pub fn run() -> i32 {
     }
 }
 
+/// Where a global option's value came from: a flag at any level of the
+/// command line wins over the environment.
 fn source(matches: &ArgMatches, id: &str) -> Source {
-    match matches.value_source(id) {
-        Some(ValueSource::CommandLine) => Source::Flag,
-        Some(ValueSource::EnvVariable) => Source::Env,
-        _ => Source::Default,
+    let mut level = Some(matches);
+    let mut found = Source::Default;
+    while let Some(m) = level {
+        match m.try_get_raw(id).ok().flatten().and(m.value_source(id)) {
+            Some(ValueSource::CommandLine) => return Source::Flag,
+            Some(ValueSource::EnvVariable) => found = Source::Env,
+            _ => {}
+        }
+        level = m.subcommand().map(|(_, sub)| sub);
     }
+    found
 }
 
 fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
@@ -233,7 +258,13 @@ fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
         .transpose()?;
     let busy_timeout = Duration::from_millis(config.busy_timeout_ms.unwrap_or(5000));
     let command = cli.command.name();
+    let today_source = if cli.today.is_some() {
+        source(matches, "today")
+    } else {
+        Source::Default
+    };
     let ctx = Ctx {
+        today_source,
         ui,
         clock,
         config,

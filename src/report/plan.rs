@@ -111,12 +111,20 @@ impl PlanIndex {
             .zip(own)
             .zip(rolled)
             .enumerate()
-            .map(|(i, ((goal, measures), progress))| GoalState {
-                goal,
-                measures,
-                progress,
-                standard: model::goal_standard(progress),
-                children: children[i].len(),
+            .map(|(i, ((goal, measures), progress))| {
+                // Nothing reported yet is not "below": the standard needs a value.
+                let reported = measures.is_empty() || measures.iter().any(|m| m.progress.has_value);
+                GoalState {
+                    goal,
+                    measures,
+                    progress,
+                    standard: if reported {
+                        model::goal_standard(progress)
+                    } else {
+                        None
+                    },
+                    children: children[i].len(),
+                }
             })
             .collect();
         PlanIndex {

@@ -157,7 +157,8 @@ pub fn list(conn: &Connection, limit: Option<usize>) -> Result<Vec<OpEntry>> {
 pub struct UndoPreview {
     /// The operation.
     pub op: OpEntry,
-    /// Counts of row changes to revert: (table, action, count).
+    /// Records to revert, by table and by what first happened to each row in
+    /// the operation (insert, update, delete): (table, action, count).
     pub changes: Vec<(String, String, i64)>,
 }
 
@@ -172,7 +173,9 @@ pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
         .optional()?;
     let Some(op) = op else { return Ok(None) };
     let mut stmt = conn.prepare(
-        "SELECT tbl, action, count(*) FROM undo_entry WHERE op_id = ?1 GROUP BY tbl, action ORDER BY tbl, action",
+        "SELECT tbl, action, count(*) FROM undo_entry e WHERE op_id = ?1 \
+         AND id = (SELECT min(id) FROM undo_entry f WHERE f.op_id = ?1 AND f.tbl = e.tbl AND f.row_id = e.row_id) \
+         GROUP BY tbl, action ORDER BY tbl, action",
     )?;
     let changes = stmt
         .query_map([op.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
