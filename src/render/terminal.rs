@@ -88,19 +88,51 @@ fn status_style(word: &str) -> Option<(Option<Color>, Option<Attribute>)> {
     }
 }
 
-/// One comfy-table cell for a value.
-fn table_cell(cell: &Cell, color: bool) -> comfy_table::Cell {
-    let text = match cell {
-        Cell::Progress(p) => progress_bar(*p),
-        Cell::Tree { depth, text } => {
-            let text = sanitize(text);
-            if *depth == 0 {
-                text
-            } else {
-                let depth = (*depth).min(MAX_TREE_DEPTH);
-                format!("{}└─ {text}", "   ".repeat(depth - 1))
+/// The guides drawn before each tree node of a column, from the depths of
+/// the rows in depth-first order: `├─ ` for a node with a later sibling,
+/// `└─ ` for the last one, and `│  ` where an ancestor's siblings continue.
+fn tree_guides(depths: &[Option<usize>]) -> Vec<String> {
+    let depths: Vec<Option<usize>> = depths
+        .iter()
+        .map(|d| d.map(|d| d.min(MAX_TREE_DEPTH)))
+        .collect();
+    // Whether a node at `level` follows row `i` before the tree climbs above `level`.
+    let continues = |i: usize, level: usize| -> bool {
+        for d in depths[i + 1..].iter().flatten() {
+            if *d < level {
+                return false;
+            }
+            if *d == level {
+                return true;
             }
         }
+        false
+    };
+    depths
+        .iter()
+        .enumerate()
+        .map(|(i, d)| match d {
+            None | Some(0) => String::new(),
+            Some(d) => {
+                let mut prefix: String = (1..*d)
+                    .map(|level| if continues(i, level) { "│  " } else { "   " })
+                    .collect();
+                prefix.push_str(if continues(i, *d) {
+                    "├─ "
+                } else {
+                    "└─ "
+                });
+                prefix
+            }
+        })
+        .collect()
+}
+
+/// One comfy-table cell for a value; `guide` is drawn before a tree node.
+fn table_cell(cell: &Cell, color: bool, guide: &str) -> comfy_table::Cell {
+    let text = match cell {
+        Cell::Progress(p) => progress_bar(*p),
+        Cell::Tree { text, .. } => format!("{guide}{}", sanitize(text)),
         other => sanitize(&human_text(other)),
     };
     let mut out = comfy_table::Cell::new(text);
@@ -219,11 +251,25 @@ fn build_table(table: &Table, opts: &RenderOptions) -> comfy_table::Table {
             })
             .collect::<Vec<_>>(),
     );
-    for row in &table.rows {
+    let guides: Vec<Vec<String>> = (0..table.columns.len())
+        .map(|i| {
+            let depths: Vec<Option<usize>> = table
+                .rows
+                .iter()
+                .map(|r| match r.get(i) {
+                    Some(Cell::Tree { depth, .. }) => Some(*depth),
+                    _ => None,
+                })
+                .collect();
+            tree_guides(&depths)
+        })
+        .collect();
+    for (r, row) in table.rows.iter().enumerate() {
         t.add_row(
             table
                 .cells(row)
-                .map(|c| table_cell(c, opts.color))
+                .enumerate()
+                .map(|(i, c)| table_cell(c, opts.color, &guides[i][r]))
                 .collect::<Vec<_>>(),
         );
     }
@@ -266,7 +312,7 @@ fn build_table(table: &Table, opts: &RenderOptions) -> comfy_table::Table {
 fn build_record(record: &Record, opts: &RenderOptions) -> comfy_table::Table {
     let mut t = new_table(opts);
     for (col, cell) in &record.fields {
-        let mut value = table_cell(cell, opts.color);
+        let mut value = table_cell(cell, opts.color, "");
         // A record is read top to bottom: values line up on the left.
         value = value.set_alignment(CellAlignment::Left);
         t.add_row(vec![header_cell(col.label, opts.color), value]);
@@ -322,6 +368,12 @@ pub(super) fn render(doc: &Doc, opts: &RenderOptions, out: &mut dyn Write) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tree_guides_mark_siblings_and_continuations() {
+        let g = tree_guides(&[Some(0), Some(1), Some(2), Some(2), Some(1), Some(2), None]);
+        assert_eq!(g, vec!["", "├─ ", "│  ├─ ", "│  └─ ", "└─ ", "   └─ ", ""]);
+    }
 
     #[test]
     fn bars() {
