@@ -163,7 +163,14 @@ impl Clock {
                 None => Err(bad("")),
             };
         }
-        let dt = DateTime::parse_from_rfc3339(s).map_err(|e| bad(&e.to_string()))?;
+        let looks_like_datetime = s.as_bytes().first().is_some_and(u8::is_ascii_digit);
+        let dt = DateTime::parse_from_rfc3339(s).map_err(|e| {
+            if looks_like_datetime {
+                bad(&format!("not an RFC 3339 time ({e})"))
+            } else {
+                bad("a pinned clock takes an ISO date or an RFC 3339 time, not a date expression")
+            }
+        })?;
         let today = dt.date_naive();
         let now = dt.with_timezone(&Utc);
         if !in_range(today) || !in_range(now.date_naive()) {
@@ -824,6 +831,18 @@ mod tests {
         assert!(e.message().contains(s), "{}", e.message());
         assert!(e.hint().is_some());
         e
+    }
+
+    #[test]
+    fn pinned_clock_refuses_expressions_with_a_clear_reason() {
+        let e = Clock::new(Some("tomorrow"), Weekday::Mon).unwrap_err();
+        assert!(
+            e.message().contains("not a date expression"),
+            "{}",
+            e.message()
+        );
+        let e = Clock::new(Some("2026-11-22T25:00:00Z"), Weekday::Mon).unwrap_err();
+        assert!(e.message().contains("RFC 3339"), "{}", e.message());
     }
 
     #[test]
