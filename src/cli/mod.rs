@@ -2,7 +2,9 @@
 //! [`Ui`](ui::Ui), prompts, and the mapping of errors to exit codes.
 
 mod admin;
+mod checkin;
 pub mod ctx;
+mod feedback;
 mod org;
 mod plan;
 mod prompt;
@@ -143,6 +145,11 @@ enum Command {
     /// Plan goals and measures; apply and export plan files
     #[command(subcommand, visible_alias = "goal")]
     Plan(plan::PlanCmd),
+    /// Record progress on a goal's measure; list, edit, remove check-ins; see who is due
+    Checkin(checkin::CheckinArgs),
+    /// Give and list feedback: praise, coaching, concerns, 360
+    #[command(subcommand)]
+    Feedback(feedback::FeedbackCmd),
     /// Revert the last write (shows what it reverts; --yes in scripts)
     Undo,
     /// List operations, newest first
@@ -161,6 +168,8 @@ impl Command {
             Command::Team(c) => format!("team {}", c.name()),
             Command::Period(c) => format!("period {}", c.name()),
             Command::Plan(c) => format!("plan {}", c.name()),
+            Command::Checkin(a) => a.name().into(),
+            Command::Feedback(c) => format!("feedback {}", c.name()),
             Command::Undo => "undo".into(),
             Command::Log(_) => "log".into(),
             Command::Config(_) => "config show".into(),
@@ -289,6 +298,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Team(c) => org::team(ctx, c),
         Command::Period(c) => org::period(ctx, c),
         Command::Plan(c) => plan::run(ctx, c),
+        Command::Checkin(a) => checkin::run(ctx, a),
+        Command::Feedback(c) => feedback::run(ctx, c),
         Command::Undo => admin::undo(ctx),
         Command::Log(a) => admin::log(ctx, a),
         Command::Config(c) => admin::config(ctx, c),

@@ -48,6 +48,9 @@ pub enum PeopleCmd {
         /// Mark as inactive (kept in history, hidden from lists)
         #[arg(long)]
         inactive: bool,
+        /// Days between expected check-ins for this person ("none" for the configured default)
+        #[arg(long)]
+        cadence: Option<String>,
     },
     /// Remove a person (refused while they own goals)
     Rm {
@@ -112,6 +115,7 @@ impl PersonFields {
             customers: clearable(self.customers),
             product: clearable(self.product),
             scope: clearable(self.scope),
+            cadence_days: None,
         }
     }
 }
@@ -262,8 +266,18 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
             fields,
             active,
             inactive,
+            cadence,
         } => {
             let mut patch = fields.patch();
+            patch.cadence_days = match clearable(cadence) {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(d)) => Some(Some(d.trim().parse::<i64>().map_err(|_| {
+                    Error::invalid(format!(
+                        "--cadence takes a whole number of days (got '{d}')"
+                    ))
+                })?)),
+            };
             if active {
                 patch.active = Some(true);
             } else if inactive {

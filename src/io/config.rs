@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The keys a configuration file may set.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Default database path (`~` is expanded).
@@ -23,6 +23,33 @@ pub struct Config {
     pub color: Option<String>,
     /// How long to wait for another process's lock, in milliseconds.
     pub busy_timeout_ms: Option<u64>,
+    /// Check-in settings.
+    #[serde(default)]
+    pub checkin: CheckinConfig,
+    /// Pace thresholds.
+    #[serde(default)]
+    pub pace: PaceConfig,
+}
+
+/// `[checkin]`: how often people are expected to check in, and value ranges.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinConfig {
+    /// Days between expected check-ins (default 7); a person's own cadence overrides it.
+    pub cadence_days: Option<u32>,
+    /// The largest value a percent measure accepts (default 100).
+    pub percent_max: Option<u32>,
+}
+
+/// `[pace]`: when a goal behind its expected progress is at risk or off track,
+/// in percentage points of progress.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PaceConfig {
+    /// Behind by at least this many points: at risk (default 10).
+    pub at_risk: Option<f64>,
+    /// Behind by at least this many points: off track (default 25).
+    pub off_track: Option<f64>,
 }
 
 /// Turn a byte offset into a 1-based (line, column).
@@ -51,7 +78,7 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             toml_error(file, text, &e)
-                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms")
+                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms, [checkin] cadence_days, percent_max, [pace] at_risk, off_track")
         })?;
         if let Some(c) = &config.color {
             if !matches!(c.as_str(), "auto" | "always" | "never") {
@@ -59,6 +86,20 @@ impl Config {
                     "{file}: color must be auto, always or never (got '{c}')"
                 )));
             }
+        }
+        if config.checkin.cadence_days == Some(0) {
+            return Err(Error::invalid(format!(
+                "{file}: checkin.cadence_days must be at least 1"
+            )));
+        }
+        let (a, o) = (
+            config.pace.at_risk.unwrap_or(10.0),
+            config.pace.off_track.unwrap_or(25.0),
+        );
+        if !(a.is_finite() && o.is_finite() && 0.0 <= a && a <= o && o <= 100.0) {
+            return Err(Error::invalid(format!(
+                "{file}: pace thresholds must satisfy 0 <= at_risk <= off_track <= 100 (got {a} and {o})"
+            )));
         }
         Ok(config)
     }
@@ -120,6 +161,21 @@ mod tests {
         assert_eq!(c.user.as_deref(), Some("alice"));
         assert_eq!(c.busy_timeout_ms, Some(100));
         assert!(Config::parse("color = \"blue\"", "c").is_err());
+    }
+
+    #[test]
+    fn nested_tables() {
+        let c = Config::parse(
+            "[checkin]\ncadence_days = 14\n[pace]\nat_risk = 5\noff_track = 20\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.checkin.cadence_days, Some(14));
+        assert_eq!(c.pace.off_track, Some(20.0));
+        let e = Config::parse("[pace]\nat_risk = 30\noff_track = 20\n", "c").unwrap_err();
+        assert!(e.message().contains("at_risk <= off_track"));
+        let e = Config::parse("[checkin]\ncadense = 3\n", "c.toml").unwrap_err();
+        assert!(e.message().starts_with("c.toml:2:1:"), "{}", e.message());
     }
 
     #[test]

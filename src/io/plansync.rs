@@ -328,6 +328,7 @@ pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
             customers: some_text(&m.customers),
             product: some_text(&m.product),
             scope: some_text(&m.scope),
+            cadence_days: None,
         };
         org::edit_person(conn, now, &p.handle, &patch)?;
     }

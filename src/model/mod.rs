@@ -10,9 +10,10 @@ pub mod number;
 pub mod org;
 pub mod rollup;
 pub mod types;
+pub mod value;
 
 pub use measure::{MeasureSpec, Progress, infer_direction, progress, standard};
 pub use number::{check_finite, parse_number};
 pub use org::Mission;
 pub use rollup::{GoalNode, goal_progress, goal_standard, rollup_tree, weighted_mean};
-pub use types::{Category, Direction, GoalStatus, MeasureKind, Priority, Standard};
+pub use types::{Category, Direction, FeedbackKind, GoalStatus, MeasureKind, Priority, Standard};

@@ -167,3 +167,17 @@ impl Direction {
         }
     }
 }
+
+spelled_enum!(
+    /// What a piece of feedback is.
+    FeedbackKind, "feedback kind" {
+        /// Recognition of good work.
+        Praise => "praise",
+        /// Advice on how to do better.
+        Coaching => "coaching",
+        /// A problem that needs attention.
+        Concern => "concern",
+        /// Multi-rater (360-degree) input.
+        ThreeSixty => "360",
+    }
+);

@@ -34,6 +34,7 @@
 //! - **markdown** — a GitHub pipe table per part, each preceded by an optional
 //!   `### title`; records become a two-column `Field | Value` table.
 
+pub mod activity;
 mod delimited;
 mod json;
 mod markdown;

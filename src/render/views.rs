@@ -80,6 +80,11 @@ pub fn person(p: &Person, reports: &[Person]) -> Doc {
         )
         .field("mission_scope", "Mission: scope", p.mission.scope.clone())
         .field(
+            "checkin_cadence_days",
+            "Check-in cadence (days)",
+            p.cadence_days,
+        )
+        .field(
             "reports",
             "Direct reports",
             reports

@@ -81,3 +81,252 @@ pub fn latest_many(
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))?)
 }
+
+/// A recorded check-in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Checkin {
+    /// Row id (typed by users for edit and rm).
+    pub id: i64,
+    /// Stable UUID.
+    pub uuid: String,
+    /// The goal's row id.
+    pub goal_id: i64,
+    /// The goal's key.
+    pub goal: String,
+    /// The measure's row id (none for a status-only update).
+    pub measure_id: Option<i64>,
+    /// The measure's name.
+    pub measure: Option<String>,
+    /// The measure's unit.
+    pub unit: Option<String>,
+    /// The day it is about.
+    pub date: NaiveDate,
+    /// The value.
+    pub value: Option<f64>,
+    /// Confidence 0–10.
+    pub confidence: Option<i64>,
+    /// Explicit status.
+    pub status: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// The author's handle.
+    pub author: Option<String>,
+    /// Created (RFC 3339).
+    pub created_at: String,
+}
+
+/// Which check-ins to list.
+#[derive(Debug, Clone, Default)]
+pub struct CheckinFilter {
+    /// Of this goal (id).
+    pub goal: Option<i64>,
+    /// Of this measure (id).
+    pub measure: Option<i64>,
+    /// On goals owned by these people (ids) or written by them.
+    pub people: Option<Vec<i64>>,
+    /// On goals owned by these teams (ids).
+    pub teams: Option<Vec<i64>>,
+    /// On or after.
+    pub since: Option<NaiveDate>,
+    /// On or before.
+    pub until: Option<NaiveDate>,
+    /// At most this many.
+    pub limit: Option<usize>,
+}
+
+const SELECT: &str = "SELECT c.id, c.uuid, c.goal_id, g.key, c.measure_id, m.name, m.unit, c.date, c.value, c.confidence, \
+     c.status, c.note, a.handle, c.created_at FROM checkin c JOIN goal g ON g.id = c.goal_id \
+     LEFT JOIN measure m ON m.id = c.measure_id LEFT JOIN person a ON a.id = c.author_id";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
+    let date: String = r.get(7)?;
+    Ok(Checkin {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        goal_id: r.get(2)?,
+        goal: r.get(3)?,
+        measure_id: r.get(4)?,
+        measure: r.get(5)?,
+        unit: r.get(6)?,
+        date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                7,
+                rusqlite::types::Type::Text,
+                format!("bad date '{date}'").into(),
+            )
+        })?,
+        value: r.get(8)?,
+        confidence: r.get(9)?,
+        status: r.get(10)?,
+        note: r.get(11)?,
+        author: r.get(12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        "NULL".into()
+    } else {
+        ids.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Check-ins matching a filter, newest first.
+pub fn list(conn: &Connection, f: &CheckinFilter) -> Result<Vec<Checkin>> {
+    use rusqlite::types::ToSql;
+    let mut clauses = vec!["1".to_string()];
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Some(g) = f.goal {
+        args.push(Box::new(g));
+        clauses.push(format!("c.goal_id = ?{}", args.len()));
+    }
+    if let Some(m) = f.measure {
+        args.push(Box::new(m));
+        clauses.push(format!("c.measure_id = ?{}", args.len()));
+    }
+    // Ids come from the store, never from user text.
+    if let Some(p) = &f.people {
+        let l = id_list(p);
+        clauses.push(format!(
+            "(g.owner_person_id IN ({l}) OR c.author_id IN ({l}))"
+        ));
+    }
+    if let Some(t) = &f.teams {
+        let l = id_list(t);
+        clauses.push(format!(
+            "(g.owner_team_id IN ({l}) OR g.owner_person_id IN (SELECT id FROM person WHERE team_id IN ({l})))"
+        ));
+    }
+    if let Some(d) = f.since {
+        args.push(Box::new(d.to_string()));
+        clauses.push(format!("c.date >= ?{}", args.len()));
+    }
+    if let Some(d) = f.until {
+        args.push(Box::new(d.to_string()));
+        clauses.push(format!("c.date <= ?{}", args.len()));
+    }
+    let limit = f.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    args.push(Box::new(limit));
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY c.date DESC, c.id DESC LIMIT ?{}",
+        clauses.join(" AND "),
+        args.len()
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+    Ok(stmt
+        .query_map(refs.as_slice(), row)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// One check-in by id; exit 1 if there is none.
+pub fn get(conn: &Connection, id: i64) -> Result<Checkin> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?;
+    stmt.query_row([id], row).optional()?.ok_or_else(|| {
+        crate::error::Error::not_found("check-in", &id.to_string())
+            .with_hint("`yardstick checkin list` shows ids")
+    })
+}
+
+/// Changes to a check-in (`Some(None)` clears a field).
+#[derive(Debug, Clone, Default)]
+pub struct CheckinPatch {
+    /// New day.
+    pub date: Option<NaiveDate>,
+    /// New value.
+    pub value: Option<Option<f64>>,
+    /// New confidence.
+    pub confidence: Option<Option<i64>>,
+    /// New status.
+    pub status: Option<Option<String>>,
+    /// New note.
+    pub note: Option<Option<String>>,
+}
+
+/// Edit a check-in; returns it and whether anything changed.
+pub fn edit(conn: &Connection, now: &str, id: i64, p: &CheckinPatch) -> Result<(Checkin, bool)> {
+    let before = get(conn, id)?;
+    let mut after = before.clone();
+    if let Some(d) = p.date {
+        after.date = d;
+    }
+    if let Some(v) = p.value {
+        after.value = v;
+    }
+    if let Some(c) = p.confidence {
+        after.confidence = c;
+    }
+    if let Some(s) = &p.status {
+        after.status = s.clone();
+    }
+    if let Some(n) = &p.note {
+        after.note = n.clone();
+    }
+    if after == before {
+        return Ok((before, false));
+    }
+    conn.prepare_cached(
+        "UPDATE checkin SET date = ?2, value = ?3, confidence = ?4, status = ?5, note = ?6, updated_at = ?7 WHERE id = ?1",
+    )?
+    .execute(params![id, after.date.to_string(), after.value, after.confidence, after.status, after.note, now])?;
+    Ok((get(conn, id)?, true))
+}
+
+/// Remove a check-in.
+pub fn remove(conn: &Connection, id: i64) -> Result<Checkin> {
+    let c = get(conn, id)?;
+    conn.execute("DELETE FROM checkin WHERE id = ?1", [id])?;
+    Ok(c)
+}
+
+/// The values of a measure on or after a day, oldest first (for trends and forecasts).
+pub fn history(
+    conn: &Connection,
+    measure_id: i64,
+    since: Option<NaiveDate>,
+) -> Result<Vec<(NaiveDate, f64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT date, value FROM checkin WHERE measure_id = ?1 AND date >= ?2 AND value IS NOT NULL ORDER BY date, id",
+    )?;
+    let since = since.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
+    let rows = stmt.query_map(params![measure_id, since], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (d, v) = r?;
+        if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            out.push((d, v));
+        }
+    }
+    Ok(out)
+}
+
+/// The latest check-in day of every goal (any measure or status-only).
+pub fn last_by_goal(conn: &Connection) -> Result<HashMap<i64, NaiveDate>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT goal_id, max(date) FROM checkin GROUP BY goal_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let (g, d) = r?;
+        if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            out.insert(g, d);
+        }
+    }
+    Ok(out)
+}
+
+/// The latest explicit status of every goal that has one: (date, status).
+pub fn last_status_by_goal(conn: &Connection) -> Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT goal_id, status FROM checkin c WHERE status IS NOT NULL AND id = \
+         (SELECT id FROM checkin d WHERE d.goal_id = c.goal_id AND d.status IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

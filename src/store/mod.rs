@@ -9,6 +9,7 @@
 //! - files are created 0600 and never half-made (see [`open`]).
 
 pub mod checkins;
+pub mod feedback;
 pub mod open;
 pub mod oplog;
 pub mod org;

@@ -31,6 +31,8 @@ pub struct Person {
     pub active: bool,
     /// The job mission statement.
     pub mission: Mission,
+    /// Days between expected check-ins, overriding the configured cadence.
+    pub cadence_days: Option<i64>,
     /// Created (RFC 3339).
     pub created_at: String,
     /// Last updated (RFC 3339).
@@ -81,6 +83,8 @@ pub struct PersonPatch {
     pub product: Option<Option<String>>,
     /// Mission: scope.
     pub scope: Option<Option<String>>,
+    /// Check-in cadence in days.
+    pub cadence_days: Option<Option<i64>>,
 }
 
 /// Changes to a team: `None` leaves a field alone, `Some(None)` clears it.
@@ -104,8 +108,8 @@ pub enum Owner {
 }
 
 const PERSON_SELECT: &str = "SELECT p.id, p.uuid, p.handle, p.name, p.email, p.title, m.handle, t.handle, p.active, \
-     p.mission_purpose, p.mission_customers, p.mission_product, p.mission_scope, p.created_at, p.updated_at \
-     FROM person p LEFT JOIN person m ON m.id = p.manager_id LEFT JOIN team t ON t.id = p.team_id";
+     p.mission_purpose, p.mission_customers, p.mission_product, p.mission_scope, p.created_at, p.updated_at, \
+     p.checkin_cadence_days FROM person p LEFT JOIN person m ON m.id = p.manager_id LEFT JOIN team t ON t.id = p.team_id";
 
 fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
@@ -126,6 +130,7 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         },
         created_at: r.get(13)?,
         updated_at: r.get(14)?,
+        cadence_days: r.get(15)?,
     })
 }
 
@@ -328,6 +333,16 @@ fn apply_person_patch(conn: &Connection, p: &mut Person, patch: &PersonPatch) ->
     if let Some(a) = patch.active {
         p.active = a;
     }
+    if let Some(c) = patch.cadence_days {
+        if let Some(days) = c {
+            if !(1..=366).contains(&days) {
+                return Err(Error::invalid(format!(
+                    "a check-in cadence must be 1 to 366 days (got {days})"
+                )));
+            }
+        }
+        p.cadence_days = c;
+    }
     for (field, src, dst) in [
         ("purpose", &patch.purpose, &mut p.mission.purpose),
         ("customers", &patch.customers, &mut p.mission.customers),
@@ -362,8 +377,8 @@ fn write_person(conn: &Connection, p: &Person, now: &str) -> Result<()> {
     let team = p.team.as_deref().map(|h| team_id(conn, h)).transpose()?;
     conn.prepare_cached(
         "UPDATE person SET name = ?2, email = ?3, title = ?4, manager_id = ?5, team_id = ?6, active = ?7, \
-         mission_purpose = ?8, mission_customers = ?9, mission_product = ?10, mission_scope = ?11, updated_at = ?12 \
-         WHERE id = ?1",
+         mission_purpose = ?8, mission_customers = ?9, mission_product = ?10, mission_scope = ?11, updated_at = ?12, \
+         checkin_cadence_days = ?13 WHERE id = ?1",
     )?
     .execute(params![
         p.id,
@@ -377,7 +392,8 @@ fn write_person(conn: &Connection, p: &Person, now: &str) -> Result<()> {
         p.mission.customers,
         p.mission.product,
         p.mission.scope,
-        now
+        now,
+        p.cadence_days
     ])?;
     Ok(())
 }

@@ -9,7 +9,7 @@ pub const APPLICATION_ID: i32 = 0x5964_5374;
 
 /// The migrations, in order. Migration `i` takes the file from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -153,6 +153,29 @@ CREATE TABLE undo_entry (
     c16 ANY, c17 ANY, c18 ANY, c19 ANY, c20 ANY, c21 ANY, c22 ANY, c23 ANY
 ) STRICT;
 CREATE INDEX undo_entry_op ON undo_entry(op_id, id);
+"#;
+
+/// Version 2: continuous feedback, and a per-person check-in cadence.
+const V2: &str = r#"
+ALTER TABLE person ADD COLUMN checkin_cadence_days INTEGER
+    CHECK (checkin_cadence_days IS NULL OR checkin_cadence_days BETWEEN 1 AND 366);
+
+CREATE TABLE feedback (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    from_id     INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    to_id       INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    date        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('praise', 'coaching', 'concern', '360')),
+    text        TEXT NOT NULL,
+    goal_id     INTEGER REFERENCES goal(id) ON DELETE SET NULL,
+    private     INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX feedback_to_date ON feedback(to_id, date);
+CREATE INDEX feedback_from_date ON feedback(from_id, date);
+CREATE INDEX checkin_author_date ON checkin(author_id, date);
 "#;
 
 /// How many before-image columns `undo_entry` has: no logged table may have more.
