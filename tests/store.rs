@@ -482,3 +482,60 @@ fn an_out_of_date_file_is_read_without_writing_and_upgraded_by_the_first_write()
         .unwrap();
     assert_eq!(v, yardstick::store::schema::SCHEMA_VERSION);
 }
+
+#[test]
+fn a_schema_v1_file_reads_unchanged_and_upgrades_on_the_first_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v1.db"),
+        &path,
+    )
+    .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let (goals, checkins_v1) = {
+        let store = Store::open_read(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+        let g = splan::all_goals(store.conn()).unwrap().len();
+        let c = checkins::count(store.conn()).unwrap();
+        // The upgraded in-memory copy already has the newest tables.
+        let fb = yardstick::store::feedback::list(store.conn(), &Default::default()).unwrap();
+        assert!(fb.is_empty());
+        (g, c)
+    };
+    assert!(goals > 0 && checkins_v1 > 0);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "reading a v1 file changed it"
+    );
+    let mut store = Store::open_write(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+    let v: i64 = store
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, yardstick::store::schema::SCHEMA_VERSION);
+    assert_eq!(splan::all_goals(store.conn()).unwrap().len(), goals);
+    assert_eq!(checkins::count(store.conn()).unwrap(), checkins_v1);
+    store
+        .write(&meta("edit"), |tx| {
+            org::edit_person(
+                tx,
+                NOW,
+                "bob",
+                &PersonPatch {
+                    cadence_days: Some(Some(14)),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        org::get_person(store.conn(), "bob").unwrap().cadence_days,
+        Some(14)
+    );
+    let ok: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}

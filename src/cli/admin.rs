@@ -147,7 +147,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
     })?;
     let s = w.value;
     ctx.ui.note(format!(
-        "Filled {} with a demo organisation: {} teams, {} people, {} goals, {} measures, {} check-ins over {} weeks (period {}).",
+        "Filled {} with a demo organisation: {} teams, {} people, {} goals, {} measures, {} check-ins over {} weeks, {} pieces of feedback (period {}).",
         path.display(),
         s.teams,
         s.people,
@@ -155,6 +155,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         s.measures,
         s.checkins,
         a.weeks,
+        s.feedback,
         s.period
     ));
     ctx.ui.note(format!(

@@ -8,8 +8,9 @@
 //! in every version).
 
 use crate::error::Result;
-use crate::model::{Direction, MeasureKind, Priority};
+use crate::model::{Direction, FeedbackKind, MeasureKind, Priority};
 use crate::store::checkins::{self, NewCheckin};
+use crate::store::feedback;
 use crate::store::org::{self, PersonPatch, TeamPatch};
 use crate::store::plan::{self as splan, GoalPatch, MeasurePatch};
 use crate::time::{PeriodKind, Weekday, period_containing};
@@ -65,6 +66,8 @@ pub struct DemoSummary {
     pub measures: usize,
     /// Check-ins recorded.
     pub checkins: usize,
+    /// Feedback given.
+    pub feedback: usize,
     /// The period the plan is for.
     pub period: String,
 }
@@ -423,7 +426,7 @@ pub fn generate(
     };
 
     // Organisation goals.
-    let mut tracked: Vec<(splan::Measure, f64, bool)> = Vec::new();
+    let mut tracked: Vec<(splan::Measure, f64, bool, Option<i64>)> = Vec::new();
     let mut add = |conn: &Connection,
                    g: GoalPatch,
                    ms: Vec<MeasurePatch>,
@@ -433,10 +436,20 @@ pub fn generate(
         let goal = splan::add_goal(conn, now, &g)?;
         s.goals += 1;
         let (pace, stale) = profile(rng);
+        // Check-ins are written by the owner, or by the lead of an owning team.
+        let author = if goal.owner_is_team {
+            org::find_team(conn, &goal.owner)?.and_then(|t| t.lead)
+        } else {
+            Some(goal.owner.clone())
+        };
+        let author = match author {
+            Some(h) => Some(org::person_id(conn, &h)?),
+            None => None,
+        };
         for m in ms {
             let m = splan::add_measure(conn, now, &goal, &m)?;
             s.measures += 1;
-            tracked.push((m, pace, stale));
+            tracked.push((m, pace, stale, author));
         }
         Ok(())
     };
@@ -531,7 +544,7 @@ pub fn generate(
 
     // Weekly check-ins up to today.
     let span = (q.end - q.start).num_days().max(1) as f64;
-    for (m, pace, stale) in &tracked {
+    for (m, pace, stale, author) in &tracked {
         for w in (0..weeks).rev() {
             let date = today - Duration::days(i64::from(w) * 7 + rng.range(0, 2));
             if *stale && w < 3 {
@@ -550,7 +563,7 @@ pub fn generate(
                 MeasureKind::Percent => (raw * 10.0).round() / 10.0,
                 MeasureKind::Currency => (raw / 1000.0).round() * 1000.0,
                 MeasureKind::Number => {
-                    if (m.target - m.baseline).abs() >= 20.0 {
+                    if m.baseline.fract() == 0.0 && m.target.fract() == 0.0 {
                         raw.round()
                     } else {
                         (raw * 10.0).round() / 10.0
@@ -573,10 +586,92 @@ pub fn generate(
                     confidence: Some(rng.range(4, 9)),
                     status: None,
                     note,
-                    author_id: None,
+                    author_id: *author,
                 },
             )?;
             s.checkins += 1;
+        }
+    }
+
+    // Feedback: managers praise and coach, peers give 360 input, and now and
+    // then a manager notes a private concern.
+    const PRAISE: &[&str] = &[
+        "The design review was clear and well prepared",
+        "Thanks for unblocking the release on Friday",
+        "Great customer call: calm and precise",
+    ];
+    const COACHING: &[&str] = &[
+        "Share drafts earlier so others can help",
+        "Break the work into smaller check-ins",
+        "Write down decisions after meetings",
+    ];
+    const PEER: &[&str] = &[
+        "Always willing to pair on hard problems",
+        "Reviews are thorough and kind",
+    ];
+    for (ti, team) in members.iter().enumerate() {
+        let lead = NAMED[ti].0;
+        for (i, handle) in team.iter().enumerate() {
+            let to = org::person_id(conn, handle)?;
+            let manager = org::person_id(conn, lead)?;
+            let mut give = |from: i64,
+                            kind: FeedbackKind,
+                            text: &str,
+                            private: bool,
+                            rng: &mut Rng|
+             -> Result<()> {
+                let date = today - Duration::days(rng.range(0, i64::from(weeks.max(1)) * 7));
+                feedback::add(
+                    conn,
+                    now,
+                    &feedback::NewFeedback {
+                        from_id: Some(from),
+                        to_id: to,
+                        date,
+                        kind,
+                        text: text.to_string(),
+                        goal_id: None,
+                        private,
+                    },
+                )?;
+                s.feedback += 1;
+                Ok(())
+            };
+            give(
+                manager,
+                FeedbackKind::Praise,
+                *rng.pick(PRAISE),
+                false,
+                &mut rng,
+            )?;
+            if i % 2 == 0 {
+                give(
+                    manager,
+                    FeedbackKind::Coaching,
+                    *rng.pick(COACHING),
+                    false,
+                    &mut rng,
+                )?;
+            }
+            if let Some(peer) = team.get((i + 1) % team.len()).filter(|p| *p != handle) {
+                let from = org::person_id(conn, peer)?;
+                give(
+                    from,
+                    FeedbackKind::ThreeSixty,
+                    *rng.pick(PEER),
+                    false,
+                    &mut rng,
+                )?;
+            }
+            if i == 1 {
+                give(
+                    manager,
+                    FeedbackKind::Concern,
+                    "Deadlines slipped twice this month; agree a plan",
+                    true,
+                    &mut rng,
+                )?;
+            }
         }
     }
     Ok(s)
