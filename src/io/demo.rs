@@ -640,7 +640,7 @@ pub fn generate(
             give(
                 manager,
                 FeedbackKind::Praise,
-                *rng.pick(PRAISE),
+                rng.pick(PRAISE),
                 false,
                 &mut rng,
             )?;
@@ -648,7 +648,7 @@ pub fn generate(
                 give(
                     manager,
                     FeedbackKind::Coaching,
-                    *rng.pick(COACHING),
+                    rng.pick(COACHING),
                     false,
                     &mut rng,
                 )?;
@@ -658,7 +658,7 @@ pub fn generate(
                 give(
                     from,
                     FeedbackKind::ThreeSixty,
-                    *rng.pick(PEER),
+                    rng.pick(PEER),
                     false,
                     &mut rng,
                 )?;
