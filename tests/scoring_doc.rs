@@ -9,11 +9,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use yardstick::ErrorKind;
 use yardstick::model::{
-    Direction, GoalNode, GoalStatus, MeasureSpec, Standard, goal_progress, goal_standard,
-    infer_direction, parse_number, progress, rollup_tree, standard,
+    Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds, Standard,
+    expected_progress, forecast, goal_pace, goal_progress, goal_standard, infer_direction, pace,
+    parse_number, progress, rollup_tree, standard,
 };
 
 const DOC: &str = include_str!("../docs/scoring.md");
@@ -28,6 +30,11 @@ const KINDS: &[&str] = &[
     "standard",
     "goal",
     "goal-standard",
+    "expected",
+    "thresholds",
+    "pace",
+    "goal-pace",
+    "forecast",
 ];
 
 /// Half a unit in the fourth decimal place (plus a hair for binary rounding).
@@ -253,6 +260,11 @@ fn check_line(text: &str) -> Check {
         "standard" => check_standard(rest, expected),
         "goal" => check_goal(rest, expected),
         "goal-standard" => check_goal_standard(rest, expected),
+        "expected" => check_expected(rest, expected),
+        "thresholds" => check_thresholds(rest, expected),
+        "pace" => check_pace(rest, expected),
+        "goal-pace" => check_goal_pace(rest, expected),
+        "forecast" => check_forecast(rest, expected),
         other => Err(format!("unknown example kind `{other}`")),
     }
 }
@@ -454,6 +466,176 @@ fn check_goal_standard(rest: &str, expected: &str) -> Check {
     }
 }
 
+fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("`{s}` is not a YYYY-MM-DD date: {e}"))
+}
+
+fn opt_date(s: &str) -> Result<Option<NaiveDate>, String> {
+    if s == "none" {
+        Ok(None)
+    } else {
+        date(s).map(Some)
+    }
+}
+
+/// Optional `at_risk=` and `off_track=` keys; the defaults where left out.
+/// Thresholds used in an example must themselves be valid.
+fn thresholds_from(args: &mut Args<'_>) -> Result<PaceThresholds, String> {
+    let default = PaceThresholds::default();
+    let th = PaceThresholds {
+        at_risk: args
+            .take("at_risk")
+            .map(num)
+            .transpose()?
+            .unwrap_or(default.at_risk),
+        off_track: args
+            .take("off_track")
+            .map(num)
+            .transpose()?
+            .unwrap_or(default.off_track),
+    };
+    th.validate()
+        .map_err(|e| format!("the example's thresholds are invalid: {e}"))?;
+    Ok(th)
+}
+
+fn parse_pace(s: &str) -> Result<PaceStatus, String> {
+    s.parse::<PaceStatus>()
+        .map_err(|e| format!("expected a pace status: {e}"))
+}
+
+fn check_expected(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let start = date(args.required("start")?)?;
+    let due = date(args.required("due")?)?;
+    let today = date(args.required("today")?)?;
+    args.finish()?;
+    expect_opt_num(
+        "expected progress",
+        expected_progress(start, due, today),
+        opt_num(expected)?,
+    )
+}
+
+fn check_thresholds(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let th = PaceThresholds {
+        at_risk: num(args.required("at_risk")?)?,
+        off_track: num(args.required("off_track")?)?,
+    };
+    args.finish()?;
+    match (th.validate(), expected) {
+        (Ok(()), "ok") => Ok(()),
+        (Err(e), "invalid") => {
+            if e.kind() != ErrorKind::Invalid || e.hint().is_none() {
+                return Err(format!(
+                    "refused, but not as invalid input with a hint: {e}"
+                ));
+            }
+            Ok(())
+        }
+        (Ok(()), "invalid") => Err("expected invalid, but the thresholds were accepted".into()),
+        (Err(e), "ok") => Err(format!("expected ok, got: {e}")),
+        (_, other) => Err(format!(
+            "expected result must be ok or invalid, not `{other}`"
+        )),
+    }
+}
+
+fn check_pace(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let p = num(args.required("progress")?)?;
+    let e = num(args.required("expected")?)?;
+    let th = thresholds_from(&mut args)?;
+    args.finish()?;
+    if !(0.0..=1.0).contains(&p) || !(0.0..=1.0).contains(&e) {
+        return Err("progress and expected must be fractions from 0 to 1".into());
+    }
+    let want = parse_pace(expected)?;
+    let got = pace(p, e, &th);
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("expected {want}, got {got}"))
+    }
+}
+
+fn check_goal_pace(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let p = opt_num(args.required("progress")?)?;
+    let start = opt_date(args.required("start")?)?;
+    let due = opt_date(args.required("due")?)?;
+    let today = date(args.required("today")?)?;
+    let th = thresholds_from(&mut args)?;
+    args.finish()?;
+    let want = if expected == "none" {
+        None
+    } else {
+        let (e, status) = expected
+            .split_once(char::is_whitespace)
+            .ok_or("expected `E STATUS` or none")?;
+        Some((num(e)?, parse_pace(status.trim())?))
+    };
+    let got = goal_pace(p, start, due, today, &th);
+    match (got, want) {
+        (None, None) => Ok(()),
+        (Some((ge, gs)), Some((we, ws))) => {
+            expect_num("expected progress", ge, we)?;
+            if gs == ws {
+                Ok(())
+            } else {
+                Err(format!("expected {ws}, got {gs}"))
+            }
+        }
+        (Some((ge, gs)), None) => Err(format!("expected none, got {ge} {gs}")),
+        (None, Some((we, ws))) => Err(format!("expected {we} {ws}, got none")),
+    }
+}
+
+/// `DATE:V,...` check-ins, in the order given; may be empty.
+fn points_list(s: &str) -> Result<Vec<(NaiveDate, f64)>, String> {
+    s.split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (d, v) = item
+                .rsplit_once(':')
+                .ok_or_else(|| format!("point `{item}` is not date:value"))?;
+            Ok((date(d)?, num(v)?))
+        })
+        .collect()
+}
+
+fn check_forecast(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let due = date(args.required("due")?)?;
+    let points = points_list(args.required("points")?)?;
+    args.finish()?;
+    let got = forecast(&points, due);
+    if expected == "none" {
+        return match got {
+            None => Ok(()),
+            Some(f) => Err(format!("expected none, got {} {}", f.value, f.method)),
+        };
+    }
+    let (v, method) = expected
+        .split_once(char::is_whitespace)
+        .ok_or("expected `V trend`, `V lastvalue` or none")?;
+    let method = method.trim();
+    if !matches!(method, "trend" | "lastvalue") {
+        return Err(format!("method must be trend or lastvalue, not `{method}`"));
+    }
+    let Some(f) = got else {
+        return Err(format!("expected {v} {method}, got none"));
+    };
+    expect_num("forecast", f.value, num(v)?)?;
+    if f.method.as_str() == method {
+        Ok(())
+    } else {
+        Err(format!("method: expected {method}, got {}", f.method))
+    }
+}
+
 #[test]
 fn worked_examples_in_scoring_doc_hold() {
     match check_doc(DOC) {
@@ -506,12 +688,41 @@ fn wrong_or_malformed_lines_are_rejected() {
         "parse \"1,000\" => 1000",
         "parse \"42\" => invalid",
         "infer baseline=1 target=0 => increase",
+        "expected start=2026-10-01 due=2026-12-31 today=2026-11-15 => 0.4835",
+        "expected start=2026-12-31 due=2026-10-01 today=2026-11-15 => 0",
+        "expected start=2026-10-01 due=2026-10-01 today=2026-10-01 => none",
+        "thresholds at_risk=30 off_track=25 => ok",
+        "thresholds at_risk=10 off_track=25 => invalid",
+        "pace progress=0.25 expected=0.5 => at-risk",
+        "pace progress=0.4 expected=0.5 => on-track",
+        "pace progress=0.45 expected=0.5 at_risk=5 off_track=15 => on-track",
+        "goal-pace progress=0.25 start=2026-01-01 due=2026-01-31 today=2026-01-16 => 0.5 at-risk",
+        "goal-pace progress=0.25 start=2026-01-01 due=2026-01-31 today=2026-01-16 => 0.4 off-track",
+        "goal-pace progress=0.25 start=none due=2026-01-31 today=2026-01-16 => 0 on-track",
+        "goal-pace progress=none start=2026-01-01 due=2026-01-31 today=2026-01-16 => 0.5 on-track",
+        "forecast due=2026-12-31 points= => 0 lastvalue",
+        "forecast due=2026-12-31 points=2026-11-01:400 => 400 trend",
+        "forecast due=2026-12-31 points=2026-11-01:400,2026-11-01:380 => 400 lastvalue",
+        "forecast due=2026-12-31 points=2026-10-01:450,2026-11-01:400,2026-12-01:350 => 300 trend",
+        "forecast due=2026-12-31 points=2026-11-01:10,2026-12-01:20 => none",
         // Malformed.
         "progress baseline=0 target=10 value=4 raw=0.4 scored=0.4",
         "progress baseline=0 target=10 value=4 colour=red => raw=0.4 scored=0.4",
         "progress baseline=0 target=10 => raw=0 scored=0",
         "parse 42 => 42",
         "frobnicate => 1",
+        "expected start=2026-10-01 due=2026-12-31 => 0",
+        "expected start=01/10/2026 due=2026-12-31 today=2026-11-15 => 0.4945",
+        "pace progress=0.25 expected=0.5 => behind",
+        "pace progress=25 expected=50 => off-track",
+        "pace progress=0.25 expected=0.5 at_risk=30 off_track=25 => off-track",
+        "pace progress=0.25 expected=0.5 colour=red => off-track",
+        "goal-pace progress=0.25 start=2026-01-01 due=2026-01-31 today=2026-01-16 => off-track",
+        "goal-pace progress=0.25 due=2026-01-31 today=2026-01-16 => none",
+        "forecast due=2026-12-31 points=2026-11-01:400 => 400",
+        "forecast due=2026-12-31 points=2026-11-01:400 => 400 last",
+        "forecast due=2026-12-31 points=2026-11-01 => 400 lastvalue",
+        "forecast due=2026-12-31 => none",
     ];
     for line in wrong {
         assert!(check_line(line).is_err(), "accepted: {line}");
@@ -522,8 +733,32 @@ fn wrong_or_malformed_lines_are_rejected() {
         "goal measures=2:0.5,1:1 => 0.6667",
         "goal measures=2:0.5,1:1 => 0.66667",
         "parse \"1,000\" => invalid",
+        "expected start=2026-10-01 due=2026-12-31 today=2026-11-15 => 0.4945",
+        "thresholds at_risk=10 off_track=25 => ok",
+        "pace progress=0.25 expected=0.5 => off-track",
+        "pace progress=0.45 expected=0.5 at_risk=5 off_track=15 => at-risk",
+        "goal-pace progress=0.25 start=2026-01-01 due=2026-01-31 today=2026-01-16 => 0.5 off-track",
+        "forecast due=2026-12-31 points= => none",
+        "forecast due=2026-12-31 points=2026-11-01:400 => 400 lastvalue",
+        "forecast due=2026-12-31 points=2026-11-01:10,2026-12-01:20 => 30 trend",
     ];
     for line in right {
         assert_eq!(check_line(line), Ok(()), "{line}");
+    }
+}
+
+#[test]
+fn every_kind_must_appear() {
+    for kind in KINDS {
+        let doc: String = DOC
+            .lines()
+            .filter(|l| l.split_whitespace().next() != Some(kind))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let err = check_doc(&doc).unwrap_err();
+        assert!(
+            err.contains(&format!("no `{kind}` example")),
+            "{kind}: {err}"
+        );
     }
 }

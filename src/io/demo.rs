@@ -53,6 +53,12 @@ impl Rng {
     }
 }
 
+/// One of the texts (a `&str` copied out, so the generator is free again).
+fn pick_text(rng: &mut Rng, texts: &[&'static str]) -> &'static str {
+    let chosen: &&'static str = rng.pick(texts);
+    chosen
+}
+
 /// What the demo made.
 #[derive(Debug, Default, Clone)]
 pub struct DemoSummary {
@@ -640,7 +646,7 @@ pub fn generate(
             give(
                 manager,
                 FeedbackKind::Praise,
-                rng.pick(PRAISE),
+                pick_text(&mut rng, PRAISE),
                 false,
                 &mut rng,
             )?;
@@ -648,7 +654,7 @@ pub fn generate(
                 give(
                     manager,
                     FeedbackKind::Coaching,
-                    rng.pick(COACHING),
+                    pick_text(&mut rng, COACHING),
                     false,
                     &mut rng,
                 )?;
@@ -658,7 +664,7 @@ pub fn generate(
                 give(
                     from,
                     FeedbackKind::ThreeSixty,
-                    rng.pick(PEER),
+                    pick_text(&mut rng, PEER),
                     false,
                     &mut rng,
                 )?;

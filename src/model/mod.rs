@@ -1,4 +1,5 @@
-//! The domain, pure: goals, measures, progress, standards and roll-ups.
+//! The domain, pure: goals, measures, progress, standards, roll-ups, pace
+//! and forecasts.
 //!
 //! No I/O, no clock, no printing: everything a rule needs comes in as an
 //! argument, so every rule can be tested and documented with worked examples
@@ -8,6 +9,7 @@ pub mod measure;
 pub mod names;
 pub mod number;
 pub mod org;
+pub mod pace;
 pub mod rollup;
 pub mod types;
 pub mod value;
@@ -15,5 +17,11 @@ pub mod value;
 pub use measure::{MeasureSpec, Progress, infer_direction, progress, standard};
 pub use number::{check_finite, parse_number};
 pub use org::Mission;
+pub use pace::{
+    Forecast, ForecastMethod, PaceThresholds, expected_progress, forecast, forecast_progress,
+    goal_pace, pace,
+};
 pub use rollup::{GoalNode, goal_progress, goal_standard, rollup_tree, weighted_mean};
-pub use types::{Category, Direction, FeedbackKind, GoalStatus, MeasureKind, Priority, Standard};
+pub use types::{
+    Category, Direction, FeedbackKind, GoalStatus, MeasureKind, PaceStatus, Priority, Standard,
+};

@@ -130,6 +130,19 @@ spelled_enum!(
     }
 );
 
+spelled_enum!(
+    /// How a goal's progress compares with the progress expected by today
+    /// (see [`mod@crate::model::pace`]).
+    PaceStatus, "pace status" {
+        /// Behind by less than the at-risk threshold, or ahead.
+        OnTrack => "on-track",
+        /// Behind by at least the at-risk threshold but less than the off-track one.
+        AtRisk => "at-risk",
+        /// Behind by at least the off-track threshold.
+        OffTrack => "off-track",
+    }
+);
+
 impl GoalStatus {
     /// Whether the goal is closed (achieved, missed or dropped).
     pub fn is_closed(self) -> bool {
