@@ -162,7 +162,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         "Explore it with: yardstick --db {} plan list   (or plan tree, people list, team tree)\n",
         path.display()
     ));
-    let index = crate::report::plan::PlanIndex::load(store.conn())?;
+    let index = crate::report::plan::PlanIndex::load(store.conn(), &ctx.pace())?;
     let rows = index.tree(None, &|_| true);
     let mut doc = views::goal_tree(&rows);
     let goals: Vec<_> = crate::store::plan::all_goals(store.conn())?

@@ -119,6 +119,18 @@ impl Ctx {
         })
     }
 
+    /// Today and the pace thresholds from the configuration.
+    pub fn pace(&self) -> crate::report::plan::PaceContext {
+        let d = crate::model::pace::PaceThresholds::default();
+        crate::report::plan::PaceContext {
+            today: self.clock.today,
+            thresholds: crate::model::pace::PaceThresholds {
+                at_risk: self.config.pace.at_risk.unwrap_or(d.at_risk),
+                off_track: self.config.pace.off_track.unwrap_or(d.off_track),
+            },
+        }
+    }
+
     /// The timestamp recorded on changed rows.
     pub fn now(&self) -> String {
         self.clock.timestamp()

@@ -446,7 +446,7 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
                 crate::store::org::person_id(store.conn(), &p)?;
                 f.owner = Some(p);
             }
-            let states = goal_list(store.conn(), &f)?;
+            let states = goal_list(store.conn(), &f, &ctx.pace())?;
             ctx.emit(&views::goals(&states))
         }
         PlanCmd::Show { goal } => {
@@ -503,7 +503,7 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
                 .into_iter()
                 .map(|g| g.id)
                 .collect();
-            let index = PlanIndex::load(store.conn())?;
+            let index = PlanIndex::load(store.conn(), &ctx.pace())?;
             let rows = index.tree(root, &|g| keep_ids.contains(&g.id));
             ctx.emit(&views::goal_tree(&rows))
         }
@@ -641,7 +641,7 @@ fn set_status(ctx: &mut Ctx, goal: &str, status: GoalStatus, verb: &str) -> Resu
 
 fn show(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
     let g = splan::get_goal(store.conn(), key)?;
-    let index = PlanIndex::load(store.conn())?;
+    let index = PlanIndex::load(store.conn(), &ctx.pace())?;
     let Some(state) = index.get(g.id) else {
         return Err(Error::not_found("goal", key));
     };

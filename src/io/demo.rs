@@ -590,7 +590,8 @@ pub fn generate(
                     date,
                     value: Some(value),
                     confidence: Some(rng.range(4, 9)),
-                    status: None,
+                    // People behind say so in their latest check-in.
+                    status: (w == 0 && *pace < 0.7).then(|| "at-risk".to_string()),
                     note,
                     author_id: *author,
                 },

@@ -188,6 +188,10 @@ fn goal_columns() -> Vec<Column> {
         Column::new("status", "Status"),
         Column::new("measures", "Measures"),
         Column::new("progress_pct", "Progress"),
+        Column::new("expected_pct", "Expected"),
+        Column::new("pace", "Pace"),
+        Column::new("reported", "Reported"),
+        Column::new("last_checkin_days", "Last"),
     ]
 }
 
@@ -204,6 +208,10 @@ fn goal_cells(s: &GoalState) -> Vec<Cell> {
         Cell::Status(g.status.to_string()),
         i64::try_from(s.measures.len()).unwrap_or(i64::MAX).into(),
         pct(s.progress),
+        s.expected.map_or(Cell::Null, |e| Cell::Percent(e * 100.0)),
+        opt_status(s.pace),
+        opt_status(s.reported.clone()),
+        s.checkin_age_days.into(),
     ]
 }
 
@@ -235,6 +243,8 @@ fn measure_table(key: &'static str, title: Option<String>, s: &GoalState) -> Tab
             Column::new("progress_pct", "Progress"),
             Column::new("standard", "Standard"),
             Column::new("as_of", "As of"),
+            Column::new("forecast", "Forecast"),
+            Column::new("forecast_method", "Method"),
         ],
     );
     t.title = title;
@@ -254,6 +264,8 @@ fn measure_table(key: &'static str, title: Option<String>, s: &GoalState) -> Tab
             raw_pct(m.progress.raw, m.progress.has_value),
             opt_status(m.standard),
             m.as_of.into(),
+            m.forecast.map(|f| (f.value * 100.0).round() / 100.0).into(),
+            m.forecast.map(|f| f.method.as_str()).into(),
         ]);
     }
     t
@@ -283,7 +295,24 @@ pub fn goal(s: &GoalState, children: &[&GoalState]) -> Doc {
         .field("category", "Category", g.category.map(|c| c.as_str()))
         .field("status", "Status", Cell::Status(g.status.to_string()))
         .field("progress_pct", "Progress", pct(s.progress))
-        .field("standard", "Standard", opt_status(s.standard));
+        .field(
+            "expected_pct",
+            "Expected by today",
+            s.expected.map_or(Cell::Null, |e| Cell::Percent(e * 100.0)),
+        )
+        .field("pace", "Pace", opt_status(s.pace))
+        .field(
+            "reported",
+            "Reported status",
+            opt_status(s.reported.clone()),
+        )
+        .field("standard", "Standard", opt_status(s.standard))
+        .field("last_checkin", "Last check-in", s.last_checkin)
+        .field(
+            "last_checkin_days",
+            "Days since check-in",
+            s.checkin_age_days,
+        );
     let mut doc =
         Doc::record("goal", r).with_table(measure_table("measures", Some("Measures".into()), s));
     let mut kids = Table::new("aligned", goal_columns());

@@ -2,7 +2,8 @@
 //! up along the alignment tree.
 
 use crate::error::Result;
-use crate::model::{self, GoalNode, GoalStatus, Progress, Standard};
+use crate::model::pace::{Forecast, PaceThresholds};
+use crate::model::{self, GoalNode, GoalStatus, PaceStatus, Progress, Standard};
 use crate::store::checkins;
 use crate::store::plan::{self as splan, Goal, GoalFilter, Measure};
 use chrono::NaiveDate;
@@ -23,6 +24,8 @@ pub struct MeasureState {
     pub progress: Progress,
     /// Below / meets / exceeds (none without a value).
     pub standard: Option<Standard>,
+    /// The value projected at the goal's due date from this period's check-ins.
+    pub forecast: Option<Forecast>,
 }
 
 /// A goal with its rolled-up progress.
@@ -38,6 +41,25 @@ pub struct GoalState {
     pub standard: Option<Standard>,
     /// How many goals align directly to it.
     pub children: usize,
+    /// Expected progress by today from the start and due dates (0–1).
+    pub expected: Option<f64>,
+    /// On track, at risk or off track, derived from progress against expected.
+    pub pace: Option<PaceStatus>,
+    /// The latest status someone reported in a check-in (shown beside the derived one).
+    pub reported: Option<String>,
+    /// The day of the latest check-in on the goal.
+    pub last_checkin: Option<NaiveDate>,
+    /// Days since the latest check-in.
+    pub checkin_age_days: Option<i64>,
+}
+
+/// What the index needs to judge pace: today and the thresholds.
+#[derive(Debug, Clone, Copy)]
+pub struct PaceContext {
+    /// Today.
+    pub today: NaiveDate,
+    /// When a gap is at risk or off track.
+    pub thresholds: PaceThresholds,
 }
 
 /// Every goal's state, computed once over the whole alignment tree.
@@ -49,12 +71,26 @@ pub struct PlanIndex {
 
 impl PlanIndex {
     /// Build the index from the store.
-    pub fn load(conn: &Connection) -> Result<PlanIndex> {
+    pub fn load(conn: &Connection, pace: &PaceContext) -> Result<PlanIndex> {
         let goals = splan::all_goals(conn)?;
         let measures = splan::all_measures(conn)?;
         let ids: Vec<i64> = measures.iter().map(|m| m.id).collect();
         let latest = checkins::latest_many(conn, &ids)?;
-        Ok(Self::build(goals, measures, &latest))
+        let mut index = Self::build(goals, measures, &latest, pace);
+        let last = checkins::last_by_goal(conn)?;
+        let reported = checkins::last_status_by_goal(conn)?;
+        for state in &mut index.states {
+            state.last_checkin = last.get(&state.goal.id).copied();
+            state.checkin_age_days = state.last_checkin.map(|d| (pace.today - d).num_days());
+            state.reported = reported.get(&state.goal.id).cloned();
+            if let Some(due) = state.goal.due {
+                for m in &mut state.measures {
+                    let points = checkins::history(conn, m.measure.id, state.goal.start)?;
+                    m.forecast = model::pace::forecast(&points, due);
+                }
+            }
+        }
+        Ok(index)
     }
 
     /// Build the index from loaded rows (pure).
@@ -62,6 +98,7 @@ impl PlanIndex {
         goals: Vec<Goal>,
         measures: Vec<Measure>,
         latest: &HashMap<i64, (NaiveDate, f64)>,
+        pace: &PaceContext,
     ) -> PlanIndex {
         let by_id: HashMap<i64, usize> = goals.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
         let by_key: HashMap<&str, usize> = goals
@@ -80,6 +117,7 @@ impl PlanIndex {
             own[gi].push(MeasureState {
                 progress: model::progress(&spec, current),
                 standard: model::standard(&spec, current),
+                forecast: None,
                 current,
                 as_of: value.map(|(d, _)| d),
                 measure: m,
@@ -114,6 +152,19 @@ impl PlanIndex {
             .map(|(i, ((goal, measures), progress))| {
                 // Nothing reported yet is not "below": the standard needs a value.
                 let reported = measures.is_empty() || measures.iter().any(|m| m.progress.has_value);
+                // Pace is judged for active goals only: closed and draft goals are not "behind".
+                let judged = if goal.status == GoalStatus::Active {
+                    progress
+                } else {
+                    None
+                };
+                let pace = model::pace::goal_pace(
+                    judged,
+                    goal.start,
+                    goal.due,
+                    pace.today,
+                    &pace.thresholds,
+                );
                 GoalState {
                     goal,
                     measures,
@@ -124,6 +175,11 @@ impl PlanIndex {
                         None
                     },
                     children: children[i].len(),
+                    expected: pace.map(|(e, _)| e),
+                    pace: pace.map(|(_, p)| p),
+                    reported: None,
+                    last_checkin: None,
+                    checkin_age_days: None,
                 }
             })
             .collect();
@@ -196,12 +252,16 @@ pub struct TreeRow<'a> {
 }
 
 /// Goals matching a filter, with their state.
-pub fn goal_list(conn: &Connection, filter: &GoalFilter) -> Result<Vec<GoalState>> {
+pub fn goal_list(
+    conn: &Connection,
+    filter: &GoalFilter,
+    pace: &PaceContext,
+) -> Result<Vec<GoalState>> {
     let goals = splan::list_goals(conn, filter)?;
     if goals.is_empty() {
         return Ok(Vec::new());
     }
-    let index = PlanIndex::load(conn)?;
+    let index = PlanIndex::load(conn, pace)?;
     Ok(goals
         .iter()
         .filter_map(|g| index.get(g.id).cloned())
