@@ -541,8 +541,17 @@ fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
             let current = checkins::latest(store.conn(), m.id)?.map(|(_, v)| v);
             let p = model::progress(&m.spec(), current);
             let shown = current.map_or_else(|| "—".to_string(), |v| v.to_string());
+            let pace = model::pace::goal_pace(
+                Some(p.scored),
+                g.start,
+                g.due,
+                ctx.clock.today,
+                &ctx.pace().thresholds,
+            )
+            .map(|(e, st)| format!(", expected {:.0}% by today: {st}", e * 100.0))
+            .unwrap_or_default();
             ctx.ui.note(format!(
-                "\n{} — {}\n  {}: {} → {} → {}{}   progress {:.0}%",
+                "\n{} — {}\n  {}: {} → {} → {}{}   progress {:.0}%{pace}",
                 g.key,
                 g.title,
                 m.name,

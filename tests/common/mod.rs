@@ -189,6 +189,17 @@ impl Env {
         cmd
     }
 
+    /// A sealed `std::process::Command` for the binary with its standard
+    /// streams left alone (not redirected), so that a pseudo-terminal
+    /// (`rexpect::session::spawn_command`) can become its terminal.
+    /// `TERM` is set to `xterm` so terminal libraries behave as for a person.
+    pub fn pty_command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(bin());
+        self.seal_std(&mut cmd);
+        cmd.env("TERM", "xterm");
+        cmd
+    }
+
     /// Run the binary with `args` in the working directory.
     pub fn run(&self, args: &[&str]) -> Out {
         self.run_in(&self.work, args)
