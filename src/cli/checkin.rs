@@ -200,11 +200,20 @@ fn pick_measure(
     }
 }
 
+/// The day a check-in is about: today, or a past day. A check-in records
+/// what was observed, so a day after today is refused.
 fn date_or_today(ctx: &Ctx, s: Option<&str>) -> Result<NaiveDate> {
-    match s {
-        Some(d) => parse_date(d, &ctx.clock).map_err(|e| e.context("--date")),
-        None => Ok(ctx.clock.today),
+    let d = match s {
+        Some(d) => parse_date(d, &ctx.clock).map_err(|e| e.context("--date"))?,
+        None => ctx.clock.today,
+    };
+    if d > ctx.clock.today {
+        return Err(
+            Error::invalid(format!("--date {d} is after today ({})", ctx.clock.today))
+                .with_hint("a check-in records progress already made; use today or an earlier day"),
+        );
     }
+    Ok(d)
 }
 
 pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
