@@ -333,10 +333,21 @@ fn forecast_matches_the_worked_examples() {
         ("2026-10-01", "450"),
         ("2026-10-31", "400"),
     ] {
-        env.on(&db, &["checkin", "trend", value, "--date", date])
-            .ok();
+        env.on(
+            &db,
+            &[
+                "--today",
+                "2026-12-01",
+                "checkin",
+                "trend",
+                value,
+                "--date",
+                date,
+            ],
+        )
+        .ok();
     }
-    let v = show(&env, &db, "trend", None);
+    let v = show(&env, &db, "trend", Some("2026-12-01"));
     let m = measure(&v, "p95");
     assert_num(&m["forecast"], 300.0, "trend forecast");
     assert_eq!(m["forecast_method"], "trend", "{m}");
