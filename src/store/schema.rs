@@ -9,7 +9,7 @@ pub const APPLICATION_ID: i32 = 0x5964_5374;
 
 /// The migrations, in order. Migration `i` takes the file from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -176,6 +176,182 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_to_date ON feedback(to_id, date);
 CREATE INDEX feedback_from_date ON feedback(from_id, date);
 CREATE INDEX checkin_author_date ON checkin(author_id, date);
+"#;
+
+/// Version 3: appraisal — templates, cycles, participants, reviews, ratings,
+/// outcomes and development actions. Triggers make a finalized cycle
+/// read-only at the database level (a second line behind the commands, and
+/// what stops `undo` from reaching into one); only `appraise cycle reopen`,
+/// which counts the reopening, may change its state.
+const V3: &str = r#"
+CREATE TABLE template (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE cycle (
+    id             INTEGER PRIMARY KEY,
+    uuid           TEXT NOT NULL UNIQUE,
+    name           TEXT NOT NULL UNIQUE,
+    period         TEXT NOT NULL,
+    start_date     TEXT NOT NULL,
+    end_date       TEXT NOT NULL,
+    template_id    INTEGER NOT NULL REFERENCES template(id) ON DELETE RESTRICT,
+    state          TEXT NOT NULL DEFAULT 'draft'
+                   CHECK (state IN ('draft', 'open', 'calibrating', 'finalized')),
+    reopened       INTEGER NOT NULL DEFAULT 0,
+    self_due       TEXT,
+    manager_due    TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    CHECK (start_date <= end_date)
+) STRICT;
+
+CREATE TABLE participant (
+    id               INTEGER PRIMARY KEY,
+    uuid             TEXT NOT NULL UNIQUE,
+    cycle_id         INTEGER NOT NULL REFERENCES cycle(id) ON DELETE CASCADE,
+    person_id        INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    acknowledged_at  TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    UNIQUE (cycle_id, person_id)
+) STRICT;
+
+CREATE TABLE review (
+    id            INTEGER PRIMARY KEY,
+    uuid          TEXT NOT NULL UNIQUE,
+    cycle_id      INTEGER NOT NULL REFERENCES cycle(id) ON DELETE CASCADE,
+    subject_id    INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    reviewer_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    kind          TEXT NOT NULL CHECK (kind IN ('self', 'manager', 'peer', 'upward')),
+    state         TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'submitted')),
+    summary       TEXT,
+    submitted_at  TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (cycle_id, subject_id, reviewer_id, kind),
+    CHECK ((kind = 'self') = (subject_id = reviewer_id))
+) STRICT;
+CREATE INDEX review_subject ON review(cycle_id, subject_id);
+CREATE INDEX review_reviewer ON review(reviewer_id);
+
+CREATE TABLE rating (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    review_id   INTEGER NOT NULL REFERENCES review(id) ON DELETE CASCADE,
+    item        TEXT NOT NULL,
+    value       REAL,
+    comment     TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (review_id, item),
+    CHECK (value IS NOT NULL OR comment IS NOT NULL)
+) STRICT;
+
+CREATE TABLE outcome (
+    id                  INTEGER PRIMARY KEY,
+    uuid                TEXT NOT NULL UNIQUE,
+    cycle_id            INTEGER NOT NULL REFERENCES cycle(id) ON DELETE CASCADE,
+    subject_id          INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    computed_score      REAL,
+    computed_level      REAL,
+    calibrated_level    REAL,
+    calibration_reason  TEXT,
+    potential           TEXT CHECK (potential IN ('low', 'medium', 'high')),
+    recommendation      TEXT CHECK (recommendation IN ('none', 'raise', 'bonus', 'promotion', 'improvement-plan')),
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    UNIQUE (cycle_id, subject_id),
+    CHECK ((calibrated_level IS NULL) = (calibration_reason IS NULL))
+) STRICT;
+
+CREATE TABLE action (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    cycle_id    INTEGER NOT NULL REFERENCES cycle(id) ON DELETE CASCADE,
+    subject_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    text        TEXT NOT NULL,
+    due_date    TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX action_subject ON action(cycle_id, subject_id);
+
+CREATE TABLE cycle_event (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    cycle_id    INTEGER NOT NULL REFERENCES cycle(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    from_state  TEXT NOT NULL,
+    to_state    TEXT NOT NULL,
+    forced      INTEGER NOT NULL DEFAULT 0 CHECK (forced IN (0, 1)),
+    reason      TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER cycle_finalized_update BEFORE UPDATE ON cycle
+WHEN OLD.state = 'finalized' AND NOT (NEW.state <> 'finalized' AND NEW.reopened = OLD.reopened + 1)
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER cycle_finalized_delete BEFORE DELETE ON cycle WHEN OLD.state = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER participant_finalized_insert BEFORE INSERT ON participant
+WHEN (SELECT state FROM cycle WHERE id = NEW.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER participant_finalized_update BEFORE UPDATE ON participant
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER participant_finalized_delete BEFORE DELETE ON participant
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER review_finalized_insert BEFORE INSERT ON review
+WHEN (SELECT state FROM cycle WHERE id = NEW.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER review_finalized_update BEFORE UPDATE ON review
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER review_finalized_delete BEFORE DELETE ON review
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER outcome_finalized_insert BEFORE INSERT ON outcome
+WHEN (SELECT state FROM cycle WHERE id = NEW.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER outcome_finalized_update BEFORE UPDATE ON outcome
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER outcome_finalized_delete BEFORE DELETE ON outcome
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER action_finalized_insert BEFORE INSERT ON action
+WHEN (SELECT state FROM cycle WHERE id = NEW.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER action_finalized_update BEFORE UPDATE ON action
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER action_finalized_delete BEFORE DELETE ON action
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER cycle_event_finalized_update BEFORE UPDATE ON cycle_event
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER cycle_event_finalized_delete BEFORE DELETE ON cycle_event
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER rating_finalized_insert BEFORE INSERT ON rating
+WHEN (SELECT c.state FROM review r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = NEW.review_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER rating_finalized_update BEFORE UPDATE ON rating
+WHEN (SELECT c.state FROM review r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = OLD.review_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER rating_finalized_delete BEFORE DELETE ON rating
+WHEN (SELECT c.state FROM review r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = OLD.review_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
 "#;
 
 /// How many before-image columns `undo_entry` has: no logged table may have more.
