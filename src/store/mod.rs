@@ -8,6 +8,7 @@
 //!   file is read through an upgraded in-memory copy instead of being migrated;
 //! - files are created 0600 and never half-made (see [`open`]).
 
+pub mod appraise;
 pub mod checkins;
 pub mod feedback;
 pub mod open;

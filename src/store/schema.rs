@@ -182,7 +182,8 @@ CREATE INDEX checkin_author_date ON checkin(author_id, date);
 /// outcomes and development actions. Triggers make a finalized cycle
 /// read-only at the database level (a second line behind the commands, and
 /// what stops `undo` from reaching into one); only `appraise cycle reopen`,
-/// which counts the reopening, may change its state.
+/// which counts the reopening, may change its state, and the one write a
+/// finalized cycle takes is a subject's acknowledgement of their outcome.
 const V3: &str = r#"
 CREATE TABLE template (
     id          INTEGER PRIMARY KEY,
@@ -306,6 +307,8 @@ WHEN (SELECT state FROM cycle WHERE id = NEW.cycle_id) = 'finalized'
 BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
 CREATE TRIGGER participant_finalized_update BEFORE UPDATE ON participant
 WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+ AND NOT (OLD.acknowledged_at IS NULL AND NEW.acknowledged_at IS NOT NULL
+          AND NEW.cycle_id = OLD.cycle_id AND NEW.person_id = OLD.person_id)
 BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
 CREATE TRIGGER participant_finalized_delete BEFORE DELETE ON participant
 WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'

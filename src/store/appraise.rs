@@ -1,0 +1,518 @@
+//! Appraisal: review templates, cycles and their participants, reviews and
+//! ratings, outcomes, development actions, and the cycle's state history.
+
+use super::new_uuid;
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+/// A review cycle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cycle {
+    /// Row id.
+    pub id: i64,
+    /// Stable UUID.
+    pub uuid: String,
+    /// Name (`2026-H2 reviews`).
+    pub name: String,
+    /// The period under review.
+    pub period: String,
+    /// First day of the period.
+    pub start: NaiveDate,
+    /// Last day of the period.
+    pub end: NaiveDate,
+    /// The template's row id.
+    pub template_id: i64,
+    /// The template's name.
+    pub template: String,
+    /// draft, open, calibrating or finalized.
+    pub state: String,
+    /// How many times it was reopened after being finalized.
+    pub reopened: i64,
+    /// When self reviews are due.
+    pub self_due: Option<NaiveDate>,
+    /// When manager reviews are due.
+    pub manager_due: Option<NaiveDate>,
+    /// Created (RFC 3339).
+    pub created_at: String,
+}
+
+/// A participant of a cycle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Participant {
+    /// The person's row id.
+    pub person_id: i64,
+    /// Handle.
+    pub handle: String,
+    /// Name.
+    pub name: String,
+    /// The manager's handle.
+    pub manager: Option<String>,
+    /// When the subject acknowledged their outcome.
+    pub acknowledged_at: Option<String>,
+}
+
+/// One rating (or comment) on an item in a review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatingRow {
+    /// A goal key or competency key.
+    pub item: String,
+    /// The level's value.
+    pub value: Option<f64>,
+    /// A comment.
+    pub comment: Option<String>,
+}
+
+/// A review in a cycle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Review {
+    /// Row id.
+    pub id: i64,
+    /// Stable UUID.
+    pub uuid: String,
+    /// The cycle's row id.
+    pub cycle_id: i64,
+    /// The subject's handle.
+    pub subject: String,
+    /// The reviewer's handle.
+    pub reviewer: String,
+    /// self, manager, peer or upward.
+    pub kind: String,
+    /// pending or submitted.
+    pub state: String,
+    /// The overall comment.
+    pub summary: Option<String>,
+    /// When it was submitted.
+    pub submitted_at: Option<String>,
+    /// Ratings, by item.
+    pub ratings: Vec<RatingRow>,
+}
+
+/// A development action agreed in an outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionRow {
+    /// Row id.
+    pub id: i64,
+    /// What to do.
+    pub text: String,
+    /// By when.
+    pub due: Option<NaiveDate>,
+}
+
+/// The outcome of a subject's appraisal.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Outcome {
+    /// The score computed at calibration or finalization.
+    pub computed_score: Option<f64>,
+    /// The level computed from it.
+    pub computed_level: Option<f64>,
+    /// The level set in calibration (the computed one is kept).
+    pub calibrated_level: Option<f64>,
+    /// Why it was calibrated.
+    pub calibration_reason: Option<String>,
+    /// low, medium or high (for the 9-box).
+    pub potential: Option<String>,
+    /// none, raise, bonus, promotion or improvement-plan.
+    pub recommendation: Option<String>,
+    /// Development actions.
+    pub actions: Vec<ActionRow>,
+}
+
+/// A state change of a cycle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CycleEvent {
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// From which state.
+    pub from: String,
+    /// To which state.
+    pub to: String,
+    /// Whether it was forced past missing reviews.
+    pub forced: bool,
+    /// The reason given.
+    pub reason: Option<String>,
+}
+
+fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad date '{s}'").into()))
+}
+
+fn opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(_) => date(r, i).map(Some),
+    }
+}
+
+/// Store a template's source text; returns its id.
+pub fn add_template(conn: &Connection, now: &str, name: &str, source: &str) -> Result<i64> {
+    let existing: Option<i64> = conn
+        .query_row("SELECT id FROM template WHERE name = ?1 AND source = ?2", params![name, source], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    conn.execute(
+        "INSERT INTO template(uuid, name, source, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![new_uuid(), name, source, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A template's source text.
+pub fn template_source(conn: &Connection, id: i64) -> Result<String> {
+    Ok(conn.query_row("SELECT source FROM template WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
+const CYCLE_SELECT: &str = "SELECT c.id, c.uuid, c.name, c.period, c.start_date, c.end_date, c.template_id, t.name, c.state, \
+     c.reopened, c.self_due, c.manager_due, c.created_at FROM cycle c JOIN template t ON t.id = c.template_id";
+
+fn cycle_row(r: &Row<'_>) -> rusqlite::Result<Cycle> {
+    Ok(Cycle {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        name: r.get(2)?,
+        period: r.get(3)?,
+        start: date(r, 4)?,
+        end: date(r, 5)?,
+        template_id: r.get(6)?,
+        template: r.get(7)?,
+        state: r.get(8)?,
+        reopened: r.get(9)?,
+        self_due: opt_date(r, 10)?,
+        manager_due: opt_date(r, 11)?,
+        created_at: r.get(12)?,
+    })
+}
+
+/// A new cycle.
+#[derive(Debug, Clone)]
+pub struct NewCycle {
+    /// Name.
+    pub name: String,
+    /// Period name.
+    pub period: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+    /// Template id.
+    pub template_id: i64,
+    /// Self reviews due.
+    pub self_due: Option<NaiveDate>,
+    /// Manager reviews due.
+    pub manager_due: Option<NaiveDate>,
+    /// Participants (person ids).
+    pub participants: Vec<i64>,
+}
+
+/// Create a cycle in the draft state.
+pub fn create_cycle(conn: &Connection, now: &str, c: &NewCycle) -> Result<Cycle> {
+    crate::model::names::validate_text("cycle name", &c.name, 100)?;
+    if find_cycle(conn, &c.name)?.is_some() {
+        return Err(Error::failed(format!("a cycle named '{}' already exists", c.name)).with_hint("choose another name"));
+    }
+    conn.execute(
+        "INSERT INTO cycle(uuid, name, period, start_date, end_date, template_id, self_due, manager_due, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![
+            new_uuid(),
+            c.name.trim(),
+            c.period,
+            c.start.to_string(),
+            c.end.to_string(),
+            c.template_id,
+            c.self_due.map(|d| d.to_string()),
+            c.manager_due.map(|d| d.to_string()),
+            now
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    for p in &c.participants {
+        add_participant(conn, now, id, *p)?;
+    }
+    get_cycle(conn, c.name.trim())
+}
+
+/// Add a participant (no-op if present); returns whether it was added.
+pub fn add_participant(conn: &Connection, now: &str, cycle_id: i64, person_id: i64) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO participant(uuid, cycle_id, person_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) \
+         ON CONFLICT(cycle_id, person_id) DO NOTHING",
+        params![new_uuid(), cycle_id, person_id, now],
+    )?;
+    Ok(n > 0)
+}
+
+/// A cycle by name or id, if there is one.
+pub fn find_cycle(conn: &Connection, reference: &str) -> Result<Option<Cycle>> {
+    let r = reference.trim();
+    let mut stmt = conn.prepare_cached(&format!("{CYCLE_SELECT} WHERE c.name = ?1 OR (?1 GLOB '[0-9]*' AND c.id = CAST(?1 AS INTEGER))"))?;
+    Ok(stmt.query_row([r], cycle_row).optional()?)
+}
+
+/// A cycle by name or id; exit 1 if there is none.
+pub fn get_cycle(conn: &Connection, reference: &str) -> Result<Cycle> {
+    find_cycle(conn, reference)?.ok_or_else(|| {
+        let shown: String = reference.chars().take(80).collect();
+        Error::not_found("cycle", &shown).with_hint("`yardstick appraise cycle list` shows the cycles")
+    })
+}
+
+/// Every cycle, newest first.
+pub fn list_cycles(conn: &Connection) -> Result<Vec<Cycle>> {
+    let mut stmt = conn.prepare_cached(&format!("{CYCLE_SELECT} ORDER BY c.start_date DESC, c.id DESC"))?;
+    Ok(stmt.query_map([], cycle_row)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The participants of a cycle, by handle.
+pub fn participants(conn: &Connection, cycle_id: i64) -> Result<Vec<Participant>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.handle, p.name, m.handle, x.acknowledged_at FROM participant x JOIN person p ON p.id = x.person_id \
+         LEFT JOIN person m ON m.id = p.manager_id WHERE x.cycle_id = ?1 ORDER BY p.handle",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok(Participant { person_id: r.get(0)?, handle: r.get(1)?, name: r.get(2)?, manager: r.get(3)?, acknowledged_at: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Move a cycle to a new state (reopening counts the reopen).
+pub fn set_state(conn: &Connection, now: &str, cycle: &Cycle, to: &str, reopen: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE cycle SET state = ?2, reopened = reopened + ?3, updated_at = ?4 WHERE id = ?1",
+        params![cycle.id, to, i64::from(reopen), now],
+    )?;
+    Ok(())
+}
+
+/// Record a state change.
+#[allow(clippy::too_many_arguments)]
+pub fn add_event(conn: &Connection, now: &str, cycle_id: i64, actor: &str, from: &str, to: &str, forced: bool, reason: Option<&str>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO cycle_event(uuid, cycle_id, at, actor, from_state, to_state, forced, reason, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?3, ?3)",
+        params![new_uuid(), cycle_id, now, actor, from, to, forced, reason],
+    )?;
+    Ok(())
+}
+
+/// The state history of a cycle, oldest first.
+pub fn events(conn: &Connection, cycle_id: i64) -> Result<Vec<CycleEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, actor, from_state, to_state, forced, reason FROM cycle_event WHERE cycle_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok(CycleEvent { at: r.get(0)?, actor: r.get(1)?, from: r.get(2)?, to: r.get(3)?, forced: r.get(4)?, reason: r.get(5)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const REVIEW_SELECT: &str = "SELECT r.id, r.uuid, r.cycle_id, s.handle, v.handle, r.kind, r.state, r.summary, r.submitted_at \
+     FROM review r JOIN person s ON s.id = r.subject_id JOIN person v ON v.id = r.reviewer_id";
+
+fn review_row(r: &Row<'_>) -> rusqlite::Result<Review> {
+    Ok(Review {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        cycle_id: r.get(2)?,
+        subject: r.get(3)?,
+        reviewer: r.get(4)?,
+        kind: r.get(5)?,
+        state: r.get(6)?,
+        summary: r.get(7)?,
+        submitted_at: r.get(8)?,
+        ratings: Vec::new(),
+    })
+}
+
+fn with_ratings(conn: &Connection, mut reviews: Vec<Review>) -> Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached("SELECT item, value, comment FROM rating WHERE review_id = ?1 ORDER BY id")?;
+    for r in &mut reviews {
+        r.ratings = stmt
+            .query_map([r.id], |x| Ok(RatingRow { item: x.get(0)?, value: x.get(1)?, comment: x.get(2)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(reviews)
+}
+
+/// The reviews of a cycle (all subjects, or one), with ratings.
+pub fn reviews(conn: &Connection, cycle_id: i64, subject_id: Option<i64>) -> Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{REVIEW_SELECT} WHERE r.cycle_id = ?1 AND (?2 IS NULL OR r.subject_id = ?2) ORDER BY s.handle, r.kind, v.handle"
+    ))?;
+    let rows = stmt.query_map(params![cycle_id, subject_id], review_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    with_ratings(conn, rows)
+}
+
+/// The review of a subject by a reviewer of a kind, if any.
+pub fn find_review(conn: &Connection, cycle_id: i64, subject_id: i64, reviewer_id: i64, kind: &str) -> Result<Option<Review>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{REVIEW_SELECT} WHERE r.cycle_id = ?1 AND r.subject_id = ?2 AND r.reviewer_id = ?3 AND r.kind = ?4"
+    ))?;
+    let found = stmt.query_row(params![cycle_id, subject_id, reviewer_id, kind], review_row).optional()?;
+    Ok(with_ratings(conn, found.into_iter().collect())?.into_iter().next())
+}
+
+/// The review, created as pending if it does not exist yet.
+pub fn ensure_review(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, reviewer_id: i64, kind: &str) -> Result<Review> {
+    if let Some(r) = find_review(conn, cycle_id, subject_id, reviewer_id, kind)? {
+        return Ok(r);
+    }
+    conn.execute(
+        "INSERT INTO review(uuid, cycle_id, subject_id, reviewer_id, kind, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![new_uuid(), cycle_id, subject_id, reviewer_id, kind, now],
+    )?;
+    find_review(conn, cycle_id, subject_id, reviewer_id, kind)?
+        .ok_or_else(|| Error::database("a review just written cannot be read back"))
+}
+
+/// Set (or replace) a rating and/or comment on an item; returns whether anything changed.
+pub fn set_rating(conn: &Connection, now: &str, review_id: i64, item: &str, value: Option<f64>, comment: Option<&str>) -> Result<bool> {
+    let old: Option<(Option<f64>, Option<String>)> = conn
+        .query_row("SELECT value, comment FROM rating WHERE review_id = ?1 AND item = ?2", params![review_id, item], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    match old {
+        None => {
+            conn.execute(
+                "INSERT INTO rating(uuid, review_id, item, value, comment, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                params![new_uuid(), review_id, item, value, comment, now],
+            )?;
+            Ok(true)
+        }
+        Some((v, c)) => {
+            let new_v = value.or(v);
+            let new_c = comment.map(str::to_string).or(c.clone());
+            if new_v == v && new_c == c {
+                return Ok(false);
+            }
+            conn.execute(
+                "UPDATE rating SET value = ?3, comment = ?4, updated_at = ?5 WHERE review_id = ?1 AND item = ?2",
+                params![review_id, item, new_v, new_c, now],
+            )?;
+            Ok(true)
+        }
+    }
+}
+
+/// Set a review's overall comment; returns whether it changed.
+pub fn set_summary(conn: &Connection, now: &str, review_id: i64, summary: &str) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE review SET summary = ?2, updated_at = ?3 WHERE id = ?1 AND summary IS NOT ?2",
+        params![review_id, summary, now],
+    )?;
+    Ok(n > 0)
+}
+
+/// Submit a review.
+pub fn submit(conn: &Connection, now: &str, review_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE review SET state = 'submitted', submitted_at = ?2, updated_at = ?2 WHERE id = ?1 AND state = 'pending'",
+        params![review_id, now],
+    )?;
+    Ok(())
+}
+
+fn outcome_id(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO outcome(uuid, cycle_id, subject_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) \
+         ON CONFLICT(cycle_id, subject_id) DO NOTHING",
+        params![new_uuid(), cycle_id, subject_id, now],
+    )?;
+    Ok(conn.query_row(
+        "SELECT id FROM outcome WHERE cycle_id = ?1 AND subject_id = ?2",
+        params![cycle_id, subject_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Store the computed score and level (keeping any calibration).
+pub fn set_computed(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, score: Option<f64>, level: Option<f64>) -> Result<()> {
+    let id = outcome_id(conn, now, cycle_id, subject_id)?;
+    conn.execute(
+        "UPDATE outcome SET computed_score = ?2, computed_level = ?3, updated_at = ?4 \
+         WHERE id = ?1 AND (computed_score IS NOT ?2 OR computed_level IS NOT ?3)",
+        params![id, score, level, now],
+    )?;
+    Ok(())
+}
+
+/// Set the calibrated level with its reason (the computed one is kept).
+pub fn calibrate(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, level: f64, reason: &str) -> Result<()> {
+    let id = outcome_id(conn, now, cycle_id, subject_id)?;
+    conn.execute(
+        "UPDATE outcome SET calibrated_level = ?2, calibration_reason = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, level, reason, now],
+    )?;
+    Ok(())
+}
+
+/// Set potential and recommendation (`None` leaves a field alone).
+pub fn set_outcome(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, potential: Option<&str>, recommendation: Option<&str>) -> Result<()> {
+    let id = outcome_id(conn, now, cycle_id, subject_id)?;
+    conn.execute(
+        "UPDATE outcome SET potential = coalesce(?2, potential), recommendation = coalesce(?3, recommendation), updated_at = ?4 WHERE id = ?1",
+        params![id, potential, recommendation, now],
+    )?;
+    Ok(())
+}
+
+/// Add a development action.
+pub fn add_action(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, text: &str, due: Option<NaiveDate>) -> Result<()> {
+    crate::model::names::validate_text("action", text, 2000)?;
+    conn.execute(
+        "INSERT INTO action(uuid, cycle_id, subject_id, text, due_date, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![new_uuid(), cycle_id, subject_id, text.trim(), due.map(|d| d.to_string()), now],
+    )?;
+    Ok(())
+}
+
+/// The outcome of a subject, if any.
+pub fn outcome(conn: &Connection, cycle_id: i64, subject_id: i64) -> Result<Option<Outcome>> {
+    let row = conn
+        .query_row(
+            "SELECT computed_score, computed_level, calibrated_level, calibration_reason, potential, recommendation \
+             FROM outcome WHERE cycle_id = ?1 AND subject_id = ?2",
+            params![cycle_id, subject_id],
+            |r| {
+                Ok(Outcome {
+                    computed_score: r.get(0)?,
+                    computed_level: r.get(1)?,
+                    calibrated_level: r.get(2)?,
+                    calibration_reason: r.get(3)?,
+                    potential: r.get(4)?,
+                    recommendation: r.get(5)?,
+                    actions: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let mut stmt = conn.prepare_cached("SELECT id, text, due_date FROM action WHERE cycle_id = ?1 AND subject_id = ?2 ORDER BY id")?;
+    let actions: Vec<ActionRow> = stmt
+        .query_map(params![cycle_id, subject_id], |r| Ok(ActionRow { id: r.get(0)?, text: r.get(1)?, due: opt_date(r, 2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(match row {
+        Some(mut o) => {
+            o.actions = actions;
+            Some(o)
+        }
+        None if !actions.is_empty() => Some(Outcome { actions, ..Outcome::default() }),
+        None => None,
+    })
+}
+
+/// Record that the subject acknowledged their outcome; returns whether it changed.
+pub fn acknowledge(conn: &Connection, now: &str, cycle_id: i64, person_id: i64) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE participant SET acknowledged_at = ?3, updated_at = ?3 WHERE cycle_id = ?1 AND person_id = ?2 AND acknowledged_at IS NULL",
+        params![cycle_id, person_id, now],
+    )?;
+    Ok(n > 0)
+}
