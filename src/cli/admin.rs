@@ -137,8 +137,11 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
     let (today, week_start) = (ctx.clock.today, ctx.clock.week_start);
     let mut meta = ctx.op(&store)?;
     meta.actor = "demo".into();
+    let pace = ctx.pace();
     let w = store.write(&meta, |tx| {
         let s = crate::io::demo::generate(tx, &now, today, week_start, a.people, a.weeks, a.seed)?;
+        let cycles = crate::io::demo::appraisals(tx, &now, today, week_start, a.seed)?;
+        finalize_demo_cycle(tx, &now, &cycles, &pace)?;
         tx.set_summary(format!(
             "demo: {} people, {} goals, {} check-ins",
             s.people, s.goals, s.checkins
@@ -177,6 +180,28 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         });
     }
     ctx.emit(&doc)
+}
+
+/// Score and finalize the demo's finished cycle, then record some acknowledgements.
+fn finalize_demo_cycle(
+    conn: &rusqlite::Connection,
+    now: &str,
+    cycles: &crate::io::demo::DemoCycles,
+    pace: &crate::report::plan::PaceContext,
+) -> Result<()> {
+    use crate::store::appraise as sa;
+    let c = sa::get_cycle(conn, &cycles.finished)?;
+    let t = crate::io::template::parse(&sa::template_source(conn, c.template_id)?, "the demo template")?;
+    for s in crate::report::appraise::cycle_states(conn, &c, &t, pace)? {
+        sa::set_computed(conn, now, c.id, s.person.person_id, s.appraisal.score, s.appraisal.level)?;
+    }
+    sa::set_state(conn, now, &c, "finalized", false)?;
+    sa::add_event(conn, now, c.id, "demo", "calibrating", "finalized", false, None)?;
+    for h in &cycles.acknowledging {
+        sa::acknowledge(conn, now, c.id, org::person_id(conn, h)?)?;
+    }
+    let _ = &cycles.open;
+    Ok(())
 }
 
 pub fn undo(ctx: &mut Ctx) -> Result<()> {

@@ -2,6 +2,7 @@
 //! [`Ui`](ui::Ui), prompts, and the mapping of errors to exit codes.
 
 mod admin;
+mod appraise;
 mod checkin;
 pub mod ctx;
 mod feedback;
@@ -150,6 +151,9 @@ enum Command {
     /// Give and list feedback: praise, coaching, concerns, 360
     #[command(subcommand)]
     Feedback(feedback::FeedbackCmd),
+    /// Appraise: review cycles, reviews, calibration, outcomes
+    #[command(subcommand, visible_alias = "appraisal")]
+    Appraise(appraise::AppraiseCmd),
     /// Revert the last write (shows what it reverts; --yes in scripts)
     Undo,
     /// List operations, newest first
@@ -170,6 +174,7 @@ impl Command {
             Command::Plan(c) => format!("plan {}", c.name()),
             Command::Checkin(a) => a.name().into(),
             Command::Feedback(c) => format!("feedback {}", c.name()),
+            Command::Appraise(c) => format!("appraise {}", c.name()),
             Command::Undo => "undo".into(),
             Command::Log(_) => "log".into(),
             Command::Config(_) => "config show".into(),
@@ -300,6 +305,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Plan(c) => plan::run(ctx, c),
         Command::Checkin(a) => checkin::run(ctx, a),
         Command::Feedback(c) => feedback::run(ctx, c),
+        Command::Appraise(c) => appraise::run(ctx, c),
         Command::Undo => admin::undo(ctx),
         Command::Log(a) => admin::log(ctx, a),
         Command::Config(c) => admin::config(ctx, c),

@@ -35,6 +35,7 @@
 //!   `### title`; records become a two-column `Field | Value` table.
 
 pub mod activity;
+pub mod appraise;
 mod delimited;
 mod json;
 mod markdown;

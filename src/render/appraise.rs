@@ -1,0 +1,204 @@
+//! Documents for appraisal: cycles, status per participant, one appraisal.
+
+use super::{Cell, Column, Doc, Record, Table};
+use crate::model::appraisal::Template;
+use crate::report::appraise::SubjectState;
+use crate::store::appraise::{Cycle, CycleEvent, Participant};
+
+fn level(t: &Template, v: Option<f64>) -> Cell {
+    v.map_or(Cell::Null, |v| Cell::Text(format!("{} {}", fmt(v), t.scale.label(v).unwrap_or(""))))
+}
+
+fn fmt(v: f64) -> String {
+    let r = (v * 1000.0).round() / 1000.0;
+    format!("{r}")
+}
+
+fn score(v: Option<f64>) -> Cell {
+    v.map_or(Cell::Null, |v| Cell::Float((v * 1000.0).round() / 1000.0))
+}
+
+/// `appraise cycle list`.
+pub fn cycles(rows: &[(Cycle, usize)]) -> Doc {
+    let mut t = Table::new(
+        "cycles",
+        vec![
+            Column::new("id", "ID"),
+            Column::new("name", "Cycle"),
+            Column::new("period", "Period"),
+            Column::new("state", "State"),
+            Column::new("template", "Template"),
+            Column::new("participants", "People"),
+        ],
+    );
+    for (c, n) in rows {
+        t.push(vec![
+            c.id.into(),
+            c.name.as_str().into(),
+            c.period.as_str().into(),
+            Cell::Status(c.state.clone()),
+            c.template.as_str().into(),
+            i64::try_from(*n).unwrap_or(i64::MAX).into(),
+        ]);
+    }
+    Doc::table("cycles", t).with_empty_message("No review cycles yet. Create one with `yardstick appraise cycle new NAME --period P --team T`.")
+}
+
+/// `appraise cycle show`.
+pub fn cycle(c: &Cycle, tpl: &Template, people: &[Participant], events: &[CycleEvent]) -> Doc {
+    let r = Record::new("cycle")
+        .field("id", "ID", c.id)
+        .field("name", "Cycle", c.name.as_str())
+        .field("uuid", "UUID", c.uuid.as_str())
+        .field("period", "Period", c.period.as_str())
+        .field("start", "Start", c.start)
+        .field("end", "End", c.end)
+        .field("state", "State", Cell::Status(c.state.clone()))
+        .field("template", "Template", tpl.name.as_str())
+        .field("scale", "Scale", tpl.scale.levels.iter().map(|l| format!("{} {}", fmt(l.value), l.label)).collect::<Vec<_>>().join(" · "))
+        .field("self_due", "Self reviews due", c.self_due)
+        .field("manager_due", "Manager reviews due", c.manager_due)
+        .field("reopened", "Times reopened", c.reopened)
+        .field("participants", "Participants", people.iter().map(|p| p.handle.as_str()).collect::<Vec<_>>().join(", "));
+    let mut h = Table::new(
+        "history",
+        vec![
+            Column::new("at", "When"),
+            Column::new("actor", "Who"),
+            Column::new("from", "From"),
+            Column::new("to", "To"),
+            Column::new("forced", "Forced"),
+            Column::new("reason", "Reason"),
+        ],
+    );
+    h.title = Some("History".into());
+    for e in events {
+        h.push(vec![
+            e.at.as_str().into(),
+            e.actor.as_str().into(),
+            e.from.as_str().into(),
+            e.to.as_str().into(),
+            e.forced.into(),
+            e.reason.clone().into(),
+        ]);
+    }
+    Doc::record("cycle", r).with_table(h)
+}
+
+/// `appraise status`: one row per participant.
+pub fn status(c: &Cycle, tpl: &Template, states: &[SubjectState]) -> Doc {
+    let mut t = Table::new(
+        "participants",
+        vec![
+            Column::new("person", "Person"),
+            Column::new("self", "Self"),
+            Column::new("manager", "Manager"),
+            Column::new("peers", "Peers"),
+            Column::new("score", "Score"),
+            Column::new("level", "Level"),
+            Column::new("calibrated", "Calibrated"),
+            Column::new("acknowledged", "Ack."),
+        ],
+    );
+    t.title = Some(format!("{} ({}, {})", c.name, c.period, c.state));
+    for s in states {
+        t.push(vec![
+            s.person.handle.as_str().into(),
+            Cell::Status(s.self_review.clone()),
+            Cell::Status(s.manager_review.clone()),
+            format!("{}/{}", s.peers_submitted, s.peers_total).into(),
+            score(s.appraisal.score),
+            level(tpl, s.appraisal.level),
+            level(tpl, s.outcome.as_ref().and_then(|o| o.calibrated_level)),
+            s.person.acknowledged_at.is_some().into(),
+        ]);
+    }
+    Doc::table("appraisal_status", t).with_empty_message("No participants.")
+}
+
+/// `appraise show`: the full appraisal of one subject.
+pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
+    let o = s.outcome.clone().unwrap_or_default();
+    let peer_avg = s
+        .appraisal
+        .components
+        .iter()
+        .find(|x| x.component == crate::model::Component::Peer)
+        .and_then(|x| x.value);
+    let r = Record::new("appraisal")
+        .field("cycle", "Cycle", c.name.as_str())
+        .field("state", "Cycle state", Cell::Status(c.state.clone()))
+        .field("person", "Person", s.person.handle.as_str())
+        .field("name", "Name", s.person.name.as_str())
+        .field("manager", "Manager", s.person.manager.clone())
+        .field("score", "Score (now)", score(s.appraisal.score))
+        .field("level", "Level (now)", level(tpl, s.appraisal.level))
+        .field("critical_failure", "Critical element unacceptable", s.appraisal.critical_failure)
+        .field("computed_score", "Computed score (stored)", score(o.computed_score))
+        .field("computed_level", "Computed level (stored)", level(tpl, o.computed_level))
+        .field("calibrated_level", "Calibrated level", level(tpl, o.calibrated_level))
+        .field("calibration_reason", "Calibration reason", o.calibration_reason.clone())
+        .field("peer_average", "Peer average", if s.appraisal.peers_counted { score(peer_avg) } else { Cell::Null })
+        .field("potential", "Potential", o.potential.clone())
+        .field("recommendation", "Recommendation", o.recommendation.clone())
+        .field("acknowledged_at", "Acknowledged", s.person.acknowledged_at.clone());
+    let mut comps = Table::new(
+        "components",
+        vec![
+            Column::new("component", "Component"),
+            Column::new("weight", "Weight"),
+            Column::new("effective_weight", "Effective"),
+            Column::new("value", "Value"),
+        ],
+    );
+    comps.title = Some("Score components".into());
+    for x in &s.appraisal.components {
+        comps.push(vec![x.component.as_str().into(), x.weight.into(), x.effective_weight.into(), score(x.value)]);
+    }
+    let mut goals = Table::new(
+        "goals",
+        vec![Column::new("goal", "Goal"), Column::new("title", "Title"), Column::new("weight", "Weight"), Column::new("attainment_pct", "Attainment")],
+    );
+    goals.title = Some("Goals".into());
+    for (g, a) in &s.goals {
+        goals.push(vec![g.key.as_str().into(), g.title.as_str().into(), g.weight.into(), a.map_or(Cell::Null, |a| Cell::Progress(a * 100.0))]);
+    }
+    let mut reviews = Table::new(
+        "ratings",
+        vec![
+            Column::new("kind", "Review"),
+            Column::new("reviewer", "By"),
+            Column::new("state", "State"),
+            Column::new("item", "Item"),
+            Column::new("rating", "Rating"),
+            Column::new("comment", "Comment"),
+        ],
+    );
+    reviews.title = Some("Reviews".into());
+    for rv in &s.reviews {
+        if rv.ratings.is_empty() {
+            reviews.push(vec![rv.kind.as_str().into(), rv.reviewer.as_str().into(), Cell::Status(rv.state.clone()), Cell::Null, Cell::Null, rv.summary.clone().into()]);
+        }
+        for x in &rv.ratings {
+            reviews.push(vec![
+                rv.kind.as_str().into(),
+                rv.reviewer.as_str().into(),
+                Cell::Status(rv.state.clone()),
+                x.item.as_str().into(),
+                level(tpl, x.value),
+                x.comment.clone().into(),
+            ]);
+        }
+        if !rv.ratings.is_empty() {
+            if let Some(sm) = &rv.summary {
+                reviews.push(vec![rv.kind.as_str().into(), rv.reviewer.as_str().into(), Cell::Status(rv.state.clone()), "(summary)".into(), Cell::Null, sm.as_str().into()]);
+            }
+        }
+    }
+    let mut actions = Table::new("actions", vec![Column::new("action", "Development action"), Column::new("due", "Due")]);
+    actions.title = Some("Development actions".into());
+    for a in &o.actions {
+        actions.push(vec![a.text.as_str().into(), a.due.into()]);
+    }
+    Doc::record("appraisal", r).with_table(comps).with_table(goals).with_table(reviews).with_table(actions)
+}
