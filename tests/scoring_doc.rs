@@ -12,10 +12,14 @@
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use yardstick::ErrorKind;
+use yardstick::io::template;
+use yardstick::model::appraisal::{
+    GoalInput, Inputs, Rating, ReviewInput, Template, appraise, goal_level, summary_level,
+};
 use yardstick::model::{
-    Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds, Standard,
-    expected_progress, forecast, goal_pace, goal_progress, goal_standard, infer_direction, pace,
-    parse_number, progress, rollup_tree, standard,
+    Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds,
+    ReviewKind, Standard, expected_progress, forecast, goal_pace, goal_progress, goal_standard,
+    infer_direction, pace, parse_number, progress, rollup_tree, standard,
 };
 
 const DOC: &str = include_str!("../docs/scoring.md");
@@ -35,6 +39,10 @@ const KINDS: &[&str] = &[
     "pace",
     "goal-pace",
     "forecast",
+    "rating",
+    "goal-level",
+    "summary",
+    "appraise",
 ];
 
 /// Half a unit in the fourth decimal place (plus a hair for binary rounding).
@@ -265,6 +273,10 @@ fn check_line(text: &str) -> Check {
         "pace" => check_pace(rest, expected),
         "goal-pace" => check_goal_pace(rest, expected),
         "forecast" => check_forecast(rest, expected),
+        "rating" => check_rating(rest.trim(), expected),
+        "goal-level" => check_goal_level(rest, expected),
+        "summary" => check_summary(rest, expected),
+        "appraise" => check_appraise(rest, expected),
         other => Err(format!("unknown example kind `{other}`")),
     }
 }
@@ -636,6 +648,230 @@ fn check_forecast(rest: &str, expected: &str) -> Check {
     }
 }
 
+/// One of the shipped templates in `examples/templates/`, by name.
+fn template_named(name: &str) -> Result<Template, String> {
+    let text = match name {
+        "default" => template::DEFAULT,
+        "opm" => template::OPM,
+        "frappe" => template::FRAPPE,
+        other => {
+            return Err(format!(
+                "unknown template `{other}` (default, opm or frappe)"
+            ));
+        }
+    };
+    template::parse(text, name).map_err(|e| format!("template {name}: {e}"))
+}
+
+/// `true` or `false`.
+fn boolean(s: &str) -> Result<bool, String> {
+    match s {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(format!("expected true or false, not `{other}`")),
+    }
+}
+
+/// An expected result that may end with a level label in double quotes:
+/// the part before it and the label.
+fn split_label(expected: &str) -> Result<(&str, Option<&str>), String> {
+    match expected.find('"') {
+        None => Ok((expected, None)),
+        Some(i) => {
+            let label = expected[i..]
+                .strip_prefix('"')
+                .and_then(|l| l.strip_suffix('"'))
+                .filter(|l| !l.contains('"'))
+                .ok_or("a label must be the last thing, in double quotes")?;
+            Ok((expected[..i].trim(), Some(label)))
+        }
+    }
+}
+
+fn expect_label(t: &Template, level: Option<f64>, want: Option<&str>) -> Check {
+    let Some(want) = want else { return Ok(()) };
+    let got = level.and_then(|l| t.scale.label(l));
+    if got == Some(want) {
+        Ok(())
+    } else {
+        Err(format!("label: expected \"{want}\", got {got:?}"))
+    }
+}
+
+fn check_rating(rest: &str, expected: &str) -> Check {
+    let (name, input) = rest
+        .split_once(char::is_whitespace)
+        .ok_or("expected `template=NAME \"TEXT\"`")?;
+    let name = name
+        .strip_prefix("template=")
+        .ok_or("expected `template=NAME` first")?;
+    let t = template_named(name)?;
+    let text = input
+        .trim()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .ok_or("the rating to parse must be in double quotes")?;
+    match (t.scale.parse_rating(text), expected) {
+        (Err(e), "invalid") => {
+            if e.kind() != ErrorKind::Invalid || e.hint().is_none() {
+                return Err(format!(
+                    "refused, but not as invalid input with a hint: {e}"
+                ));
+            }
+            Ok(())
+        }
+        (Ok(v), "invalid") => Err(format!("expected invalid, got {v}")),
+        (Err(e), _) => Err(format!("expected {expected}, got an error: {e}")),
+        (Ok(v), _) => expect_num("rating", v, num(expected)?),
+    }
+}
+
+fn check_goal_level(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let t = template_named(args.required("template")?)?;
+    let a = num(args.required("attainment")?)?;
+    args.finish()?;
+    let (value, label) = split_label(expected)?;
+    let got = goal_level(&t, a);
+    expect_opt_num("goal level", got, opt_num(value)?)?;
+    expect_label(&t, got, label)
+}
+
+fn check_summary(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let t = template_named(args.required("template")?)?;
+    let score = opt_num(args.required("score")?)?;
+    let critical = boolean(args.required("critical")?)?;
+    args.finish()?;
+    let (value, label) = split_label(expected)?;
+    let got = summary_level(&t, score, critical);
+    expect_opt_num("level", got, opt_num(value)?)?;
+    expect_label(&t, got, label)
+}
+
+/// `ITEM:RATING,...`, each rating read by the template's scale.
+fn ratings_list(t: &Template, s: &str) -> Result<Vec<Rating>, String> {
+    s.split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (key, v) = item
+                .split_once(':')
+                .ok_or_else(|| format!("rating `{item}` is not item:rating"))?;
+            let value = t
+                .scale
+                .parse_rating(v)
+                .map_err(|e| format!("rating `{item}`: {e}"))?;
+            Ok(Rating {
+                item: key.to_string(),
+                value,
+            })
+        })
+        .collect()
+}
+
+/// `C:W,...` effective weights by component name.
+fn eff_list(s: &str) -> Result<Vec<(Component, f64)>, String> {
+    s.split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (c, w) = item
+                .split_once(':')
+                .ok_or_else(|| format!("`{item}` is not component:weight"))?;
+            let c: Component = c.parse().map_err(|e: yardstick::Error| e.to_string())?;
+            Ok((c, num(w)?))
+        })
+        .collect()
+}
+
+fn check_appraise(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let t = template_named(args.required("template")?)?;
+    let mut inputs = Inputs::default();
+    if let Some(goals) = args.take("goals") {
+        for (i, g) in goals.split(',').filter(|g| !g.is_empty()).enumerate() {
+            let (a, w) = g
+                .split_once('@')
+                .ok_or_else(|| format!("goal `{g}` is not attainment@weight"))?;
+            inputs.goals.push(GoalInput {
+                key: format!("g{}", i + 1),
+                weight: num(w)?,
+                attainment: opt_num(a)?,
+            });
+        }
+    }
+    for kind in ReviewKind::ALL {
+        if let Some(reviews) = args.take(kind.as_str()) {
+            for r in reviews.split('/') {
+                inputs.reviews.push(ReviewInput {
+                    kind: *kind,
+                    ratings: ratings_list(&t, r)?,
+                });
+            }
+        }
+    }
+    args.finish()?;
+
+    let a = appraise(&t, &inputs);
+    for c in &a.components {
+        let v = c.value.map(f64::to_bits);
+        if c.value.is_some_and(|v| !v.is_finite()) || !c.effective_weight.is_finite() {
+            return Err(format!("component {} is not finite: {v:?}", c.component));
+        }
+    }
+    let (expected, label) = split_label(expected)?;
+    let mut want = Args::parse(expected)?;
+    expect_opt_num("score", a.score, opt_num(want.required("score")?)?)?;
+    expect_opt_num("level", a.level, opt_num(want.required("level")?)?)?;
+    if let Some(c) = want.take("critical") {
+        let c = boolean(c)?;
+        if a.critical_failure != c {
+            return Err(format!(
+                "critical: expected {c}, got {}",
+                a.critical_failure
+            ));
+        }
+    }
+    if let Some(n) = want.take("peers") {
+        let n: usize = n
+            .parse()
+            .map_err(|_| format!("peers=`{n}` is not a count"))?;
+        if a.peer_count != n {
+            return Err(format!("peers: expected {n}, got {}", a.peer_count));
+        }
+    }
+    if let Some(c) = want.take("peers_counted") {
+        let c = boolean(c)?;
+        if a.peers_counted != c {
+            return Err(format!(
+                "peers_counted: expected {c}, got {}",
+                a.peers_counted
+            ));
+        }
+    }
+    for c in Component::ALL {
+        if let Some(v) = want.take(c.as_str()) {
+            let got = a.component(*c).and_then(|s| s.value);
+            expect_opt_num(c.as_str(), got, opt_num(v)?)?;
+        }
+    }
+    if let Some(eff) = want.take("eff") {
+        let listed = eff_list(eff)?;
+        for s in &a.components {
+            let w = listed
+                .iter()
+                .find(|(c, _)| *c == s.component)
+                .map_or(0.0, |(_, w)| *w);
+            expect_num(
+                &format!("effective weight of {}", s.component),
+                s.effective_weight,
+                w,
+            )?;
+        }
+    }
+    want.finish()?;
+    expect_label(&t, a.level, label)
+}
+
 #[test]
 fn worked_examples_in_scoring_doc_hold() {
     match check_doc(DOC) {
@@ -723,6 +959,20 @@ fn wrong_or_malformed_lines_are_rejected() {
         "forecast due=2026-12-31 points=2026-11-01:400 => 400 last",
         "forecast due=2026-12-31 points=2026-11-01 => 400 lastvalue",
         "forecast due=2026-12-31 => none",
+        "rating template=default \"6\" => 6",
+        "rating template=default \"3.5\" => 3.5",
+        "rating template=nosuch \"3\" => 3",
+        "rating template=default 3 => 3",
+        "goal-level template=default attainment=0.8 => 4",
+        "summary template=opm score=1.2 critical=false => 1",
+        "summary template=opm score=4 critical=maybe => 4",
+        "appraise template=frappe goals=1@30,0.6@70 => score=3 level=3",
+        "appraise template=frappe goals=1@30,0.6@70 => score=3.6",
+        "appraise template=frappe goals=1@30,0.6@70 => score=3.6 level=3 goals=3.5",
+        "appraise template=frappe goals=1@30,0.6@70 => score=3.6 level=3 \"Good\"",
+        "appraise template=frappe self=work:4.25 => score=none level=none",
+        "appraise template=frappe goals=1@30 colour=red => score=5 level=5",
+        "appraise template=default manager=collaboration:5 => score=5 level=5 eff=manager:40",
     ];
     for line in wrong {
         assert!(check_line(line).is_err(), "accepted: {line}");
@@ -741,6 +991,12 @@ fn wrong_or_malformed_lines_are_rejected() {
         "forecast due=2026-12-31 points= => none",
         "forecast due=2026-12-31 points=2026-11-01:400 => 400 lastvalue",
         "forecast due=2026-12-31 points=2026-11-01:10,2026-12-01:20 => 30 trend",
+        "rating template=default \"Meets Expectations\" => 3",
+        "rating template=default \"6\" => invalid",
+        "goal-level template=default attainment=0.8 => 3 \"Meets expectations\"",
+        "summary template=opm score=1.2 critical=false => 2",
+        "appraise template=frappe goals=1@30,0.6@70 => score=1.2 level=1 goals=3.6 \"Poor\"",
+        "appraise template=default manager=collaboration:5 => score=5 level=5 eff=manager:100",
     ];
     for line in right {
         assert_eq!(check_line(line), Ok(()), "{line}");

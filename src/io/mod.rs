@@ -1,8 +1,9 @@
 //! Files that describe yardstick data: plan files (parse, canonical TOML,
-//! diff), their sync with the store, the configuration file, and the demo
-//! data generator.
+//! diff), their sync with the store, review templates, the configuration
+//! file, and the demo data generator.
 
 pub mod config;
 pub mod demo;
 pub mod planfile;
 pub mod plansync;
+pub mod template;

@@ -1,10 +1,11 @@
-//! The domain, pure: goals, measures, progress, standards, roll-ups, pace
-//! and forecasts.
+//! The domain, pure: goals, measures, progress, standards, roll-ups, pace,
+//! forecasts and appraisal scores.
 //!
 //! No I/O, no clock, no printing: everything a rule needs comes in as an
 //! argument, so every rule can be tested and documented with worked examples
 //! (see `docs/scoring.md`).
 
+pub mod appraisal;
 pub mod measure;
 pub mod names;
 pub mod number;
@@ -14,6 +15,10 @@ pub mod rollup;
 pub mod types;
 pub mod value;
 
+pub use appraisal::{
+    Appraisal, Competency, ComponentScore, ComponentWeights, GoalInput, GoalMapping, Inputs, Level,
+    Rating, ReviewInput, Scale, SummaryRule, Template, appraise,
+};
 pub use measure::{MeasureSpec, Progress, infer_direction, progress, standard};
 pub use number::{check_finite, parse_number};
 pub use org::Mission;
@@ -23,5 +28,6 @@ pub use pace::{
 };
 pub use rollup::{GoalNode, goal_progress, goal_standard, rollup_tree, weighted_mean};
 pub use types::{
-    Category, Direction, FeedbackKind, GoalStatus, MeasureKind, PaceStatus, Priority, Standard,
+    Category, Component, Direction, FeedbackKind, GoalStatus, MeasureKind, MissingRule, PaceStatus,
+    Priority, ReviewKind, Standard,
 };

@@ -194,3 +194,45 @@ spelled_enum!(
         ThreeSixty => "360",
     }
 );
+
+spelled_enum!(
+    /// Who writes a review in an appraisal cycle.
+    ReviewKind, "review kind" {
+        /// The subject reviews themself.
+        SelfReview => "self",
+        /// The subject's manager.
+        Manager => "manager",
+        /// A colleague nominated as a peer reviewer.
+        Peer => "peer",
+        /// Someone who reports to the subject.
+        Upward => "upward",
+    }
+);
+
+spelled_enum!(
+    /// A part of an appraisal score, weighted in the review template.
+    Component, "score component" {
+        /// Goal attainment, mapped onto the rating scale.
+        Goals => "goals",
+        /// The self review's score.
+        SelfReview => "self",
+        /// The manager review's score.
+        Manager => "manager",
+        /// The mean of the peer reviews' scores.
+        Peer => "peer",
+        /// The mean of the upward reviews' scores.
+        Upward => "upward",
+        /// The manager review's ratings of competencies only.
+        Competencies => "competencies",
+    }
+);
+
+spelled_enum!(
+    /// How a missing score component counts in the final score.
+    MissingRule, "missing rule" {
+        /// Left out, and the weights of the others re-normalised to 100.
+        Renormalize => "renormalize",
+        /// Counted as 0 with its weight.
+        Zero => "zero",
+    }
+);
