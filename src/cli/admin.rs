@@ -191,12 +191,31 @@ fn finalize_demo_cycle(
 ) -> Result<()> {
     use crate::store::appraise as sa;
     let c = sa::get_cycle(conn, &cycles.finished)?;
-    let t = crate::io::template::parse(&sa::template_source(conn, c.template_id)?, "the demo template")?;
+    let t = crate::io::template::parse(
+        &sa::template_source(conn, c.template_id)?,
+        "the demo template",
+    )?;
     for s in crate::report::appraise::cycle_states(conn, &c, &t, pace)? {
-        sa::set_computed(conn, now, c.id, s.person.person_id, s.appraisal.score, s.appraisal.level)?;
+        sa::set_computed(
+            conn,
+            now,
+            c.id,
+            s.person.person_id,
+            s.appraisal.score,
+            s.appraisal.level,
+        )?;
     }
     sa::set_state(conn, now, &c, "finalized", false)?;
-    sa::add_event(conn, now, c.id, "demo", "calibrating", "finalized", false, None)?;
+    sa::add_event(
+        conn,
+        now,
+        c.id,
+        "demo",
+        "calibrating",
+        "finalized",
+        false,
+        None,
+    )?;
     for h in &cycles.acknowledging {
         sa::acknowledge(conn, now, c.id, org::person_id(conn, h)?)?;
     }

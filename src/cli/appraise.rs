@@ -8,11 +8,11 @@ use crate::error::{Error, Result};
 use crate::io::template;
 use crate::model::appraisal::Template;
 use crate::render::appraise as views;
-use crate::report::appraise::{cycle_states, subject_goals, SubjectState};
+use crate::report::appraise::{SubjectState, cycle_states, subject_goals};
 use crate::report::plan::PlanIndex;
+use crate::store::Store;
 use crate::store::appraise::{self as sa, Cycle, NewCycle};
 use crate::store::org;
-use crate::store::Store;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -25,10 +25,12 @@ pub enum AppraiseCmd {
     #[command(subcommand)]
     Cycle(CycleCmd),
     /// Write (or continue) a review: ratings, comments, a summary; --submit when done
-    #[command(after_help = "Examples:\n  yardstick --as alice appraise review 2026-H2 alice --kind self --rate collaboration=4 --rate api-latency=3 --submit\n  \
+    #[command(
+        after_help = "Examples:\n  yardstick --as alice appraise review 2026-H2 alice --kind self --rate collaboration=4 --rate api-latency=3 --submit\n  \
 yardstick --as bob appraise review 2026-H2 alice --kind manager --rate collaboration=\"exceeds expectations\" --summary \"Strong half\" --submit\n\n\
 Items are the subject's goals (by key) in the cycle's period and the template's competencies. A level is a value \
-on the scale or its label. Without --rate on a terminal, you are asked for each item.")]
+on the scale or its label. Without --rate on a terminal, you are asked for each item."
+    )]
     Review(ReviewArgs),
     /// Nominate peer (or upward) reviewers for a subject
     Peers {
@@ -94,8 +96,10 @@ on the scale or its label. Without --rate on a terminal, you are asked for each 
 #[derive(Debug, Subcommand)]
 pub enum CycleCmd {
     /// Create a cycle (draft) for a team or a list of people
-    #[command(after_help = "Examples:\n  yardstick appraise cycle new 2026-H2 --period 2026-H2 --team platform\n  \
-yardstick appraise cycle new opm-2026 --period 2026 --template examples/templates/opm.toml --person alice --person chen")]
+    #[command(
+        after_help = "Examples:\n  yardstick appraise cycle new 2026-H2 --period 2026-H2 --team platform\n  \
+yardstick appraise cycle new opm-2026 --period 2026 --template examples/templates/opm.toml --person alice --person chen"
+    )]
     New {
         /// Name
         name: String,
@@ -216,8 +220,14 @@ fn load_template(store: &Store, cycle: &Cycle) -> Result<Template> {
 
 fn refuse_finalized(cycle: &Cycle) -> Result<()> {
     if cycle.state == "finalized" {
-        return Err(Error::failed(format!("cycle {} is finalized and read-only", cycle.name))
-            .with_hint(format!("reopen it with `yardstick appraise cycle reopen {} --reason TEXT`", cycle.name)));
+        return Err(
+            Error::failed(format!("cycle {} is finalized and read-only", cycle.name)).with_hint(
+                format!(
+                    "reopen it with `yardstick appraise cycle reopen {} --reason TEXT`",
+                    cycle.name
+                ),
+            ),
+        );
     }
     Ok(())
 }
@@ -225,24 +235,42 @@ fn refuse_finalized(cycle: &Cycle) -> Result<()> {
 fn require_state(cycle: &Cycle, allowed: &[&str], what: &str) -> Result<()> {
     refuse_finalized(cycle)?;
     if !allowed.contains(&cycle.state.as_str()) {
-        return Err(Error::failed(format!("cycle {} is {}; {what} needs it to be {}", cycle.name, cycle.state, allowed.join(" or "))));
+        return Err(Error::failed(format!(
+            "cycle {} is {}; {what} needs it to be {}",
+            cycle.name,
+            cycle.state,
+            allowed.join(" or ")
+        )));
     }
     Ok(())
 }
 
-fn participant(store: &Store, cycle: &Cycle, handle: &str) -> Result<crate::store::appraise::Participant> {
+fn participant(
+    store: &Store,
+    cycle: &Cycle,
+    handle: &str,
+) -> Result<crate::store::appraise::Participant> {
     org::person_id(store.conn(), handle)?;
     sa::participants(store.conn(), cycle.id)?
         .into_iter()
         .find(|p| p.handle == handle)
-        .ok_or_else(|| Error::failed(format!("{handle} is not a participant of cycle {}", cycle.name)))
+        .ok_or_else(|| {
+            Error::failed(format!(
+                "{handle} is not a participant of cycle {}",
+                cycle.name
+            ))
+        })
 }
 
 pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
     match cmd {
         AppraiseCmd::Cycle(c) => cycle(ctx, c),
         AppraiseCmd::Review(a) => review(ctx, a),
-        AppraiseCmd::Peers { cycle, subject, add } => {
+        AppraiseCmd::Peers {
+            cycle,
+            subject,
+            add,
+        } => {
             let mut store = ctx.open_write()?;
             let c = sa::get_cycle(store.conn(), &cycle)?;
             require_state(&c, &["draft", "open"], "nominating reviewers")?;
@@ -251,12 +279,21 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             for h in &add {
                 let reviewer = org::get_person(store.conn(), h)?;
                 if reviewer.id == p.person_id {
-                    return Err(Error::failed(format!("{h} cannot review themself as a peer")).with_hint("the self review is written with --kind self"));
+                    return Err(
+                        Error::failed(format!("{h} cannot review themself as a peer"))
+                            .with_hint("the self review is written with --kind self"),
+                    );
                 }
                 if p.manager.as_deref() == Some(h.as_str()) {
-                    return Err(Error::failed(format!("{h} is {subject}'s manager and writes the manager review, not a peer review")));
+                    return Err(Error::failed(format!(
+                        "{h} is {subject}'s manager and writes the manager review, not a peer review"
+                    )));
                 }
-                let kind = if reviewer.manager.as_deref() == Some(subject.as_str()) { "upward" } else { "peer" };
+                let kind = if reviewer.manager.as_deref() == Some(subject.as_str()) {
+                    "upward"
+                } else {
+                    "peer"
+                };
                 plan.push((reviewer.id, h.clone(), kind));
             }
             let now = ctx.now();
@@ -264,19 +301,36 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
                 for (id, _, kind) in &plan {
                     sa::ensure_review(tx, &now, c.id, p.person_id, *id, kind)?;
                 }
-                let names: Vec<String> = plan.iter().map(|(_, h, k)| format!("{h} ({k})")).collect();
-                tx.set_summary(format!("nominated {} for {subject} in {}", names.join(", "), c.name));
+                let names: Vec<String> =
+                    plan.iter().map(|(_, h, k)| format!("{h} ({k})")).collect();
+                tx.set_summary(format!(
+                    "nominated {} for {subject} in {}",
+                    names.join(", "),
+                    c.name
+                ));
                 Ok(())
             })?;
-            ctx.ui.note(if w.changed { format!("Nominated {} reviewer(s) for {subject}.", plan.len()) } else { "Already nominated.".into() });
+            ctx.ui.note(if w.changed {
+                format!("Nominated {} reviewer(s) for {subject}.", plan.len())
+            } else {
+                "Already nominated.".into()
+            });
             Ok(())
         }
-        AppraiseCmd::Calibrate { cycle, subject, level, reason } => {
+        AppraiseCmd::Calibrate {
+            cycle,
+            subject,
+            level,
+            reason,
+        } => {
             let mut store = ctx.open_write()?;
             let c = sa::get_cycle(store.conn(), &cycle)?;
             require_state(&c, &["calibrating"], "calibration")?;
             let t = load_template(&store, &c)?;
-            let value = t.scale.parse_rating(&level).map_err(|e| e.context("--level"))?;
+            let value = t
+                .scale
+                .parse_rating(&level)
+                .map_err(|e| e.context("--level"))?;
             crate::model::names::validate_text("--reason", &reason, 2000)?;
             let p = participant(&store, &c, &subject)?;
             let now = ctx.now();
@@ -285,36 +339,61 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
                 tx.set_summary(format!("calibrated {subject} to {value} in {}", c.name));
                 Ok(())
             })?;
-            ctx.ui.note(format!("Calibrated {subject} to {} ({value}).", t.scale.label(value).unwrap_or("?")));
+            ctx.ui.note(format!(
+                "Calibrated {subject} to {} ({value}).",
+                t.scale.label(value).unwrap_or("?")
+            ));
             Ok(())
         }
-        AppraiseCmd::Outcome { cycle, subject, potential, recommend, action, due } => {
+        AppraiseCmd::Outcome {
+            cycle,
+            subject,
+            potential,
+            recommend,
+            action,
+            due,
+        } => {
             let mut store = ctx.open_write()?;
             let c = sa::get_cycle(store.conn(), &cycle)?;
             require_state(&c, &["calibrating"], "recording outcomes")?;
             let p = participant(&store, &c, &subject)?;
-            let check = |flag: &str, v: &Option<String>, allowed: &[&str]| -> Result<Option<String>> {
-                match v {
-                    None => Ok(None),
-                    Some(x) if allowed.contains(&x.as_str()) => Ok(Some(x.clone())),
-                    Some(x) => Err(Error::invalid(format!("{flag} '{x}' is not one of: {}", allowed.join(", ")))),
-                }
-            };
+            let check =
+                |flag: &str, v: &Option<String>, allowed: &[&str]| -> Result<Option<String>> {
+                    match v {
+                        None => Ok(None),
+                        Some(x) if allowed.contains(&x.as_str()) => Ok(Some(x.clone())),
+                        Some(x) => Err(Error::invalid(format!(
+                            "{flag} '{x}' is not one of: {}",
+                            allowed.join(", ")
+                        ))),
+                    }
+                };
             let potential = check("--potential", &potential, &POTENTIALS)?;
             let recommend = check("--recommend", &recommend, &RECOMMENDATIONS)?;
             let due = match due {
-                Some(d) => Some(crate::time::parse_date_end(&d, &ctx.clock).map_err(|e| e.context("--due"))?),
+                Some(d) => Some(
+                    crate::time::parse_date_end(&d, &ctx.clock).map_err(|e| e.context("--due"))?,
+                ),
                 None => None,
             };
             if due.is_some() && action.is_empty() {
-                return Err(Error::invalid("--due goes with --action").with_hint("pass --action TEXT --due DATE"));
+                return Err(Error::invalid("--due goes with --action")
+                    .with_hint("pass --action TEXT --due DATE"));
             }
             if potential.is_none() && recommend.is_none() && action.is_empty() {
-                return Err(Error::invalid("nothing to record").with_hint("pass --potential, --recommend or --action"));
+                return Err(Error::invalid("nothing to record")
+                    .with_hint("pass --potential, --recommend or --action"));
             }
             let now = ctx.now();
             store.write(&ctx.op(&store)?, |tx| {
-                sa::set_outcome(tx, &now, c.id, p.person_id, potential.as_deref(), recommend.as_deref())?;
+                sa::set_outcome(
+                    tx,
+                    &now,
+                    c.id,
+                    p.person_id,
+                    potential.as_deref(),
+                    recommend.as_deref(),
+                )?;
                 for a in &action {
                     sa::add_action(tx, &now, c.id, p.person_id, a, due)?;
                 }
@@ -328,11 +407,15 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             let mut store = ctx.open_write()?;
             let c = sa::get_cycle(store.conn(), &cycle)?;
             let Some(me) = ctx.actor(&store)? else {
-                return Err(Error::invalid("who is acknowledging?").with_hint("pass --as HANDLE (the subject)"));
+                return Err(Error::invalid("who is acknowledging?")
+                    .with_hint("pass --as HANDLE (the subject)"));
             };
             let p = participant(&store, &c, &me)?;
             if c.state != "finalized" {
-                return Err(Error::failed(format!("cycle {} is {}; outcomes are acknowledged once it is finalized", c.name, c.state)));
+                return Err(Error::failed(format!(
+                    "cycle {} is {}; outcomes are acknowledged once it is finalized",
+                    c.name, c.state
+                )));
             }
             let now = ctx.now();
             let w = store.write(&ctx.op(&store)?, |tx| {
@@ -340,7 +423,11 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
                 tx.set_summary(format!("{me} acknowledged their outcome in {}", c.name));
                 Ok(())
             })?;
-            ctx.ui.note(if w.changed { format!("{me} acknowledged the outcome of {}.", c.name) } else { "Already acknowledged.".into() });
+            ctx.ui.note(if w.changed {
+                format!("{me} acknowledged the outcome of {}.", c.name)
+            } else {
+                "Already acknowledged.".into()
+            });
             Ok(())
         }
         AppraiseCmd::Status { cycle } => {
@@ -388,7 +475,11 @@ fn hide_reviews(s: &mut SubjectState, viewer: Option<&str>, t: &Template) -> Vec
             }
         }
     }
-    let peers = s.reviews.iter().filter(|r| r.kind == "peer" || r.kind == "upward").count();
+    let peers = s
+        .reviews
+        .iter()
+        .filter(|r| r.kind == "peer" || r.kind == "upward")
+        .count();
     s.reviews.retain(|r| r.kind != "peer" && r.kind != "upward");
     if peers > 0 {
         notes.push(format!(
@@ -401,16 +492,29 @@ fn hide_reviews(s: &mut SubjectState, viewer: Option<&str>, t: &Template) -> Vec
 
 fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {
     match cmd {
-        CycleCmd::New { name, period, template: tpl, team, person, self_due, manager_due } => {
+        CycleCmd::New {
+            name,
+            period,
+            template: tpl,
+            team,
+            person,
+            self_due,
+            manager_due,
+        } => {
             let (source, file) = match &tpl {
                 Some(path) => {
-                    let bytes = std::fs::read(path)
-                        .map_err(|e| Error::invalid(format!("cannot read template {}: {e}", path.display())))?;
-                    let text = String::from_utf8(bytes)
-                        .map_err(|_| Error::invalid(format!("{} is not valid UTF-8 text", path.display())))?;
+                    let bytes = std::fs::read(path).map_err(|e| {
+                        Error::invalid(format!("cannot read template {}: {e}", path.display()))
+                    })?;
+                    let text = String::from_utf8(bytes).map_err(|_| {
+                        Error::invalid(format!("{} is not valid UTF-8 text", path.display()))
+                    })?;
                     (text, path.display().to_string())
                 }
-                None => (template::DEFAULT.to_string(), "the default template".to_string()),
+                None => (
+                    template::DEFAULT.to_string(),
+                    "the default template".to_string(),
+                ),
             };
             let t = template::parse(&source, &file)?;
             let mut store = ctx.open_write()?;
@@ -429,10 +533,15 @@ fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {
                 }
             }
             if ids.is_empty() {
-                return Err(Error::invalid("a cycle needs participants").with_hint("pass --team TEAM or --person HANDLE (repeatable)"));
+                return Err(Error::invalid("a cycle needs participants")
+                    .with_hint("pass --team TEAM or --person HANDLE (repeatable)"));
             }
             let date = |flag: &str, v: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
-                v.as_deref().map(|d| crate::time::parse_date_end(d, &ctx.clock).map_err(|e| e.context(flag))).transpose()
+                v.as_deref()
+                    .map(|d| {
+                        crate::time::parse_date_end(d, &ctx.clock).map_err(|e| e.context(flag))
+                    })
+                    .transpose()
             };
             let new = NewCycle {
                 name: name.clone(),
@@ -447,8 +556,20 @@ fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {
             let now = ctx.now();
             let w = store.write(&ctx.op(&store)?, |tx| {
                 let tid = sa::add_template(tx, &now, &t.name, &source)?;
-                let c = sa::create_cycle(tx, &now, &NewCycle { template_id: tid, ..new.clone() })?;
-                tx.set_summary(format!("created cycle {} for {} ({} people)", c.name, c.period, new.participants.len()));
+                let c = sa::create_cycle(
+                    tx,
+                    &now,
+                    &NewCycle {
+                        template_id: tid,
+                        ..new.clone()
+                    },
+                )?;
+                tx.set_summary(format!(
+                    "created cycle {} for {} ({} people)",
+                    c.name,
+                    c.period,
+                    new.participants.len()
+                ));
                 Ok(c)
             })?;
             ctx.ui.note(format!(
@@ -480,9 +601,15 @@ fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {
             ctx.emit(&views::cycle(&c, &t, &people, &events))
         }
         CycleCmd::Open { cycle, force } => transition(ctx, &cycle, "draft", "open", force, None),
-        CycleCmd::Calibrate { cycle, force } => transition(ctx, &cycle, "open", "calibrating", force, None),
-        CycleCmd::Finalize { cycle, force } => transition(ctx, &cycle, "calibrating", "finalized", force, None),
-        CycleCmd::Reopen { cycle, reason } => transition(ctx, &cycle, "finalized", "calibrating", false, Some(reason)),
+        CycleCmd::Calibrate { cycle, force } => {
+            transition(ctx, &cycle, "open", "calibrating", force, None)
+        }
+        CycleCmd::Finalize { cycle, force } => {
+            transition(ctx, &cycle, "calibrating", "finalized", force, None)
+        }
+        CycleCmd::Reopen { cycle, reason } => {
+            transition(ctx, &cycle, "finalized", "calibrating", false, Some(reason))
+        }
     }
 }
 
@@ -492,24 +619,40 @@ fn blockers(states: &[SubjectState], to: &str) -> Vec<String> {
     if to == "calibrating" || to == "finalized" {
         for s in states {
             if s.self_review != "submitted" {
-                out.push(format!("{}: self review {}", s.person.handle, s.self_review));
+                out.push(format!(
+                    "{}: self review {}",
+                    s.person.handle, s.self_review
+                ));
             }
             if s.person.manager.is_some() && s.manager_review != "submitted" {
-                out.push(format!("{}: manager review {}", s.person.handle, s.manager_review));
+                out.push(format!(
+                    "{}: manager review {}",
+                    s.person.handle, s.manager_review
+                ));
             }
         }
     }
     out
 }
 
-fn transition(ctx: &mut Ctx, reference: &str, from: &str, to: &str, force: bool, reason: Option<String>) -> Result<()> {
+fn transition(
+    ctx: &mut Ctx,
+    reference: &str,
+    from: &str,
+    to: &str,
+    force: bool,
+    reason: Option<String>,
+) -> Result<()> {
     let mut store = ctx.open_write()?;
     let c = sa::get_cycle(store.conn(), reference)?;
     if c.state != from {
         if c.state == "finalized" {
             refuse_finalized(&c)?;
         }
-        return Err(Error::failed(format!("cycle {} is {}; this step needs it to be {from}", c.name, c.state)));
+        return Err(Error::failed(format!(
+            "cycle {} is {}; this step needs it to be {from}",
+            c.name, c.state
+        )));
     }
     if let Some(r) = &reason {
         crate::model::names::validate_text("--reason", r, 2000)?;
@@ -517,7 +660,10 @@ fn transition(ctx: &mut Ctx, reference: &str, from: &str, to: &str, force: bool,
     let t = load_template(&store, &c)?;
     let states = cycle_states(store.conn(), &c, &t, &ctx.pace())?;
     if states.is_empty() {
-        return Err(Error::failed(format!("cycle {} has no participants", c.name)));
+        return Err(Error::failed(format!(
+            "cycle {} has no participants",
+            c.name
+        )));
     }
     let missing = blockers(&states, to);
     if !missing.is_empty() && !force {
@@ -536,7 +682,14 @@ fn transition(ctx: &mut Ctx, reference: &str, from: &str, to: &str, force: bool,
     store.write(&meta, |tx| {
         if to == "calibrating" || to == "finalized" {
             for s in &states {
-                sa::set_computed(tx, &now, c.id, s.person.person_id, s.appraisal.score, s.appraisal.level)?;
+                sa::set_computed(
+                    tx,
+                    &now,
+                    c.id,
+                    s.person.person_id,
+                    s.appraisal.score,
+                    s.appraisal.level,
+                )?;
             }
         }
         sa::set_state(tx, &now, &c, to, reason.is_some())?;
@@ -544,12 +697,19 @@ fn transition(ctx: &mut Ctx, reference: &str, from: &str, to: &str, force: bool,
         tx.set_summary(format!(
             "cycle {}: {from} → {to}{}",
             c.name,
-            if forced { format!(" (forced past {} missing review(s))", missing.len()) } else { String::new() }
+            if forced {
+                format!(" (forced past {} missing review(s))", missing.len())
+            } else {
+                String::new()
+            }
         ));
         Ok(())
     })?;
     if forced {
-        ctx.ui.warn(format!("moved on despite {} missing review(s); recorded in the cycle's history", missing.len()));
+        ctx.ui.warn(format!(
+            "moved on despite {} missing review(s); recorded in the cycle's history",
+            missing.len()
+        ));
     }
     ctx.ui.note(format!("Cycle {} is now {to}.", c.name));
     Ok(())
@@ -558,20 +718,25 @@ fn transition(ctx: &mut Ctx, reference: &str, from: &str, to: &str, force: bool,
 fn split_pair<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim(), v.trim())),
-        _ => Err(Error::invalid(format!("{flag} '{s}' is not ITEM=VALUE")).with_hint(format!("e.g. {flag} collaboration=4"))),
+        _ => Err(Error::invalid(format!("{flag} '{s}' is not ITEM=VALUE"))
+            .with_hint(format!("e.g. {flag} collaboration=4"))),
     }
 }
 
 fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
     let kind = a.kind.trim().to_ascii_lowercase();
     if !["self", "manager", "peer", "upward"].contains(&kind.as_str()) {
-        return Err(Error::invalid(format!("unknown review kind '{}'", a.kind)).with_hint("use self, manager, peer or upward"));
+        return Err(Error::invalid(format!("unknown review kind '{}'", a.kind))
+            .with_hint("use self, manager, peer or upward"));
     }
     let mut store = ctx.open_write()?;
     let c = sa::get_cycle(store.conn(), &a.cycle)?;
     refuse_finalized(&c)?;
     if c.state != "open" {
-        return Err(Error::failed(format!("cycle {} is {}; reviews are written while it is open", c.name, c.state)));
+        return Err(Error::failed(format!(
+            "cycle {} is {}; reviews are written while it is open",
+            c.name, c.state
+        )));
     }
     let t = load_template(&store, &c)?;
     let subject = participant(&store, &c, &a.subject)?;
@@ -581,26 +746,41 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
         "self" => {
             if let Some(v) = &actor {
                 if v != &subject.handle {
-                    return Err(Error::failed(format!("only {} writes their own self review (you are {v})", subject.handle)));
+                    return Err(Error::failed(format!(
+                        "only {} writes their own self review (you are {v})",
+                        subject.handle
+                    )));
                 }
             }
             subject.handle.clone()
         }
         "manager" => {
             let Some(m) = subject.manager.clone() else {
-                return Err(Error::failed(format!("{} has no manager to write a manager review", subject.handle))
-                    .with_hint(format!("set one with `yardstick people edit {} --manager HANDLE`", subject.handle)));
+                return Err(Error::failed(format!(
+                    "{} has no manager to write a manager review",
+                    subject.handle
+                ))
+                .with_hint(format!(
+                    "set one with `yardstick people edit {} --manager HANDLE`",
+                    subject.handle
+                )));
             };
             if let Some(v) = &actor {
                 if v != &m {
-                    return Err(Error::failed(format!("only {}'s manager ({m}) writes the manager review (you are {v})", subject.handle)));
+                    return Err(Error::failed(format!(
+                        "only {}'s manager ({m}) writes the manager review (you are {v})",
+                        subject.handle
+                    )));
                 }
             }
             m
         }
         _ => {
             let Some(v) = actor.clone() else {
-                return Err(Error::invalid(format!("who is writing this {kind} review?")).with_hint("pass --as HANDLE (a nominated reviewer)"));
+                return Err(
+                    Error::invalid(format!("who is writing this {kind} review?"))
+                        .with_hint("pass --as HANDLE (a nominated reviewer)"),
+                );
             };
             v
         }
@@ -608,32 +788,54 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
     let reviewer_id = org::person_id(store.conn(), &reviewer)?;
     let existing = sa::find_review(store.conn(), c.id, subject.person_id, reviewer_id, &kind)?;
     if (kind == "peer" || kind == "upward") && existing.is_none() {
-        return Err(Error::failed(format!("{reviewer} is not nominated to write a {kind} review of {}", subject.handle))
-            .with_hint(format!("nominate with `yardstick appraise peers {} {} --add {reviewer}`", c.name, subject.handle)));
+        return Err(Error::failed(format!(
+            "{reviewer} is not nominated to write a {kind} review of {}",
+            subject.handle
+        ))
+        .with_hint(format!(
+            "nominate with `yardstick appraise peers {} {} --add {reviewer}`",
+            c.name, subject.handle
+        )));
     }
     if existing.as_ref().is_some_and(|r| r.state == "submitted") {
-        return Err(Error::failed(format!("the {kind} review of {} by {reviewer} is already submitted", subject.handle))
-            .with_hint("a submitted review cannot be changed"));
+        return Err(Error::failed(format!(
+            "the {kind} review of {} by {reviewer} is already submitted",
+            subject.handle
+        ))
+        .with_hint("a submitted review cannot be changed"));
     }
     // The items: the subject's goals in the period and the template's competencies.
     let index = PlanIndex::load(store.conn(), &ctx.pace())?;
     let all = crate::store::plan::all_goals(store.conn())?;
     let goals = subject_goals(&index, &all, &c, &subject.handle);
-    let mut items: Vec<(String, String)> = goals.iter().map(|(g, _)| (g.key.clone(), g.title.clone())).collect();
-    items.extend(t.competencies.iter().map(|k| (k.key.clone(), k.name.clone())));
+    let mut items: Vec<(String, String)> = goals
+        .iter()
+        .map(|(g, _)| (g.key.clone(), g.title.clone()))
+        .collect();
+    items.extend(
+        t.competencies
+            .iter()
+            .map(|k| (k.key.clone(), k.name.clone())),
+    );
     let known = |item: &str| -> Result<()> {
         if items.iter().any(|(k, _)| k == item) {
             Ok(())
         } else {
             let keys: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
-            Err(Error::invalid(format!("'{item}' is not an item of this review")).with_hint(format!("items: {}", keys.join(", "))))
+            Err(
+                Error::invalid(format!("'{item}' is not an item of this review"))
+                    .with_hint(format!("items: {}", keys.join(", "))),
+            )
         }
     };
     let mut ratings: Vec<(String, Option<f64>, Option<String>)> = Vec::new();
     for r in &a.rate {
         let (item, level) = split_pair("--rate", r)?;
         known(item)?;
-        let v = t.scale.parse_rating(level).map_err(|e| e.context(format!("--rate {item}")))?;
+        let v = t
+            .scale
+            .parse_rating(level)
+            .map_err(|e| e.context(format!("--rate {item}")))?;
         ratings.push((item.to_string(), Some(v), None));
     }
     for r in &a.comment {
@@ -652,7 +854,12 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
             return Err(Error::invalid("nothing to record in the review")
                 .with_hint("pass --rate ITEM=LEVEL (repeatable), --comment ITEM=TEXT, --summary TEXT; on a terminal you are asked for each item"));
         }
-        let labels: Vec<String> = t.scale.levels.iter().map(|l| format!("{} — {}", l.value, l.label)).collect();
+        let labels: Vec<String> = t
+            .scale
+            .levels
+            .iter()
+            .map(|l| format!("{} — {}", l.value, l.label))
+            .collect();
         for (key, title) in &items {
             let mut choices = labels.clone();
             choices.push("skip".into());
@@ -674,9 +881,14 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
     }
     if submit {
         let rated: usize = ratings.iter().filter(|r| r.1.is_some()).count()
-            + existing.as_ref().map_or(0, |r| r.ratings.iter().filter(|x| x.value.is_some()).count());
+            + existing.as_ref().map_or(0, |r| {
+                r.ratings.iter().filter(|x| x.value.is_some()).count()
+            });
         if rated == 0 {
-            return Err(Error::invalid("a review needs at least one rating to be submitted").with_hint("pass --rate ITEM=LEVEL"));
+            return Err(
+                Error::invalid("a review needs at least one rating to be submitted")
+                    .with_hint("pass --rate ITEM=LEVEL"),
+            );
         }
     }
     let now = ctx.now();
@@ -706,7 +918,10 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
     } else if submit {
         format!("Submitted the {kind} review of {}.", subject.handle)
     } else {
-        format!("Saved the {kind} review of {} as a draft; add --submit when it is complete.", subject.handle)
+        format!(
+            "Saved the {kind} review of {} as a draft; add --submit when it is complete.",
+            subject.handle
+        )
     });
     Ok(())
 }

@@ -697,22 +697,37 @@ pub struct DemoCycles {
 }
 
 /// Create the demo's review cycles (inside the caller's transaction).
-pub fn appraisals(conn: &Connection, now: &str, today: NaiveDate, week_start: Weekday, seed: u64) -> Result<DemoCycles> {
+pub fn appraisals(
+    conn: &Connection,
+    now: &str,
+    today: NaiveDate,
+    week_start: Weekday,
+    seed: u64,
+) -> Result<DemoCycles> {
     use crate::store::appraise::{self as sa, NewCycle};
     let mut rng = Rng::new(seed ^ 0xA9);
-    let template = crate::io::template::parse(crate::io::template::DEFAULT, "the default template")?;
+    let template =
+        crate::io::template::parse(crate::io::template::DEFAULT, "the default template")?;
     let tid = sa::add_template(conn, now, &template.name, crate::io::template::DEFAULT)?;
     let this_half = period_containing(PeriodKind::Half, today, week_start);
-    let last_half = period_containing(PeriodKind::Half, this_half.start - Duration::days(1), week_start);
+    let last_half = period_containing(
+        PeriodKind::Half,
+        this_half.start - Duration::days(1),
+        week_start,
+    );
     let people: Vec<crate::store::org::Person> = org::list_people(conn, None, false)?
         .into_iter()
         .filter(|p| p.manager.is_some())
         .collect();
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let competencies: Vec<String> = template.competencies.iter().map(|c| c.key.clone()).collect();
+    let competencies: Vec<String> = template
+        .competencies
+        .iter()
+        .map(|c| c.key.clone())
+        .collect();
     let levels: Vec<f64> = template.scale.levels.iter().map(|l| l.value).collect();
     let pick_level = |rng: &mut Rng, bias: i64| -> f64 {
-        let i = (rng.range(1, 3) + bias).clamp(0, i64::try_from(levels.len()).unwrap_or(1) - 1);
+        let i = (rng.range(2, 3) + bias).clamp(0, i64::try_from(levels.len()).unwrap_or(1) - 1);
         levels[usize::try_from(i).unwrap_or(0)]
     };
 
@@ -734,7 +749,11 @@ pub fn appraisals(conn: &Connection, now: &str, today: NaiveDate, week_start: We
     let by_handle = |h: &str| people.iter().find(|p| p.handle == h).map(|p| p.id);
     for (i, p) in people.iter().enumerate() {
         let bias = rng.range(-1, 1);
-        let manager = p.manager.as_deref().and_then(by_handle).map_or(Ok(None), |m| Ok::<_, crate::Error>(Some(m)))?;
+        let manager = p
+            .manager
+            .as_deref()
+            .and_then(by_handle)
+            .map_or(Ok(None), |m| Ok::<_, crate::Error>(Some(m)))?;
         let mut kinds: Vec<(i64, &str)> = vec![(p.id, "self")];
         if let Some(m) = manager {
             kinds.push((m, "manager"));
@@ -742,8 +761,12 @@ pub fn appraisals(conn: &Connection, now: &str, today: NaiveDate, week_start: We
             kinds.push((org::person_id(conn, m)?, "manager"));
         }
         // Three teammates as peers, so their average clears the anonymity threshold.
-        let mates: Vec<&crate::store::org::Person> =
-            people.iter().filter(|q| q.team == p.team && q.id != p.id && Some(q.handle.as_str()) != p.manager.as_deref()).collect();
+        let mates: Vec<&crate::store::org::Person> = people
+            .iter()
+            .filter(|q| {
+                q.team == p.team && q.id != p.id && Some(q.handle.as_str()) != p.manager.as_deref()
+            })
+            .collect();
         for q in mates.iter().take(3) {
             kinds.push((q.id, "peer"));
         }
@@ -768,12 +791,26 @@ pub fn appraisals(conn: &Connection, now: &str, today: NaiveDate, week_start: We
         };
         sa::set_outcome(conn, now, c.id, p.id, Some(potential), Some(recommendation))?;
         if i % 3 == 0 {
-            sa::add_action(conn, now, c.id, p.id, "Lead one design review a month", Some(this_half.end))?;
+            sa::add_action(
+                conn,
+                now,
+                c.id,
+                p.id,
+                "Lead one design review a month",
+                Some(this_half.end),
+            )?;
         }
     }
     if let Some(p) = people.first() {
         let top = levels.last().copied().unwrap_or(5.0);
-        sa::calibrate(conn, now, c.id, p.id, top, "Calibration panel: led the incident response that saved the launch")?;
+        sa::calibrate(
+            conn,
+            now,
+            c.id,
+            p.id,
+            top,
+            "Calibration panel: led the incident response that saved the launch",
+        )?;
     }
     sa::set_state(conn, now, &c, "open", false)?;
     sa::add_event(conn, now, c.id, "demo", "draft", "open", false, None)?;
@@ -822,5 +859,9 @@ pub fn appraisals(conn: &Connection, now: &str, today: NaiveDate, week_start: We
         }
     }
     let acknowledging = people.iter().step_by(2).map(|p| p.handle.clone()).collect();
-    Ok(DemoCycles { finished, open, acknowledging })
+    Ok(DemoCycles {
+        finished,
+        open,
+        acknowledging,
+    })
 }

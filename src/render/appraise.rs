@@ -6,7 +6,9 @@ use crate::report::appraise::SubjectState;
 use crate::store::appraise::{Cycle, CycleEvent, Participant};
 
 fn level(t: &Template, v: Option<f64>) -> Cell {
-    v.map_or(Cell::Null, |v| Cell::Text(format!("{} {}", fmt(v), t.scale.label(v).unwrap_or(""))))
+    v.map_or(Cell::Null, |v| {
+        Cell::Text(format!("{} {}", fmt(v), t.scale.label(v).unwrap_or("")))
+    })
 }
 
 fn fmt(v: f64) -> String {
@@ -55,11 +57,28 @@ pub fn cycle(c: &Cycle, tpl: &Template, people: &[Participant], events: &[CycleE
         .field("end", "End", c.end)
         .field("state", "State", Cell::Status(c.state.clone()))
         .field("template", "Template", tpl.name.as_str())
-        .field("scale", "Scale", tpl.scale.levels.iter().map(|l| format!("{} {}", fmt(l.value), l.label)).collect::<Vec<_>>().join(" · "))
+        .field(
+            "scale",
+            "Scale",
+            tpl.scale
+                .levels
+                .iter()
+                .map(|l| format!("{} {}", fmt(l.value), l.label))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        )
         .field("self_due", "Self reviews due", c.self_due)
         .field("manager_due", "Manager reviews due", c.manager_due)
         .field("reopened", "Times reopened", c.reopened)
-        .field("participants", "Participants", people.iter().map(|p| p.handle.as_str()).collect::<Vec<_>>().join(", "));
+        .field(
+            "participants",
+            "Participants",
+            people
+                .iter()
+                .map(|p| p.handle.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     let mut h = Table::new(
         "history",
         vec![
@@ -133,15 +152,47 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
         .field("manager", "Manager", s.person.manager.clone())
         .field("score", "Score (now)", score(s.appraisal.score))
         .field("level", "Level (now)", level(tpl, s.appraisal.level))
-        .field("critical_failure", "Critical element unacceptable", s.appraisal.critical_failure)
-        .field("computed_score", "Computed score (stored)", score(o.computed_score))
-        .field("computed_level", "Computed level (stored)", level(tpl, o.computed_level))
-        .field("calibrated_level", "Calibrated level", level(tpl, o.calibrated_level))
-        .field("calibration_reason", "Calibration reason", o.calibration_reason.clone())
-        .field("peer_average", "Peer average", if s.appraisal.peers_counted { score(peer_avg) } else { Cell::Null })
+        .field(
+            "critical_failure",
+            "Critical element unacceptable",
+            s.appraisal.critical_failure,
+        )
+        .field(
+            "computed_score",
+            "Computed score (stored)",
+            score(o.computed_score),
+        )
+        .field(
+            "computed_level",
+            "Computed level (stored)",
+            level(tpl, o.computed_level),
+        )
+        .field(
+            "calibrated_level",
+            "Calibrated level",
+            level(tpl, o.calibrated_level),
+        )
+        .field(
+            "calibration_reason",
+            "Calibration reason",
+            o.calibration_reason.clone(),
+        )
+        .field(
+            "peer_average",
+            "Peer average",
+            if s.appraisal.peers_counted {
+                score(peer_avg)
+            } else {
+                Cell::Null
+            },
+        )
         .field("potential", "Potential", o.potential.clone())
         .field("recommendation", "Recommendation", o.recommendation.clone())
-        .field("acknowledged_at", "Acknowledged", s.person.acknowledged_at.clone());
+        .field(
+            "acknowledged_at",
+            "Acknowledged",
+            s.person.acknowledged_at.clone(),
+        );
     let mut comps = Table::new(
         "components",
         vec![
@@ -153,15 +204,30 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
     );
     comps.title = Some("Score components".into());
     for x in &s.appraisal.components {
-        comps.push(vec![x.component.as_str().into(), x.weight.into(), x.effective_weight.into(), score(x.value)]);
+        comps.push(vec![
+            x.component.as_str().into(),
+            x.weight.into(),
+            x.effective_weight.into(),
+            score(x.value),
+        ]);
     }
     let mut goals = Table::new(
         "goals",
-        vec![Column::new("goal", "Goal"), Column::new("title", "Title"), Column::new("weight", "Weight"), Column::new("attainment_pct", "Attainment")],
+        vec![
+            Column::new("goal", "Goal"),
+            Column::new("title", "Title"),
+            Column::new("weight", "Weight"),
+            Column::new("attainment_pct", "Attainment"),
+        ],
     );
     goals.title = Some("Goals".into());
     for (g, a) in &s.goals {
-        goals.push(vec![g.key.as_str().into(), g.title.as_str().into(), g.weight.into(), a.map_or(Cell::Null, |a| Cell::Progress(a * 100.0))]);
+        goals.push(vec![
+            g.key.as_str().into(),
+            g.title.as_str().into(),
+            g.weight.into(),
+            a.map_or(Cell::Null, |a| Cell::Progress(a * 100.0)),
+        ]);
     }
     let mut reviews = Table::new(
         "ratings",
@@ -177,7 +243,14 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
     reviews.title = Some("Reviews".into());
     for rv in &s.reviews {
         if rv.ratings.is_empty() {
-            reviews.push(vec![rv.kind.as_str().into(), rv.reviewer.as_str().into(), Cell::Status(rv.state.clone()), Cell::Null, Cell::Null, rv.summary.clone().into()]);
+            reviews.push(vec![
+                rv.kind.as_str().into(),
+                rv.reviewer.as_str().into(),
+                Cell::Status(rv.state.clone()),
+                Cell::Null,
+                Cell::Null,
+                rv.summary.clone().into(),
+            ]);
         }
         for x in &rv.ratings {
             reviews.push(vec![
@@ -191,14 +264,31 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
         }
         if !rv.ratings.is_empty() {
             if let Some(sm) = &rv.summary {
-                reviews.push(vec![rv.kind.as_str().into(), rv.reviewer.as_str().into(), Cell::Status(rv.state.clone()), "(summary)".into(), Cell::Null, sm.as_str().into()]);
+                reviews.push(vec![
+                    rv.kind.as_str().into(),
+                    rv.reviewer.as_str().into(),
+                    Cell::Status(rv.state.clone()),
+                    "(summary)".into(),
+                    Cell::Null,
+                    sm.as_str().into(),
+                ]);
             }
         }
     }
-    let mut actions = Table::new("actions", vec![Column::new("action", "Development action"), Column::new("due", "Due")]);
+    let mut actions = Table::new(
+        "actions",
+        vec![
+            Column::new("action", "Development action"),
+            Column::new("due", "Due"),
+        ],
+    );
     actions.title = Some("Development actions".into());
     for a in &o.actions {
         actions.push(vec![a.text.as_str().into(), a.due.into()]);
     }
-    Doc::record("appraisal", r).with_table(comps).with_table(goals).with_table(reviews).with_table(actions)
+    Doc::record("appraisal", r)
+        .with_table(comps)
+        .with_table(goals)
+        .with_table(reviews)
+        .with_table(actions)
 }

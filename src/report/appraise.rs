@@ -9,10 +9,9 @@ use crate::model::{GoalStatus, ReviewKind};
 use crate::store::appraise::{self as sa, Cycle, Outcome, Participant, Review};
 use crate::store::plan::Goal;
 use rusqlite::Connection;
-use serde::Serialize;
 
 /// One participant's appraisal in a cycle.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SubjectState {
     /// Who.
     pub person: Participant,
@@ -39,17 +38,26 @@ pub struct SubjectState {
 impl SubjectState {
     /// The level that stands: calibrated if set, else computed.
     pub fn final_level(&self) -> Option<f64> {
-        self.outcome.as_ref().and_then(|o| o.calibrated_level).or(self.appraisal.level)
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.calibrated_level)
+            .or(self.appraisal.level)
     }
 }
 
 /// The goals of a subject that count in a cycle: owned by them, not dropped,
 /// in the cycle's period or due within it.
-pub fn subject_goals(index: &PlanIndex, all: &[Goal], cycle: &Cycle, handle: &str) -> Vec<(Goal, Option<f64>)> {
+pub fn subject_goals(
+    index: &PlanIndex,
+    all: &[Goal],
+    cycle: &Cycle,
+    handle: &str,
+) -> Vec<(Goal, Option<f64>)> {
     all.iter()
         .filter(|g| !g.owner_is_team && g.owner == handle && g.status != GoalStatus::Dropped)
         .filter(|g| {
-            g.period.as_deref() == Some(cycle.period.as_str()) || g.due.is_some_and(|d| d >= cycle.start && d <= cycle.end)
+            g.period.as_deref() == Some(cycle.period.as_str())
+                || g.due.is_some_and(|d| d >= cycle.start && d <= cycle.end)
         })
         .map(|g| (g.clone(), index.get(g.id).and_then(|s| s.progress)))
         .collect()
@@ -67,7 +75,11 @@ pub fn score(template: &Template, goals: &[(Goal, Option<f64>)], reviews: &[Revi
     let inputs = Inputs {
         goals: goals
             .iter()
-            .map(|(g, a)| GoalInput { key: g.key.clone(), weight: g.weight, attainment: *a })
+            .map(|(g, a)| GoalInput {
+                key: g.key.clone(),
+                weight: g.weight,
+                attainment: *a,
+            })
             .collect(),
         reviews: reviews
             .iter()
@@ -79,7 +91,12 @@ pub fn score(template: &Template, goals: &[(Goal, Option<f64>)], reviews: &[Revi
                     ratings: r
                         .ratings
                         .iter()
-                        .filter_map(|x| x.value.map(|v| Rating { item: x.item.clone(), value: v }))
+                        .filter_map(|x| {
+                            x.value.map(|v| Rating {
+                                item: x.item.clone(),
+                                value: v,
+                            })
+                        })
                         .collect(),
                 })
             })
@@ -89,7 +106,12 @@ pub fn score(template: &Template, goals: &[(Goal, Option<f64>)], reviews: &[Revi
 }
 
 /// Every participant's state in a cycle.
-pub fn cycle_states(conn: &Connection, cycle: &Cycle, template: &Template, pace: &PaceContext) -> Result<Vec<SubjectState>> {
+pub fn cycle_states(
+    conn: &Connection,
+    cycle: &Cycle,
+    template: &Template,
+    pace: &PaceContext,
+) -> Result<Vec<SubjectState>> {
     let index = PlanIndex::load(conn, pace)?;
     let all = crate::store::plan::all_goals(conn)?;
     let mut out = Vec::new();
@@ -98,7 +120,10 @@ pub fn cycle_states(conn: &Connection, cycle: &Cycle, template: &Template, pace:
         let goals = subject_goals(&index, &all, cycle, &p.handle);
         let appraisal = score(template, &goals, &reviews);
         let count = |kind: &str, submitted: bool| {
-            reviews.iter().filter(|r| r.kind == kind && (!submitted || r.state == "submitted")).count()
+            reviews
+                .iter()
+                .filter(|r| r.kind == kind && (!submitted || r.state == "submitted"))
+                .count()
         };
         out.push(SubjectState {
             self_review: review_state(&reviews, "self"),

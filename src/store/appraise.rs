@@ -4,7 +4,7 @@
 use super::new_uuid;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 /// A review cycle.
@@ -138,8 +138,13 @@ pub struct CycleEvent {
 
 fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = r.get(i)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|_| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad date '{s}'").into()))
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("bad date '{s}'").into(),
+        )
+    })
 }
 
 fn opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
@@ -152,7 +157,11 @@ fn opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 /// Store a template's source text; returns its id.
 pub fn add_template(conn: &Connection, now: &str, name: &str, source: &str) -> Result<i64> {
     let existing: Option<i64> = conn
-        .query_row("SELECT id FROM template WHERE name = ?1 AND source = ?2", params![name, source], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM template WHERE name = ?1 AND source = ?2",
+            params![name, source],
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(id) = existing {
         return Ok(id);
@@ -166,7 +175,11 @@ pub fn add_template(conn: &Connection, now: &str, name: &str, source: &str) -> R
 
 /// A template's source text.
 pub fn template_source(conn: &Connection, id: i64) -> Result<String> {
-    Ok(conn.query_row("SELECT source FROM template WHERE id = ?1", [id], |r| r.get(0))?)
+    Ok(
+        conn.query_row("SELECT source FROM template WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 const CYCLE_SELECT: &str = "SELECT c.id, c.uuid, c.name, c.period, c.start_date, c.end_date, c.template_id, t.name, c.state, \
@@ -215,7 +228,10 @@ pub struct NewCycle {
 pub fn create_cycle(conn: &Connection, now: &str, c: &NewCycle) -> Result<Cycle> {
     crate::model::names::validate_text("cycle name", &c.name, 100)?;
     if find_cycle(conn, &c.name)?.is_some() {
-        return Err(Error::failed(format!("a cycle named '{}' already exists", c.name)).with_hint("choose another name"));
+        return Err(
+            Error::failed(format!("a cycle named '{}' already exists", c.name))
+                .with_hint("choose another name"),
+        );
     }
     conn.execute(
         "INSERT INTO cycle(uuid, name, period, start_date, end_date, template_id, self_due, manager_due, created_at, updated_at) \
@@ -240,7 +256,12 @@ pub fn create_cycle(conn: &Connection, now: &str, c: &NewCycle) -> Result<Cycle>
 }
 
 /// Add a participant (no-op if present); returns whether it was added.
-pub fn add_participant(conn: &Connection, now: &str, cycle_id: i64, person_id: i64) -> Result<bool> {
+pub fn add_participant(
+    conn: &Connection,
+    now: &str,
+    cycle_id: i64,
+    person_id: i64,
+) -> Result<bool> {
     let n = conn.execute(
         "INSERT INTO participant(uuid, cycle_id, person_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) \
          ON CONFLICT(cycle_id, person_id) DO NOTHING",
@@ -252,7 +273,9 @@ pub fn add_participant(conn: &Connection, now: &str, cycle_id: i64, person_id: i
 /// A cycle by name or id, if there is one.
 pub fn find_cycle(conn: &Connection, reference: &str) -> Result<Option<Cycle>> {
     let r = reference.trim();
-    let mut stmt = conn.prepare_cached(&format!("{CYCLE_SELECT} WHERE c.name = ?1 OR (?1 GLOB '[0-9]*' AND c.id = CAST(?1 AS INTEGER))"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{CYCLE_SELECT} WHERE c.name = ?1 OR (?1 GLOB '[0-9]*' AND c.id = CAST(?1 AS INTEGER))"
+    ))?;
     Ok(stmt.query_row([r], cycle_row).optional()?)
 }
 
@@ -260,14 +283,19 @@ pub fn find_cycle(conn: &Connection, reference: &str) -> Result<Option<Cycle>> {
 pub fn get_cycle(conn: &Connection, reference: &str) -> Result<Cycle> {
     find_cycle(conn, reference)?.ok_or_else(|| {
         let shown: String = reference.chars().take(80).collect();
-        Error::not_found("cycle", &shown).with_hint("`yardstick appraise cycle list` shows the cycles")
+        Error::not_found("cycle", &shown)
+            .with_hint("`yardstick appraise cycle list` shows the cycles")
     })
 }
 
 /// Every cycle, newest first.
 pub fn list_cycles(conn: &Connection) -> Result<Vec<Cycle>> {
-    let mut stmt = conn.prepare_cached(&format!("{CYCLE_SELECT} ORDER BY c.start_date DESC, c.id DESC"))?;
-    Ok(stmt.query_map([], cycle_row)?.collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "{CYCLE_SELECT} ORDER BY c.start_date DESC, c.id DESC"
+    ))?;
+    Ok(stmt
+        .query_map([], cycle_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The participants of a cycle, by handle.
@@ -277,13 +305,25 @@ pub fn participants(conn: &Connection, cycle_id: i64) -> Result<Vec<Participant>
          LEFT JOIN person m ON m.id = p.manager_id WHERE x.cycle_id = ?1 ORDER BY p.handle",
     )?;
     let rows = stmt.query_map([cycle_id], |r| {
-        Ok(Participant { person_id: r.get(0)?, handle: r.get(1)?, name: r.get(2)?, manager: r.get(3)?, acknowledged_at: r.get(4)? })
+        Ok(Participant {
+            person_id: r.get(0)?,
+            handle: r.get(1)?,
+            name: r.get(2)?,
+            manager: r.get(3)?,
+            acknowledged_at: r.get(4)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Move a cycle to a new state (reopening counts the reopen).
-pub fn set_state(conn: &Connection, now: &str, cycle: &Cycle, to: &str, reopen: bool) -> Result<()> {
+pub fn set_state(
+    conn: &Connection,
+    now: &str,
+    cycle: &Cycle,
+    to: &str,
+    reopen: bool,
+) -> Result<()> {
     conn.execute(
         "UPDATE cycle SET state = ?2, reopened = reopened + ?3, updated_at = ?4 WHERE id = ?1",
         params![cycle.id, to, i64::from(reopen), now],
@@ -293,7 +333,16 @@ pub fn set_state(conn: &Connection, now: &str, cycle: &Cycle, to: &str, reopen: 
 
 /// Record a state change.
 #[allow(clippy::too_many_arguments)]
-pub fn add_event(conn: &Connection, now: &str, cycle_id: i64, actor: &str, from: &str, to: &str, forced: bool, reason: Option<&str>) -> Result<()> {
+pub fn add_event(
+    conn: &Connection,
+    now: &str,
+    cycle_id: i64,
+    actor: &str,
+    from: &str,
+    to: &str,
+    forced: bool,
+    reason: Option<&str>,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO cycle_event(uuid, cycle_id, at, actor, from_state, to_state, forced, reason, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?3, ?3)",
@@ -308,7 +357,14 @@ pub fn events(conn: &Connection, cycle_id: i64) -> Result<Vec<CycleEvent>> {
         "SELECT at, actor, from_state, to_state, forced, reason FROM cycle_event WHERE cycle_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([cycle_id], |r| {
-        Ok(CycleEvent { at: r.get(0)?, actor: r.get(1)?, from: r.get(2)?, to: r.get(3)?, forced: r.get(4)?, reason: r.get(5)? })
+        Ok(CycleEvent {
+            at: r.get(0)?,
+            actor: r.get(1)?,
+            from: r.get(2)?,
+            to: r.get(3)?,
+            forced: r.get(4)?,
+            reason: r.get(5)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -332,10 +388,18 @@ fn review_row(r: &Row<'_>) -> rusqlite::Result<Review> {
 }
 
 fn with_ratings(conn: &Connection, mut reviews: Vec<Review>) -> Result<Vec<Review>> {
-    let mut stmt = conn.prepare_cached("SELECT item, value, comment FROM rating WHERE review_id = ?1 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT item, value, comment FROM rating WHERE review_id = ?1 ORDER BY id",
+    )?;
     for r in &mut reviews {
         r.ratings = stmt
-            .query_map([r.id], |x| Ok(RatingRow { item: x.get(0)?, value: x.get(1)?, comment: x.get(2)? }))?
+            .query_map([r.id], |x| {
+                Ok(RatingRow {
+                    item: x.get(0)?,
+                    value: x.get(1)?,
+                    comment: x.get(2)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
     }
     Ok(reviews)
@@ -346,21 +410,40 @@ pub fn reviews(conn: &Connection, cycle_id: i64, subject_id: Option<i64>) -> Res
     let mut stmt = conn.prepare_cached(&format!(
         "{REVIEW_SELECT} WHERE r.cycle_id = ?1 AND (?2 IS NULL OR r.subject_id = ?2) ORDER BY s.handle, r.kind, v.handle"
     ))?;
-    let rows = stmt.query_map(params![cycle_id, subject_id], review_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map(params![cycle_id, subject_id], review_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     with_ratings(conn, rows)
 }
 
 /// The review of a subject by a reviewer of a kind, if any.
-pub fn find_review(conn: &Connection, cycle_id: i64, subject_id: i64, reviewer_id: i64, kind: &str) -> Result<Option<Review>> {
+pub fn find_review(
+    conn: &Connection,
+    cycle_id: i64,
+    subject_id: i64,
+    reviewer_id: i64,
+    kind: &str,
+) -> Result<Option<Review>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{REVIEW_SELECT} WHERE r.cycle_id = ?1 AND r.subject_id = ?2 AND r.reviewer_id = ?3 AND r.kind = ?4"
     ))?;
-    let found = stmt.query_row(params![cycle_id, subject_id, reviewer_id, kind], review_row).optional()?;
-    Ok(with_ratings(conn, found.into_iter().collect())?.into_iter().next())
+    let found = stmt
+        .query_row(params![cycle_id, subject_id, reviewer_id, kind], review_row)
+        .optional()?;
+    Ok(with_ratings(conn, found.into_iter().collect())?
+        .into_iter()
+        .next())
 }
 
 /// The review, created as pending if it does not exist yet.
-pub fn ensure_review(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, reviewer_id: i64, kind: &str) -> Result<Review> {
+pub fn ensure_review(
+    conn: &Connection,
+    now: &str,
+    cycle_id: i64,
+    subject_id: i64,
+    reviewer_id: i64,
+    kind: &str,
+) -> Result<Review> {
     if let Some(r) = find_review(conn, cycle_id, subject_id, reviewer_id, kind)? {
         return Ok(r);
     }
@@ -373,11 +456,20 @@ pub fn ensure_review(conn: &Connection, now: &str, cycle_id: i64, subject_id: i6
 }
 
 /// Set (or replace) a rating and/or comment on an item; returns whether anything changed.
-pub fn set_rating(conn: &Connection, now: &str, review_id: i64, item: &str, value: Option<f64>, comment: Option<&str>) -> Result<bool> {
+pub fn set_rating(
+    conn: &Connection,
+    now: &str,
+    review_id: i64,
+    item: &str,
+    value: Option<f64>,
+    comment: Option<&str>,
+) -> Result<bool> {
     let old: Option<(Option<f64>, Option<String>)> = conn
-        .query_row("SELECT value, comment FROM rating WHERE review_id = ?1 AND item = ?2", params![review_id, item], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT value, comment FROM rating WHERE review_id = ?1 AND item = ?2",
+            params![review_id, item],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     match old {
         None => {
@@ -434,7 +526,14 @@ fn outcome_id(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64) -> R
 }
 
 /// Store the computed score and level (keeping any calibration).
-pub fn set_computed(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, score: Option<f64>, level: Option<f64>) -> Result<()> {
+pub fn set_computed(
+    conn: &Connection,
+    now: &str,
+    cycle_id: i64,
+    subject_id: i64,
+    score: Option<f64>,
+    level: Option<f64>,
+) -> Result<()> {
     let id = outcome_id(conn, now, cycle_id, subject_id)?;
     conn.execute(
         "UPDATE outcome SET computed_score = ?2, computed_level = ?3, updated_at = ?4 \
@@ -445,7 +544,14 @@ pub fn set_computed(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64
 }
 
 /// Set the calibrated level with its reason (the computed one is kept).
-pub fn calibrate(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, level: f64, reason: &str) -> Result<()> {
+pub fn calibrate(
+    conn: &Connection,
+    now: &str,
+    cycle_id: i64,
+    subject_id: i64,
+    level: f64,
+    reason: &str,
+) -> Result<()> {
     let id = outcome_id(conn, now, cycle_id, subject_id)?;
     conn.execute(
         "UPDATE outcome SET calibrated_level = ?2, calibration_reason = ?3, updated_at = ?4 WHERE id = ?1",
@@ -455,7 +561,14 @@ pub fn calibrate(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, l
 }
 
 /// Set potential and recommendation (`None` leaves a field alone).
-pub fn set_outcome(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, potential: Option<&str>, recommendation: Option<&str>) -> Result<()> {
+pub fn set_outcome(
+    conn: &Connection,
+    now: &str,
+    cycle_id: i64,
+    subject_id: i64,
+    potential: Option<&str>,
+    recommendation: Option<&str>,
+) -> Result<()> {
     let id = outcome_id(conn, now, cycle_id, subject_id)?;
     conn.execute(
         "UPDATE outcome SET potential = coalesce(?2, potential), recommendation = coalesce(?3, recommendation), updated_at = ?4 WHERE id = ?1",
@@ -465,7 +578,14 @@ pub fn set_outcome(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64,
 }
 
 /// Add a development action.
-pub fn add_action(conn: &Connection, now: &str, cycle_id: i64, subject_id: i64, text: &str, due: Option<NaiveDate>) -> Result<()> {
+pub fn add_action(
+    conn: &Connection,
+    now: &str,
+    cycle_id: i64,
+    subject_id: i64,
+    text: &str,
+    due: Option<NaiveDate>,
+) -> Result<()> {
     crate::model::names::validate_text("action", text, 2000)?;
     conn.execute(
         "INSERT INTO action(uuid, cycle_id, subject_id, text, due_date, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -494,16 +614,27 @@ pub fn outcome(conn: &Connection, cycle_id: i64, subject_id: i64) -> Result<Opti
             },
         )
         .optional()?;
-    let mut stmt = conn.prepare_cached("SELECT id, text, due_date FROM action WHERE cycle_id = ?1 AND subject_id = ?2 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, text, due_date FROM action WHERE cycle_id = ?1 AND subject_id = ?2 ORDER BY id",
+    )?;
     let actions: Vec<ActionRow> = stmt
-        .query_map(params![cycle_id, subject_id], |r| Ok(ActionRow { id: r.get(0)?, text: r.get(1)?, due: opt_date(r, 2)? }))?
+        .query_map(params![cycle_id, subject_id], |r| {
+            Ok(ActionRow {
+                id: r.get(0)?,
+                text: r.get(1)?,
+                due: opt_date(r, 2)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(match row {
         Some(mut o) => {
             o.actions = actions;
             Some(o)
         }
-        None if !actions.is_empty() => Some(Outcome { actions, ..Outcome::default() }),
+        None if !actions.is_empty() => Some(Outcome {
+            actions,
+            ..Outcome::default()
+        }),
         None => None,
     })
 }

@@ -367,6 +367,12 @@ pub fn from_sqlite(e: rusqlite::Error, path: &Path) -> Error {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
+        // A guard trigger's RAISE(ABORT, message) speaks for itself.
+        if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER {
+                return Error::failed(msg.clone());
+            }
+        }
         match e.sqlite_error_code() {
             Some(C::ConstraintViolation) => {
                 Error::failed(format!("the change conflicts with existing data: {e}"))
