@@ -2,6 +2,7 @@
 //! ratings, outcomes, development actions, and the cycle's state history.
 
 use super::new_uuid;
+use super::rows::{date, opt_date};
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -134,24 +135,6 @@ pub struct CycleEvent {
     pub forced: bool,
     /// The reason given.
     pub reason: Option<String>,
-}
-
-fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = r.get(i)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("bad date '{s}'").into(),
-        )
-    })
-}
-
-fn opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    match r.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(_) => date(r, i).map(Some),
-    }
 }
 
 /// Store a template's source text; returns its id.

@@ -139,7 +139,6 @@ const SELECT: &str = "SELECT c.id, c.uuid, c.goal_id, g.key, c.measure_id, m.nam
      LEFT JOIN measure m ON m.id = c.measure_id LEFT JOIN person a ON a.id = c.author_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
-    let date: String = r.get(7)?;
     Ok(Checkin {
         id: r.get(0)?,
         uuid: r.get(1)?,
@@ -148,13 +147,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Checkin> {
         measure_id: r.get(4)?,
         measure: r.get(5)?,
         unit: r.get(6)?,
-        date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
-            rusqlite::Error::FromSqlConversionFailure(
-                7,
-                rusqlite::types::Type::Text,
-                format!("bad date '{date}'").into(),
-            )
-        })?,
+        date: super::rows::date(r, 7)?,
         value: r.get(8)?,
         confidence: r.get(9)?,
         status: r.get(10)?,

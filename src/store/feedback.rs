@@ -74,22 +74,13 @@ const SELECT: &str = "SELECT f.id, f.uuid, a.handle, s.handle, f.date, f.kind, f
      FROM feedback f JOIN person s ON s.id = f.to_id LEFT JOIN person a ON a.id = f.from_id LEFT JOIN goal g ON g.id = f.goal_id";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
-    let date: String = r.get(4)?;
-    let kind: String = r.get(5)?;
-    let bad = |i: usize, v: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("bad value '{v}'").into(),
-        )
-    };
     Ok(Feedback {
         id: r.get(0)?,
         uuid: r.get(1)?,
         from: r.get(2)?,
         to: r.get(3)?,
-        date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| bad(4, &date))?,
-        kind: kind.parse().map_err(|_| bad(5, &kind))?,
+        date: super::rows::date(r, 4)?,
+        kind: super::rows::parse(r, 5)?,
         text: r.get(6)?,
         goal: r.get(7)?,
         private: r.get(8)?,

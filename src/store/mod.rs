@@ -15,6 +15,7 @@ pub mod open;
 pub mod oplog;
 pub mod org;
 pub mod plan;
+pub mod rows;
 pub mod schema;
 
 use crate::error::{Error, Result};

@@ -2,6 +2,7 @@
 
 use super::new_uuid;
 use super::org::{self, Owner};
+use super::rows::{opt_date as date_opt, parse as parse_col, parse_opt};
 use crate::error::{Error, Result};
 use crate::model::measure::MeasureSpec;
 use crate::model::names::{slugify, validate_key, validate_text};
@@ -185,39 +186,6 @@ const GOAL_SELECT: &str = "SELECT g.id, g.uuid, g.key, g.title, g.description, c
      g.status, g.closed_at, g.created_at, g.updated_at \
      FROM goal g LEFT JOIN person op ON op.id = g.owner_person_id LEFT JOIN team ot ON ot.id = g.owner_team_id \
      LEFT JOIN goal pg ON pg.id = g.parent_id";
-
-fn parse_col<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    s.parse::<T>().map_err(|_| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("bad value '{s}'").into(),
-        )
-    })
-}
-
-fn parse_opt<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
-    match r.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(_) => parse_col(r, i).map(Some),
-    }
-}
-
-fn date_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    match r.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    i,
-                    rusqlite::types::Type::Text,
-                    format!("bad date '{s}'").into(),
-                )
-            }),
-    }
-}
 
 fn goal_row(r: &Row<'_>) -> rusqlite::Result<Goal> {
     Ok(Goal {

@@ -1,0 +1,43 @@
+//! Reading typed values out of rows: dates stored as ISO text and enums
+//! stored as their spellings. A value that does not parse is reported as a
+//! conversion error on its column (a damaged file), never a panic.
+
+use chrono::NaiveDate;
+use rusqlite::Row;
+use std::str::FromStr;
+
+fn bad(i: usize, what: &str, s: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("bad {what} '{s}'").into(),
+    )
+}
+
+/// An ISO date column.
+pub fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| bad(i, "date", &s))
+}
+
+/// An optional ISO date column.
+pub fn opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(_) => date(r, i).map(Some),
+    }
+}
+
+/// A column holding an enum's spelling.
+pub fn parse<T: FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    s.parse::<T>().map_err(|_| bad(i, "value", &s))
+}
+
+/// An optional column holding an enum's spelling.
+pub fn parse_opt<T: FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(_) => parse(r, i).map(Some),
+    }
+}
