@@ -665,7 +665,12 @@ fn transition(
             c.name
         )));
     }
-    let missing = blockers(&states, to);
+    // Reopening a finalized cycle never waits for reviews: it exists to fix things.
+    let missing = if from == "finalized" {
+        Vec::new()
+    } else {
+        blockers(&states, to)
+    };
     if !missing.is_empty() && !force {
         return Err(Error::failed(format!(
             "cycle {} cannot move to {to}: {} review(s) missing — {}",
@@ -679,8 +684,9 @@ fn transition(
     let now = ctx.now();
     let meta = ctx.op(&store)?;
     let actor = meta.actor.clone();
+    let reopening = from == "finalized";
     store.write(&meta, |tx| {
-        if to == "calibrating" || to == "finalized" {
+        let store_scores = |tx: &rusqlite::Connection| -> Result<()> {
             for s in &states {
                 sa::set_computed(
                     tx,
@@ -691,8 +697,17 @@ fn transition(
                     s.appraisal.level,
                 )?;
             }
+            Ok(())
+        };
+        // Scores are stored while the cycle still takes writes: before it is
+        // finalized, and after a finalized one is reopened.
+        if (to == "calibrating" && !reopening) || to == "finalized" {
+            store_scores(tx)?;
         }
-        sa::set_state(tx, &now, &c, to, reason.is_some())?;
+        sa::set_state(tx, &now, &c, to, reopening)?;
+        if reopening {
+            store_scores(tx)?;
+        }
         sa::add_event(tx, &now, c.id, &actor, from, to, forced, reason.as_deref())?;
         tx.set_summary(format!(
             "cycle {}: {from} → {to}{}",
@@ -849,7 +864,11 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
     }
     let mut summary = a.summary.clone();
     let mut submit = a.submit;
-    if a.rate.is_empty() && a.comment.is_empty() && a.summary.is_none() {
+    if a.rate.is_empty()
+        && a.comment.is_empty()
+        && a.summary.is_none()
+        && !(a.submit && existing.is_some())
+    {
         if !ctx.ui.can_prompt() {
             return Err(Error::invalid("nothing to record in the review")
                 .with_hint("pass --rate ITEM=LEVEL (repeatable), --comment ITEM=TEXT, --summary TEXT; on a terminal you are asked for each item"));
