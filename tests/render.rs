@@ -514,6 +514,49 @@ fn format_parse_and_extension() {
 }
 
 #[test]
+fn sparkline_cells_in_every_format() {
+    let t = Table::new(
+        "t",
+        vec![Column::new("id", "ID"), Column::new("trend", "Trend")],
+    )
+    .with_row(vec![
+        Cell::Int(1),
+        Cell::sparkline(vec![1.0, f64::NAN, 2.0, 3.0]),
+    ])
+    .with_row(vec![Cell::Int(2), Cell::sparkline(vec![4.0, 4.0])])
+    .with_row(vec![Cell::Int(3), Cell::sparkline(vec![])]);
+    let doc = Doc::table("t", t);
+    assert_eq!(
+        out(&doc, Format::Csv, &plain()),
+        "id,trend\r\n1,1 2 3\r\n2,4 4\r\n3,\r\n"
+    );
+    assert_eq!(
+        out(&doc, Format::Jsonl, &plain()),
+        "{\"id\":1,\"trend\":[1.0,2.0,3.0]}\n{\"id\":2,\"trend\":[4.0,4.0]}\n{\"id\":3,\"trend\":[]}\n"
+    );
+    assert_eq!(
+        out(&doc, Format::Markdown, &plain()),
+        "| ID | Trend |\n| ---: | --- |\n| 1 | ▁▅█ |\n| 2 | ▄▄ |\n| 3 | — |\n"
+    );
+    let table = out(&doc, Format::Table, &plain());
+    assert!(
+        table.contains(" 1  ▁▅█") && table.contains(" 2  ▄▄") && table.contains(" 3  —"),
+        "{table}"
+    );
+}
+
+#[test]
+fn markdown_escapes_html_from_the_data() {
+    let t = Table::new("t", vec![Column::new("a", "<A>")])
+        .with_row(vec![Cell::text("<script>alert(1)</script>")])
+        .with_title("<b>x</b>");
+    assert_eq!(
+        out(&Doc::table("t", t), Format::Markdown, &plain()),
+        "### \\<b>x\\</b>\n\n| \\<A> |\n| --- |\n| \\<script>alert(1)\\</script> |\n"
+    );
+}
+
+#[test]
 fn render_writes_to_any_writer() {
     let mut buf: Vec<u8> = Vec::new();
     render(&sample_doc(), Format::Csv, &plain(), &mut buf).unwrap();
@@ -564,6 +607,7 @@ mod props {
             any::<bool>().prop_map(Cell::Bool),
             any::<String>().prop_map(Cell::Status),
             (any::<usize>(), any::<String>()).prop_map(|(depth, text)| Cell::Tree { depth, text }),
+            prop::collection::vec(any::<f64>(), 0..8).prop_map(Cell::Sparkline),
             (-300_000_i32..300_000).prop_map(|d| Cell::Date(
                 NaiveDate::from_num_days_from_ce_opt(d.abs() + 1).unwrap_or_default()
             )),

@@ -50,6 +50,15 @@ fn field(cell: &Cell) -> Cow<'_, str> {
         }
         Cell::Date(d) => Cow::Owned(iso_date(*d)),
         Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        // Only digits, signs, points, exponents and spaces: nothing to neutralise.
+        Cell::Sparkline(values) => Cow::Owned(
+            values
+                .iter()
+                .filter(|v| v.is_finite())
+                .map(|v| plain_float(*v))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
     }
 }
 
@@ -120,5 +129,10 @@ mod tests {
         assert_eq!(field(&Cell::Int(-5)), "-5");
         assert_eq!(field(&Cell::Bool(false)), "false");
         assert_eq!(field(&Cell::tree(3, "=x")), "'=x");
+        assert_eq!(
+            field(&Cell::Sparkline(vec![-3.5, f64::NAN, 2.0, 1e21])),
+            "-3.5 2 1000000000000000000000"
+        );
+        assert_eq!(field(&Cell::Sparkline(vec![])), "");
     }
 }

@@ -10,7 +10,11 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
-use super::{Cell, Doc, Part, Record, SCHEMA_VERSION, Table, iso_date, round2};
+use chrono::NaiveDate;
+
+use super::{
+    Cell, Chart, ChartKind, Doc, Part, Record, SCHEMA_VERSION, Table, grid_names, iso_date, round2,
+};
 
 impl Serialize for Cell {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -27,7 +31,108 @@ impl Serialize for Cell {
             },
             Cell::Date(d) => s.serialize_str(&iso_date(*d)),
             Cell::Bool(b) => s.serialize_bool(*b),
+            Cell::Sparkline(values) => {
+                let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+                let mut seq = s.serialize_seq(Some(finite.len()))?;
+                for v in finite {
+                    seq.serialize_element(&v)?;
+                }
+                seq.end()
+            }
         }
+    }
+}
+
+/// A number, or `null` when not finite.
+struct Num(f64);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_finite() {
+            s.serialize_f64(self.0)
+        } else {
+            s.serialize_unit()
+        }
+    }
+}
+
+/// `{"date": "2025-03-31", "value": 42.0}`.
+struct DatedValue(NaiveDate, f64);
+
+impl Serialize for DatedValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("date", &iso_date(self.0))?;
+        map.serialize_entry("value", &Num(self.1))?;
+        map.end()
+    }
+}
+
+/// `{"label": "meets", "value": 4.0}`.
+struct Bar<'a>(&'a str, f64);
+
+impl Serialize for Bar<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("label", self.0)?;
+        map.serialize_entry("value", &Num(self.1))?;
+        map.end()
+    }
+}
+
+/// A chart as an object: `kind`, `title`, then the data of its kind. A grid's
+/// `cells` is always `rows` × `cols` (missing cells are empty lists).
+struct ChartObject<'a>(&'a Chart);
+
+impl Serialize for ChartObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let chart = self.0;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("kind", chart.kind.name())?;
+        map.serialize_entry("title", &chart.title)?;
+        match &chart.kind {
+            ChartKind::Trend {
+                unit,
+                points,
+                baseline,
+                target,
+                start,
+                due,
+                forecast,
+            } => {
+                map.serialize_entry("unit", unit)?;
+                let points: Vec<DatedValue> =
+                    points.iter().map(|(d, v)| DatedValue(*d, *v)).collect();
+                map.serialize_entry("points", &points)?;
+                map.serialize_entry("baseline", &Num(*baseline))?;
+                map.serialize_entry("target", &Num(*target))?;
+                map.serialize_entry("start", &start.map(iso_date))?;
+                map.serialize_entry("due", &due.map(iso_date))?;
+                map.serialize_entry("forecast", &forecast.map(|(d, v)| DatedValue(d, v)))?;
+            }
+            ChartKind::Bars { unit, bars } => {
+                map.serialize_entry("unit", unit)?;
+                let bars: Vec<Bar<'_>> = bars.iter().map(|(l, v)| Bar(l, *v)).collect();
+                map.serialize_entry("bars", &bars)?;
+            }
+            ChartKind::Grid {
+                row_label,
+                col_label,
+                rows,
+                cols,
+                cells,
+            } => {
+                map.serialize_entry("row_label", row_label)?;
+                map.serialize_entry("col_label", col_label)?;
+                map.serialize_entry("rows", rows)?;
+                map.serialize_entry("cols", cols)?;
+                let cells: Vec<Vec<&[String]>> = (0..rows.len())
+                    .map(|r| (0..cols.len()).map(|c| grid_names(cells, r, c)).collect())
+                    .collect();
+                map.serialize_entry("cells", &cells)?;
+            }
+        }
+        map.end()
     }
 }
 
@@ -91,6 +196,7 @@ impl Serialize for DocObject<'_> {
             match part {
                 Part::Record(r) => map.serialize_entry(&key, &RecordObject(r))?,
                 Part::Table(t) => map.serialize_entry(&key, &TableArray(t))?,
+                Part::Chart(c) => map.serialize_entry(&key, &ChartObject(c))?,
             }
         }
         map.end()

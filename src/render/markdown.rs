@@ -1,11 +1,14 @@
 //! GitHub-flavoured Markdown pipe tables.
+//!
+//! Every `<` from the data is written `\<` (a CommonMark escape that shows
+//! as `<`), so no text can become raw HTML when the Markdown is rendered.
 
 use std::io::{self, Write};
 
-use super::{Cell, Doc, Part, human_text};
+use super::{Cell, Chart, ChartKind, Doc, Part, grid_names, human_text, text_bars, trend_summary};
 
-/// Escape a cell's text for a pipe table: backslashes and `|` are escaped,
-/// line breaks become `<br>`.
+/// Escape a cell's text for a pipe table: backslashes, `|` and `<` are
+/// escaped, line breaks become `<br>`.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -13,6 +16,7 @@ fn escape(text: &str) -> String {
         match c {
             '\\' => out.push_str("\\\\"),
             '|' => out.push_str("\\|"),
+            '<' => out.push_str("\\<"),
             '\r' => {
                 if chars.peek() == Some(&'\n') {
                     chars.next();
@@ -24,6 +28,85 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Escape text for a line of its own (a heading, a list item, a paragraph):
+/// Markdown punctuation is backslash-escaped, line breaks become spaces.
+fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape a heading: backslashes and `<` are escaped, line breaks become
+/// spaces.
+fn escape_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '<' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A chart's text form: a trend's summary line, a list of bars, or a grid as
+/// a pipe table.
+fn write_chart(chart: &Chart, out: &mut dyn Write) -> io::Result<()> {
+    match &chart.kind {
+        ChartKind::Trend { .. } => writeln!(out, "{}", escape_inline(&trend_summary(&chart.kind))),
+        ChartKind::Bars { unit, bars } => {
+            for (label, bar, value) in text_bars(bars, unit.as_deref()) {
+                let line = format!(
+                    "- {}: {bar} {}",
+                    escape_inline(&label),
+                    escape_inline(&value)
+                );
+                writeln!(out, "{}", line.trim_end())?;
+            }
+            Ok(())
+        }
+        ChartKind::Grid {
+            row_label,
+            col_label,
+            rows,
+            cols,
+            cells,
+        } => {
+            let corner = format!("{} ↓ {} →", escape(row_label), escape(col_label));
+            write_row(
+                out,
+                std::iter::once(corner).chain(cols.iter().map(|c| escape(c))),
+            )?;
+            write_row(out, (0..=cols.len()).map(|_| "---".to_owned()))?;
+            for (r, row) in rows.iter().enumerate() {
+                let names = (0..cols.len()).map(|c| {
+                    let names = grid_names(cells, r, c);
+                    if names.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        escape(&names.join(", "))
+                    }
+                });
+                write_row(out, std::iter::once(escape(row)).chain(names))?;
+            }
+            Ok(())
+        }
+    }
 }
 
 fn cell_text(cell: &Cell) -> String {
@@ -49,8 +132,7 @@ pub(super) fn render(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
             out.write_all(b"\n")?;
         }
         if let Some(title) = part.title() {
-            let title = title.replace(['\r', '\n'], " ");
-            writeln!(out, "### {title}")?;
+            writeln!(out, "### {}", escape_title(title))?;
             writeln!(out)?;
         }
         match part {
@@ -75,6 +157,7 @@ pub(super) fn render(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
                     write_row(out, t.cells(row).map(cell_text))?;
                 }
             }
+            Part::Chart(c) => write_chart(c, out)?,
         }
     }
     Ok(())
@@ -89,5 +172,8 @@ mod tests {
         assert_eq!(escape("a|b"), "a\\|b");
         assert_eq!(escape("a\r\nb\nc\rd"), "a<br>b<br>c<br>d");
         assert_eq!(escape("C:\\x"), "C:\\\\x");
+        assert_eq!(escape("<script>"), "\\<script>");
+        assert_eq!(escape_inline("# *a* <b>\nc"), "\\# \\*a\\* \\<b\\> c");
+        assert_eq!(escape_title("a\\<b\n"), "a\\\\\\<b ");
     }
 }

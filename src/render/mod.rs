@@ -32,11 +32,30 @@
 //!   of column keys. Text that a spreadsheet would run as a formula is
 //!   neutralised with a leading `'` (see [`neutralize_formula`]).
 //! - **markdown** — a GitHub pipe table per part, each preceded by an optional
-//!   `### title`; records become a two-column `Field | Value` table.
+//!   `### title`; records become a two-column `Field | Value` table. Every `<`
+//!   from the data is written `\<` so that no text can become raw HTML.
+//! - **html** — one self-contained page for review meetings and printing:
+//!   inline CSS and inline SVG charts, no script, no external URL of any kind,
+//!   every text from the data escaped. Titled [`Doc::title`] (or the kind).
+//!
+//! # Charts and sparklines
+//!
+//! A [`Part::Chart`] holds a [`Chart`]: a measure's [trend](ChartKind::Trend)
+//! against its target and expected pace, labelled [bars](ChartKind::Bars) or a
+//! [grid](ChartKind::Grid) of names (a 9-box). HTML draws it as SVG; table and
+//! Markdown print a compact text form (a sparkline and "latest → target", one
+//! `█` bar per line, a small grid); JSON writes it as an object under its key
+//! (`{"kind": "trend", "title": …, …}`, dates ISO, non-finite numbers `null`); JSONL, CSV and TSV leave charts out.
+//!
+//! A [`Cell::Sparkline`] is a series of values: `▁▃▅█` in tables and Markdown,
+//! an array of numbers in JSON, the numbers separated by single spaces in CSV
+//! and TSV, a small SVG line in HTML. Non-finite values are left out in every
+//! format.
 
 pub mod activity;
 pub mod appraise;
 mod delimited;
+mod html;
 mod json;
 mod markdown;
 mod terminal;
@@ -88,6 +107,10 @@ pub enum Cell {
     /// A progress bar in tables (value in percentage points; other formats
     /// show the number).
     Progress(f64),
+    /// A series of values, oldest first: a unicode sparkline (`▁▃▅█`) in tables
+    /// and Markdown, an SVG line in HTML, an array of numbers in JSON, the
+    /// numbers separated by spaces in CSV/TSV. Non-finite values are skipped.
+    Sparkline(Vec<f64>),
 }
 
 /// The null cell, borrowed where a row is shorter than its columns.
@@ -120,6 +143,11 @@ impl Cell {
     /// A progress bar, in percentage points.
     pub fn progress(points: f64) -> Cell {
         Cell::Progress(points)
+    }
+
+    /// A sparkline of these values, oldest first.
+    pub fn sparkline(values: impl Into<Vec<f64>>) -> Cell {
+        Cell::Sparkline(values.into())
     }
 
     /// Whether this cell holds a number (right-aligned in tables).
@@ -326,6 +354,95 @@ impl Record {
     }
 }
 
+/// A chart: drawn as SVG in HTML, as compact text in tables and Markdown,
+/// written as an object in JSON, left out of JSONL, CSV and TSV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// The key of this part in JSON (e.g. `"trend"`).
+    pub key: &'static str,
+    /// A heading shown above the chart (and its accessible name in HTML).
+    pub title: Option<String>,
+    /// What is drawn.
+    pub kind: ChartKind,
+}
+
+impl Chart {
+    /// A chart without a heading.
+    pub fn new(key: &'static str, kind: ChartKind) -> Chart {
+        Chart {
+            key,
+            title: None,
+            kind,
+        }
+    }
+
+    /// Set the heading.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Chart {
+        self.title = Some(title.into());
+        self
+    }
+}
+
+/// What a [`Chart`] shows. Non-finite numbers are left out (or the element
+/// they would place is not drawn); nothing here can make a renderer fail.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartKind {
+    /// A measure's values over time against its target, the expected pace (a
+    /// straight line from (start, baseline) to (due, target)) and an optional
+    /// forecast point.
+    Trend {
+        /// The measure's unit (`"%"`, `"kg"`), shown after numbers.
+        unit: Option<String>,
+        /// The recorded values, by date.
+        points: Vec<(NaiveDate, f64)>,
+        /// The value at the start.
+        baseline: f64,
+        /// The value aimed for.
+        target: f64,
+        /// When the measure started (the pace line needs it and `due`).
+        start: Option<NaiveDate>,
+        /// When the target is due.
+        due: Option<NaiveDate>,
+        /// The value forecast at a date (usually the due date).
+        forecast: Option<(NaiveDate, f64)>,
+    },
+    /// Labelled bars (a rating distribution, counts per status).
+    Bars {
+        /// The unit of the values, shown after them.
+        unit: Option<String>,
+        /// Label and value of each bar, in order.
+        bars: Vec<(String, f64)>,
+    },
+    /// A grid of labelled cells (a 9-box: rows potential high→low, columns
+    /// performance low→high), each cell a list of names.
+    Grid {
+        /// What the rows measure (e.g. "Potential").
+        row_label: String,
+        /// What the columns measure (e.g. "Performance").
+        col_label: String,
+        /// Row headings, top to bottom.
+        rows: Vec<String>,
+        /// Column headings, left to right.
+        cols: Vec<String>,
+        /// `cells[row][col]`: the names in that cell. Missing rows or cells
+        /// are empty; extra ones are ignored.
+        cells: Vec<Vec<Vec<String>>>,
+    },
+}
+
+impl ChartKind {
+    /// The name of the kind: `"trend"`, `"bars"` or `"grid"` (the `kind`
+    /// field of the chart's object in JSON).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ChartKind::Trend { .. } => "trend",
+            ChartKind::Bars { .. } => "bars",
+            ChartKind::Grid { .. } => "grid",
+        }
+    }
+}
+
 /// One part of a document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
@@ -333,6 +450,8 @@ pub enum Part {
     Record(Record),
     /// A list of rows.
     Table(Table),
+    /// A chart.
+    Chart(Chart),
 }
 
 impl Part {
@@ -341,6 +460,7 @@ impl Part {
         match self {
             Part::Record(r) => r.key,
             Part::Table(t) => t.key,
+            Part::Chart(c) => c.key,
         }
     }
 
@@ -349,7 +469,14 @@ impl Part {
         match self {
             Part::Record(r) => r.title.as_deref(),
             Part::Table(t) => t.title.as_deref(),
+            Part::Chart(c) => c.title.as_deref(),
         }
+    }
+}
+
+impl From<Chart> for Part {
+    fn from(value: Chart) -> Self {
+        Part::Chart(value)
     }
 }
 
@@ -374,9 +501,12 @@ pub struct Doc {
     /// The parts, in order. Part keys should be distinct: in JSON a repeated
     /// key is suffixed `_2`, `_3`…
     pub parts: Vec<Part>,
-    /// Printed (table format only) instead of the first table when that table
-    /// has no rows, e.g. "No goals match.".
+    /// Printed (table and HTML formats) instead of the first table when that
+    /// table has no rows, e.g. "No goals match.".
     pub empty_message: Option<String>,
+    /// The title of the HTML page and its top heading (the kind when `None`).
+    /// Other formats do not show it.
+    pub title: Option<String>,
 }
 
 impl Doc {
@@ -386,6 +516,7 @@ impl Doc {
             kind,
             parts: Vec::new(),
             empty_message: None,
+            title: None,
         }
     }
 
@@ -418,6 +549,19 @@ impl Doc {
         self.with_part(Part::Record(record))
     }
 
+    /// Append a chart.
+    #[must_use]
+    pub fn with_chart(self, chart: Chart) -> Doc {
+        self.with_part(Part::Chart(chart))
+    }
+
+    /// Set the title of the HTML page.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Doc {
+        self.title = Some(title.into());
+        self
+    }
+
     /// Set the message printed (table format only) when the first table is
     /// empty.
     #[must_use]
@@ -430,7 +574,7 @@ impl Doc {
     pub fn first_table(&self) -> Option<&Table> {
         self.parts.iter().find_map(|p| match p {
             Part::Table(t) => Some(t),
-            Part::Record(_) => None,
+            Part::Record(_) | Part::Chart(_) => None,
         })
     }
 
@@ -438,7 +582,7 @@ impl Doc {
     pub fn first_record(&self) -> Option<&Record> {
         self.parts.iter().find_map(|p| match p {
             Part::Record(r) => Some(r),
-            Part::Table(_) => None,
+            Part::Table(_) | Part::Chart(_) => None,
         })
     }
 }
@@ -458,17 +602,20 @@ pub enum Format {
     Tsv,
     /// GitHub-flavoured Markdown tables.
     Markdown,
+    /// One self-contained HTML page with inline CSS and SVG charts.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order they are listed in help.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
         Format::Jsonl,
         Format::Csv,
         Format::Tsv,
         Format::Markdown,
+        Format::Html,
     ];
 
     /// The canonical name, as accepted by [`FromStr`].
@@ -480,12 +627,13 @@ impl Format {
             Format::Csv => "csv",
             Format::Tsv => "tsv",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 
     /// The format a file name implies: `.json`, `.jsonl`/`.ndjson`, `.csv`,
-    /// `.tsv`, `.md`/`.markdown`, `.txt` (table). Case-insensitive; `None` for
-    /// anything else.
+    /// `.tsv`, `.md`/`.markdown`, `.html`/`.htm`, `.txt` (table).
+    /// Case-insensitive; `None` for anything else.
     pub fn from_extension(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -494,6 +642,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "tsv" => Some(Format::Tsv),
             "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
             "txt" => Some(Format::Table),
             _ => None,
         }
@@ -517,9 +666,10 @@ impl FromStr for Format {
             "csv" => Ok(Format::Csv),
             "tsv" => Ok(Format::Tsv),
             "markdown" | "md" => Ok(Format::Markdown),
+            "html" | "htm" => Ok(Format::Html),
             _ => Err(
                 crate::Error::invalid(format!("unknown output format '{s}'"))
-                    .with_hint("use one of: table, json, jsonl, csv, tsv, markdown (or md)"),
+                    .with_hint("use one of: table, json, jsonl, csv, tsv, markdown (or md), html"),
             ),
         }
     }
@@ -561,6 +711,7 @@ pub fn render(
         Format::Csv => delimited::render(doc, b',', opts.bom, out),
         Format::Tsv => delimited::render(doc, b'\t', opts.bom, out),
         Format::Markdown => markdown::render(doc, out),
+        Format::Html => html::render(doc, out),
     }?;
     out.flush()
 }
@@ -636,7 +787,193 @@ fn human_text(cell: &Cell) -> String {
         Cell::Percent(p) | Cell::Progress(p) => human_percent(*p),
         Cell::Date(d) => iso_date(*d),
         Cell::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        Cell::Sparkline(values) => sparkline(values),
     }
+}
+
+/// The eight block heights of a sparkline, lowest first.
+const SPARK_BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A unicode sparkline of `values` (oldest first), one block per finite value,
+/// scaled from the smallest (`▁`) to the largest (`█`). A flat series is drawn
+/// at mid-height (`▄`); no finite value gives `—`.
+///
+/// ```
+/// use yardstick::render::sparkline;
+/// assert_eq!(sparkline(&[1.0, 2.0, 3.0, 8.0]), "▁▂▃█");
+/// assert_eq!(sparkline(&[5.0, 5.0]), "▄▄");
+/// assert_eq!(sparkline(&[f64::NAN]), "—");
+/// ```
+pub fn sparkline(values: &[f64]) -> String {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let Some((lo, hi)) = finite_range(&finite) else {
+        return "—".to_owned();
+    };
+    let top = SPARK_BLOCKS.len() - 1;
+    finite
+        .iter()
+        .map(|v| {
+            let index = if hi > lo {
+                // fraction() is within 0..=1, so the index is within 0..=top.
+                (fraction(*v, lo, hi) * top as f64).round() as usize
+            } else {
+                top / 2
+            };
+            SPARK_BLOCKS[index.min(top)]
+        })
+        .collect()
+}
+
+/// The smallest and largest finite value, if there is one.
+fn finite_range(values: &[f64]) -> Option<(f64, f64)> {
+    values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(None, |acc, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        })
+}
+
+/// Where `v` lies between `lo` and `hi` (`lo < hi`, all finite), from 0 to 1,
+/// computed on halves so that no difference overflows. 0.5 when undefined.
+fn fraction(v: f64, lo: f64, hi: f64) -> f64 {
+    let t = (v / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0);
+    if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.5
+    }
+}
+
+/// How a status word is coloured: the same groups in tables (colours) and
+/// HTML (badges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tone {
+    /// on-track, meets, exceeds, achieved, active, done, ok.
+    Good,
+    /// at-risk, below, draft, pending.
+    Warn,
+    /// off-track, unacceptable, missed, overdue.
+    Bad,
+    /// dropped, archived, closed.
+    Muted,
+}
+
+/// The tone of a status word, if it has one (case, `_` and spaces ignored).
+fn status_tone(word: &str) -> Option<Tone> {
+    match word
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['_', ' '], "-")
+        .as_str()
+    {
+        "on-track" | "meets" | "exceeds" | "achieved" | "active" | "done" | "ok" => {
+            Some(Tone::Good)
+        }
+        "at-risk" | "below" | "draft" | "pending" => Some(Tone::Warn),
+        "off-track" | "unacceptable" | "missed" | "overdue" => Some(Tone::Bad),
+        "dropped" | "archived" | "closed" => Some(Tone::Muted),
+        _ => None,
+    }
+}
+
+/// A number followed by its unit: `42 kg`, `50%` (no space before `%`), `—`
+/// when not finite.
+fn with_unit(value: f64, unit: Option<&str>) -> String {
+    let number = human_float(value);
+    match unit.map(str::trim) {
+        _ if !value.is_finite() => number,
+        None | Some("") => number,
+        Some("%") => format!("{number}%"),
+        Some(u) => format!("{number} {u}"),
+    }
+}
+
+/// The one-line text form of a trend: `▁▃▅ latest 42 kg → target 50 kg by
+/// 2025-06-30 · forecast 48 kg on 2025-06-30`.
+fn trend_summary(kind: &ChartKind) -> String {
+    let ChartKind::Trend {
+        unit,
+        points,
+        target,
+        due,
+        forecast,
+        ..
+    } = kind
+    else {
+        return String::new();
+    };
+    let unit = unit.as_deref();
+    let mut sorted: Vec<(NaiveDate, f64)> = points
+        .iter()
+        .copied()
+        .filter(|(_, v)| v.is_finite())
+        .collect();
+    sorted.sort_by_key(|(d, _)| *d);
+    let values: Vec<f64> = sorted.iter().map(|(_, v)| *v).collect();
+    let mut line = match sorted.last() {
+        Some((date, v)) => format!(
+            "{}  latest {} ({})",
+            sparkline(&values),
+            with_unit(*v, unit),
+            iso_date(*date)
+        ),
+        None => "no values yet".to_owned(),
+    };
+    line.push_str(" → target ");
+    line.push_str(&with_unit(*target, unit));
+    if let Some(due) = due {
+        line.push_str(" by ");
+        line.push_str(&iso_date(*due));
+    }
+    if let Some((date, v)) = forecast
+        && v.is_finite()
+    {
+        line.push_str(&format!(
+            " · forecast {} on {}",
+            with_unit(*v, unit),
+            iso_date(*date)
+        ));
+    }
+    line
+}
+
+/// Cells in the longest text bar of a bar chart.
+const TEXT_BAR_CELLS: usize = 20;
+
+/// The text form of bars: label, a `█` bar scaled to the largest value, and
+/// the value with its unit. Negative and non-finite values get no bar.
+fn text_bars(bars: &[(String, f64)], unit: Option<&str>) -> Vec<(String, String, String)> {
+    let max = bars
+        .iter()
+        .map(|(_, v)| *v)
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
+    bars.iter()
+        .map(|(label, v)| {
+            let cells = if max > 0.0 && v.is_finite() && *v > 0.0 {
+                // fraction() is within 0..=1.
+                (fraction(*v, 0.0, max) * TEXT_BAR_CELLS as f64).round() as usize
+            } else {
+                0
+            };
+            (
+                label.clone(),
+                "█".repeat(cells.min(TEXT_BAR_CELLS)),
+                with_unit(*v, unit),
+            )
+        })
+        .collect()
+}
+
+/// The names in grid cell (`row`, `col`), empty when missing.
+fn grid_names(cells: &[Vec<Vec<String>>], row: usize, col: usize) -> &[String] {
+    cells
+        .get(row)
+        .and_then(|r| r.get(col))
+        .map_or(&[], Vec::as_slice)
 }
 
 /// A date as ISO-8601 (`2025-03-31`).
@@ -677,7 +1014,9 @@ mod tests {
         assert_eq!(f("a.md"), Some(Format::Markdown));
         assert_eq!(f("a.markdown"), Some(Format::Markdown));
         assert_eq!(f("a.txt"), Some(Format::Table));
-        assert_eq!(f("a.html"), None);
+        assert_eq!(f("a.html"), Some(Format::Html));
+        assert_eq!(f("a.HTM"), Some(Format::Html));
+        assert_eq!(f("a.xhtml"), None);
         assert_eq!(f("noext"), None);
     }
 
@@ -699,6 +1038,50 @@ mod tests {
         assert_eq!(human_percent(49.6), "50%");
         assert_eq!(human_percent(-0.2), "0%");
         assert_eq!(human_percent(f64::INFINITY), "—");
+    }
+
+    #[test]
+    fn sparklines() {
+        assert_eq!(sparkline(&[]), "—");
+        assert_eq!(sparkline(&[f64::NAN, f64::INFINITY]), "—");
+        assert_eq!(sparkline(&[3.0]), "▄");
+        assert_eq!(sparkline(&[2.0, 2.0, 2.0]), "▄▄▄");
+        assert_eq!(sparkline(&[0.0, 7.0]), "▁█");
+        assert_eq!(
+            sparkline(&[0.0, f64::NAN, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),
+            "▁▂▃▄▅▆▇█"
+        );
+        assert_eq!(sparkline(&[-f64::MAX, f64::MAX, 0.0]), "▁█▅");
+    }
+
+    #[test]
+    fn units_and_summaries() {
+        assert_eq!(with_unit(50.0, Some("%")), "50%");
+        assert_eq!(with_unit(2.5, Some("kg")), "2.5 kg");
+        assert_eq!(with_unit(2.5, None), "2.5");
+        assert_eq!(with_unit(f64::NAN, Some("kg")), "—");
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        let kind = ChartKind::Trend {
+            unit: Some("kg".into()),
+            points: vec![(d(2, 1), 3.0), (d(1, 1), 1.0), (d(3, 1), f64::NAN)],
+            baseline: 0.0,
+            target: 10.0,
+            start: Some(d(1, 1)),
+            due: Some(d(6, 30)),
+            forecast: Some((d(6, 30), 8.0)),
+        };
+        assert_eq!(
+            trend_summary(&kind),
+            "▁█  latest 3 kg (2025-02-01) → target 10 kg by 2025-06-30 · forecast 8 kg on 2025-06-30"
+        );
+        let bars = text_bars(
+            &[("a".into(), 4.0), ("b".into(), 2.0), ("c".into(), -1.0)],
+            None,
+        );
+        assert_eq!(bars[0].1.chars().count(), TEXT_BAR_CELLS);
+        assert_eq!(bars[1].1.chars().count(), TEXT_BAR_CELLS / 2);
+        assert_eq!(bars[2].1, "");
+        assert_eq!(status_tone("At Risk"), Some(Tone::Warn));
     }
 
     #[test]

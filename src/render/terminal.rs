@@ -10,7 +10,10 @@ use comfy_table::{
     Width,
 };
 
-use super::{Cell, Doc, Part, Record, RenderOptions, Table, human_percent, human_text};
+use super::{
+    Cell, Chart, ChartKind, Doc, Part, Record, RenderOptions, Table, Tone, grid_names,
+    human_percent, human_text, status_tone, text_bars, trend_summary,
+};
 
 /// Cells in a progress bar.
 const BAR_CELLS: usize = 10;
@@ -70,22 +73,12 @@ fn progress_bar(points: f64) -> String {
 
 /// The colour of a status word, if it has one.
 fn status_style(word: &str) -> Option<(Option<Color>, Option<Attribute>)> {
-    let green = Some((Some(Color::DarkGreen), None));
-    let yellow = Some((Some(Color::DarkYellow), None));
-    let red = Some((Some(Color::DarkRed), None));
-    let dim = Some((None, Some(Attribute::Dim)));
-    match word
-        .trim()
-        .to_ascii_lowercase()
-        .replace(['_', ' '], "-")
-        .as_str()
-    {
-        "on-track" | "meets" | "exceeds" | "achieved" | "active" | "done" | "ok" => green,
-        "at-risk" | "below" | "draft" | "pending" => yellow,
-        "off-track" | "unacceptable" | "missed" | "overdue" => red,
-        "dropped" | "archived" | "closed" => dim,
-        _ => None,
-    }
+    Some(match status_tone(word)? {
+        Tone::Good => (Some(Color::DarkGreen), None),
+        Tone::Warn => (Some(Color::DarkYellow), None),
+        Tone::Bad => (Some(Color::DarkRed), None),
+        Tone::Muted => (None, Some(Attribute::Dim)),
+    })
 }
 
 /// The guides drawn before each tree node of a column, from the depths of
@@ -208,7 +201,8 @@ fn rigid_column(table: &Table, index: usize) -> bool {
             | Cell::Percent(_)
             | Cell::Progress(_)
             | Cell::Date(_)
-            | Cell::Bool(_),
+            | Cell::Bool(_)
+            | Cell::Sparkline(_),
         ) => true,
         Some(Cell::Status(s)) => s.chars().count() <= RIGID_STATUS_CHARS,
         Some(Cell::Text(_) | Cell::Tree { .. }) => false,
@@ -337,6 +331,65 @@ fn write_title(title: &str, color: bool, out: &mut dyn Write) -> io::Result<()> 
     }
 }
 
+/// The text form of a chart: a trend's sparkline and summary line, one `█`
+/// bar per line, or a grid as a small table.
+fn write_chart(chart: &Chart, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    match &chart.kind {
+        ChartKind::Trend { .. } => {
+            writeln!(
+                out,
+                "{}",
+                sanitize(&trend_summary(&chart.kind)).replace('\n', " ")
+            )
+        }
+        ChartKind::Bars { unit, bars } => {
+            let lines = text_bars(bars, unit.as_deref());
+            let labels: Vec<String> = lines
+                .iter()
+                .map(|(l, _, _)| sanitize(l).replace('\n', " "))
+                .collect();
+            let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            for (label, (_, bar, value)) in labels.iter().zip(&lines) {
+                let pad = width - label.chars().count();
+                let value = sanitize(value).replace('\n', " ");
+                let line = format!("{label}{}  {bar} {value}", " ".repeat(pad));
+                writeln!(out, "{}", line.trim_end())?;
+            }
+            Ok(())
+        }
+        ChartKind::Grid {
+            row_label,
+            col_label,
+            rows,
+            cols,
+            cells,
+        } => {
+            let mut t = new_table(opts);
+            let corner = format!("{row_label} ↓ {col_label} →");
+            t.set_header(
+                std::iter::once(header_cell(&corner, opts.color))
+                    .chain(cols.iter().map(|c| header_cell(c, opts.color)))
+                    .collect::<Vec<_>>(),
+            );
+            for (r, row) in rows.iter().enumerate() {
+                let mut line = vec![header_cell(row, opts.color)];
+                for c in 0..cols.len() {
+                    let names = grid_names(cells, r, c);
+                    let text = if names.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        names.join(", ")
+                    };
+                    line.push(comfy_table::Cell::new(sanitize(&text)));
+                }
+                t.add_row(line);
+            }
+            set_padding(&mut t);
+            write_lines(&t, out)
+        }
+    }
+}
+
 /// Each part under its title, parts separated by a blank line; the first
 /// table, when empty, replaced by the document's empty message if it has one.
 pub(super) fn render(doc: &Doc, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -360,6 +413,7 @@ pub(super) fn render(doc: &Doc, opts: &RenderOptions, out: &mut dyn Write) -> io
                 }
             }
             Part::Record(r) => write_lines(&build_record(r, opts), out)?,
+            Part::Chart(c) => write_chart(c, opts, out)?,
         }
     }
     Ok(())
