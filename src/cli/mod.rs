@@ -9,6 +9,7 @@ mod feedback;
 mod org;
 mod plan;
 mod prompt;
+mod report;
 pub mod ui;
 
 use crate::error::Result;
@@ -154,6 +155,8 @@ enum Command {
     /// Appraise: review cycles, reviews, calibration, outcomes
     #[command(subcommand, visible_alias = "appraisal")]
     Appraise(appraise::AppraiseCmd),
+    /// Reports: goals, gaps, team, trend, checkins, cycle, person, effectiveness
+    Report(report::ReportArgs),
     /// Revert the last write (shows what it reverts; --yes in scripts)
     Undo,
     /// List operations, newest first
@@ -175,6 +178,7 @@ impl Command {
             Command::Checkin(a) => a.name().into(),
             Command::Feedback(c) => format!("feedback {}", c.name()),
             Command::Appraise(c) => format!("appraise {}", c.name()),
+            Command::Report(a) => a.name().into(),
             Command::Undo => "undo".into(),
             Command::Log(_) => "log".into(),
             Command::Config(_) => "config show".into(),
@@ -306,6 +310,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Checkin(a) => checkin::run(ctx, a),
         Command::Feedback(c) => feedback::run(ctx, c),
         Command::Appraise(c) => appraise::run(ctx, c),
+        Command::Report(a) => report::run(ctx, a),
         Command::Undo => admin::undo(ctx),
         Command::Log(a) => admin::log(ctx, a),
         Command::Config(c) => admin::config(ctx, c),

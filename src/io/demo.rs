@@ -548,6 +548,45 @@ pub fn generate(
         }
     }
 
+    // Last quarter's goals, closed: two achieved, one missed.
+    let last_q = period_containing(PeriodKind::Quarter, q.start - Duration::days(1), week_start);
+    for (key, title, owner, status) in [
+        (
+            "launch-status-page",
+            "Launch the public status page",
+            "platform",
+            crate::model::GoalStatus::Achieved,
+        ),
+        (
+            "pricing-page-test",
+            "Test the new pricing page",
+            "product",
+            crate::model::GoalStatus::Achieved,
+        ),
+        (
+            "partner-channel",
+            "Open a partner sales channel",
+            "sales",
+            crate::model::GoalStatus::Missed,
+        ),
+    ] {
+        splan::add_goal(
+            conn,
+            now,
+            &GoalPatch {
+                key: Some(key.into()),
+                title: Some(title.into()),
+                owner: Some(owner.into()),
+                period: Some(Some(last_q.name.clone())),
+                start: Some(Some(last_q.start)),
+                due: Some(Some(last_q.end)),
+                status: Some(status),
+                ..GoalPatch::default()
+            },
+        )?;
+        s.goals += 1;
+    }
+
     // Weekly check-ins up to today.
     let span = (q.end - q.start).num_days().max(1) as f64;
     for (m, pace, stale, author) in &tracked {

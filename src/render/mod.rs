@@ -58,6 +58,7 @@ mod delimited;
 mod html;
 mod json;
 mod markdown;
+pub mod reports;
 mod terminal;
 pub mod views;
 

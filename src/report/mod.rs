@@ -2,4 +2,7 @@
 //! plain serialisable structs. No formatting here; `render` does that.
 
 pub mod appraise;
+pub mod people;
 pub mod plan;
+pub mod progress;
+pub mod review;

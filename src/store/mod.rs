@@ -17,6 +17,7 @@ pub mod org;
 pub mod plan;
 pub mod rows;
 pub mod schema;
+pub mod stats;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};

@@ -1,0 +1,710 @@
+//! Documents for `report`: goals, gaps, team, trend, checkins, cycle,
+//! person and effectiveness. One builder per report; every format (table,
+//! CSV, JSON, Markdown, HTML) renders the same document.
+
+use super::{Cell, Chart, ChartKind, Column, Doc, Record, Table};
+use crate::report::people::{CheckinLine, Effectiveness, TeamLine};
+use crate::report::plan::PaceContext;
+use crate::report::progress::{MeasureLine, Trend};
+use crate::report::review::{CycleReport, Packet};
+
+fn pct(v: Option<f64>) -> Cell {
+    v.map_or(Cell::Null, |v| Cell::Percent(v * 100.0))
+}
+
+fn bar(v: Option<f64>) -> Cell {
+    v.map_or(Cell::Null, |v| Cell::Progress(v * 100.0))
+}
+
+fn status<T: ToString>(v: Option<T>) -> Cell {
+    v.map_or(Cell::Null, |s| Cell::Status(s.to_string()))
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn measure_columns() -> Vec<Column> {
+    vec![
+        Column::new("goal", "Goal"),
+        Column::new("measure", "Measure"),
+        Column::new("owner", "Owner"),
+        Column::new("baseline", "Baseline"),
+        Column::new("current", "Current"),
+        Column::new("target", "Target"),
+        Column::new("unit", "Unit"),
+        Column::new("progress_pct", "Progress"),
+        Column::new("expected_pct", "Expected"),
+        Column::new("pace", "Pace"),
+        Column::new("standard", "Standard"),
+        Column::new("trend", "Trend"),
+        Column::new("forecast", "Forecast"),
+        Column::new("due", "Due"),
+        Column::new("last_checkin_days", "Last"),
+    ]
+}
+
+fn measure_cells(l: &MeasureLine, ctx: &PaceContext) -> Vec<Cell> {
+    let m = &l.measure.measure;
+    vec![
+        l.goal.goal.key.as_str().into(),
+        m.name.as_str().into(),
+        l.goal.goal.owner.as_str().into(),
+        m.baseline.into(),
+        l.measure.current.into(),
+        m.target.into(),
+        m.unit.clone().into(),
+        if l.measure.progress.has_value {
+            Cell::Progress(l.measure.progress.raw * 100.0)
+        } else {
+            Cell::Null
+        },
+        pct(l.goal.expected),
+        status(l.pace(ctx)),
+        status(l.measure.standard),
+        Cell::Sparkline(l.values()),
+        l.measure.forecast.map(|f| round(f.value)).into(),
+        l.goal.goal.due.into(),
+        l.goal.checkin_age_days.into(),
+    ]
+}
+
+/// `report goals`: every measure against its target and pace.
+pub fn goals(lines: &[MeasureLine], ctx: &PaceContext) -> Doc {
+    let mut t = Table::new("measures", measure_columns());
+    for l in lines {
+        t.push(measure_cells(l, ctx));
+    }
+    Doc::table("report_goals", t)
+        .with_title(format!("Goals and measures — {}", ctx.today))
+        .with_empty_message("No goals match.")
+}
+
+/// `report gaps`: desired against actual, largest gap first.
+pub fn gaps(lines: &[MeasureLine], ctx: &PaceContext) -> Doc {
+    let mut t = Table::new(
+        "gaps",
+        vec![
+            Column::new("goal", "Goal"),
+            Column::new("measure", "Measure"),
+            Column::new("owner", "Owner"),
+            Column::new("desired", "Desired now"),
+            Column::new("actual", "Actual"),
+            Column::new("unit", "Unit"),
+            Column::new("gap_points", "Gap (pts)"),
+            Column::new("progress_pct", "Progress"),
+            Column::new("expected_pct", "Expected"),
+            Column::new("pace", "Pace"),
+            Column::new("target", "Target"),
+            Column::new("due", "Due"),
+        ],
+    );
+    for l in lines {
+        let m = &l.measure.measure;
+        t.push(vec![
+            l.goal.goal.key.as_str().into(),
+            m.name.as_str().into(),
+            l.goal.goal.owner.as_str().into(),
+            l.expected_value.map(round).into(),
+            l.measure.current.into(),
+            m.unit.clone().into(),
+            l.gap_points().map(|g| (g * 10.0).round() / 10.0).into(),
+            Cell::Progress(l.measure.progress.scored * 100.0),
+            pct(l.goal.expected),
+            status(l.pace(ctx)),
+            m.target.into(),
+            l.goal.goal.due.into(),
+        ]);
+    }
+    let bars: Vec<(String, f64)> = lines
+        .iter()
+        .take(15)
+        .map(|l| {
+            (
+                format!("{} / {}", l.goal.goal.key, l.measure.measure.name),
+                round(l.gap_points().unwrap_or(0.0)),
+            )
+        })
+        .collect();
+    let mut doc = Doc::table("report_gaps", t)
+        .with_title(format!("Performance improvement zone — {}", ctx.today))
+        .with_empty_message("No active measure is behind its expected progress.");
+    if !bars.is_empty() {
+        doc = doc.with_chart(Chart {
+            key: "gap_chart",
+            title: Some("Gap to expected progress (points)".into()),
+            kind: ChartKind::Bars {
+                unit: Some("pts".into()),
+                bars,
+            },
+        });
+    }
+    doc
+}
+
+fn team_table(key: &'static str, title: Option<String>, lines: &[TeamLine], people: bool) -> Table {
+    let mut cols = vec![
+        Column::new("handle", if people { "Person" } else { "Team" }),
+        Column::new("name", "Name"),
+    ];
+    cols.push(Column::new("team", if people { "Team" } else { "Parent" }));
+    if !people {
+        cols.push(Column::new("people", "People"));
+    }
+    cols.extend([
+        Column::new("goals", "Goals"),
+        Column::new("attainment_pct", "Attainment"),
+        Column::new("on_track", "On track"),
+        Column::new("at_risk", "At risk"),
+        Column::new("off_track", "Off track"),
+        Column::new("last_checkin_days", "Last check-in"),
+        Column::new("feedback", "Feedback"),
+    ]);
+    let mut t = Table::new(key, cols);
+    t.title = title;
+    for l in lines {
+        let mut row: Vec<Cell> = vec![
+            l.handle.as_str().into(),
+            l.name.as_str().into(),
+            l.team.clone().into(),
+        ];
+        if !people {
+            row.push(l.people.into());
+        }
+        row.extend([
+            l.goals.into(),
+            bar(l.attainment),
+            l.on_track.into(),
+            l.at_risk.into(),
+            l.off_track.into(),
+            l.last_checkin_days.into(),
+            l.feedback.into(),
+        ]);
+        t.push(row);
+    }
+    t
+}
+
+/// `report team`: one row per person, then one per team.
+pub fn team(people: &[TeamLine], teams: &[TeamLine], ctx: &PaceContext) -> Doc {
+    let mut doc = Doc::table(
+        "report_team",
+        team_table("people", Some("People".into()), people, true),
+    )
+    .with_title(format!("Team report — {}", ctx.today))
+    .with_empty_message("No people match.");
+    if !teams.is_empty() {
+        doc = doc.with_table(team_table(
+            "teams",
+            Some("Teams (sub-teams included)".into()),
+            teams,
+            false,
+        ));
+    }
+    let totals = people.iter().fold((0, 0, 0), |a, l| {
+        (a.0 + l.on_track, a.1 + l.at_risk, a.2 + l.off_track)
+    });
+    if totals != (0, 0, 0) {
+        doc = doc.with_chart(Chart {
+            key: "pace_chart",
+            title: Some("Goals by pace".into()),
+            kind: ChartKind::Bars {
+                unit: Some("goals".into()),
+                bars: vec![
+                    ("on-track".into(), totals.0 as f64),
+                    ("at-risk".into(), totals.1 as f64),
+                    ("off-track".into(), totals.2 as f64),
+                ],
+            },
+        });
+    }
+    doc
+}
+
+/// `report trend GOAL`.
+pub fn trend(t: &Trend) -> Doc {
+    let g = &t.goal.goal;
+    let mut table = Table::new(
+        "points",
+        vec![
+            Column::new("measure", "Measure"),
+            Column::new("date", "Date"),
+            Column::new("value", "Value"),
+            Column::new("expected", "Expected"),
+            Column::new("target", "Target"),
+            Column::new("progress_pct", "Progress"),
+        ],
+    );
+    for (_, points) in &t.measures {
+        for p in points {
+            table.push(vec![
+                p.measure.as_str().into(),
+                p.date.into(),
+                p.value.into(),
+                p.expected.map(round).into(),
+                p.target.into(),
+                Cell::Percent(p.progress * 100.0),
+            ]);
+        }
+    }
+    let mut doc = Doc::table("report_trend", table)
+        .with_title(format!("Trend — {} ({})", g.title, g.key))
+        .with_empty_message("No check-ins with values yet.");
+    for (m, points) in &t.measures {
+        doc = doc.with_chart(Chart {
+            key: "trend_chart",
+            title: Some(format!("{} — {}", g.key, m.measure.name)),
+            kind: ChartKind::Trend {
+                unit: m.measure.unit.clone(),
+                points: points.iter().map(|p| (p.date, p.value)).collect(),
+                baseline: m.measure.baseline,
+                target: m.measure.target,
+                start: g.start,
+                due: g.due,
+                forecast: match (m.forecast, g.due) {
+                    (Some(f), Some(d)) => Some((d, f.value)),
+                    _ => None,
+                },
+            },
+        });
+    }
+    doc
+}
+
+/// `report checkins`: cadence and compliance per person.
+pub fn checkins(lines: &[CheckinLine], since: chrono::NaiveDate, until: chrono::NaiveDate) -> Doc {
+    let mut t = Table::new(
+        "people",
+        vec![
+            Column::new("person", "Person"),
+            Column::new("name", "Name"),
+            Column::new("team", "Team"),
+            Column::new("checkins", "Check-ins"),
+            Column::new("weeks_with_checkin", "Weeks with one"),
+            Column::new("weeks", "Weeks"),
+            Column::new("compliance_pct", "Compliance"),
+            Column::new("last_checkin", "Last"),
+            Column::new("cadence_days", "Cadence"),
+            Column::new("overdue_measures", "Overdue"),
+        ],
+    );
+    for l in lines {
+        t.push(vec![
+            l.person.handle.as_str().into(),
+            l.person.name.as_str().into(),
+            l.person.team.clone().into(),
+            l.checkins.into(),
+            l.weeks_with.into(),
+            l.weeks.into(),
+            Cell::Progress(l.weeks_with as f64 / l.weeks.max(1) as f64 * 100.0),
+            l.last.into(),
+            l.cadence.into(),
+            l.overdue.into(),
+        ]);
+    }
+    Doc::table("report_checkins", t)
+        .with_title(format!("Check-in compliance {since} – {until}"))
+        .with_empty_message("No people match.")
+}
+
+/// `report effectiveness`.
+pub fn effectiveness(e: &Effectiveness) -> Doc {
+    let r = Record::new("effectiveness")
+        .field("since", "From", e.since)
+        .field("until", "To", e.until)
+        .field(
+            "goal_completion_pct",
+            "Goal completion (achieved of closed)",
+            pct(e.completion_rate),
+        )
+        .field(
+            "checkins_per_measure_week",
+            "Check-ins per active measure per week",
+            e.checkins_per_measure_week.map(round),
+        )
+        .field(
+            "measures_checked_in_pct",
+            "Active measures checked in",
+            pct(e.measures_covered),
+        );
+    let mut reviews = Table::new(
+        "reviews",
+        vec![
+            Column::new("cycle", "Cycle"),
+            Column::new("state", "State"),
+            Column::new("required", "Required reviews"),
+            Column::new("submitted", "Submitted"),
+            Column::new("completion_pct", "Completion"),
+        ],
+    );
+    reviews.title = Some("Review completion".into());
+    for (c, s, req, sub) in &e.reviews {
+        reviews.push(vec![
+            c.as_str().into(),
+            Cell::Status(s.clone()),
+            (*req).into(),
+            (*sub).into(),
+            Cell::Progress(*sub as f64 / (*req).max(1) as f64 * 100.0),
+        ]);
+    }
+    let mut periods = Table::new(
+        "attainment",
+        vec![
+            Column::new("period", "Period"),
+            Column::new("goals", "Goals"),
+            Column::new("attainment_pct", "Attainment"),
+        ],
+    );
+    periods.title = Some("Attainment by period".into());
+    for (p, n, a) in &e.attainment_by_period {
+        periods.push(vec![p.as_str().into(), (*n).into(), bar(*a)]);
+    }
+    let mut statuses = Table::new(
+        "goals_by_status",
+        vec![
+            Column::new("status", "Status"),
+            Column::new("goals", "Goals"),
+        ],
+    );
+    statuses.title = Some("Goals by status".into());
+    for (s, n) in &e.goals_by_status {
+        statuses.push(vec![Cell::Status(s.clone()), (*n).into()]);
+    }
+    Doc::record("report_effectiveness", r)
+        .with_title("Is performance management working?")
+        .with_table(periods)
+        .with_table(reviews)
+        .with_table(statuses)
+}
+
+fn level_text(t: &crate::model::appraisal::Template, v: Option<f64>) -> Cell {
+    v.map_or(Cell::Null, |v| {
+        Cell::Text(format!("{} {}", round(v), t.scale.label(v).unwrap_or("")))
+    })
+}
+
+/// `report cycle CYCLE`.
+pub fn cycle(r: &CycleReport) -> Doc {
+    let t = &r.template;
+    let mut stages = Table::new(
+        "stages",
+        vec![
+            Column::new("stage", "Stage"),
+            Column::new("done", "Done"),
+            Column::new("total", "Of"),
+            Column::new("completion_pct", "Completion"),
+        ],
+    );
+    stages.title = Some(format!(
+        "{} — {} ({})",
+        r.cycle.name, r.cycle.period, r.cycle.state
+    ));
+    for (s, d, n) in &r.stages {
+        stages.push(vec![
+            s.as_str().into(),
+            (*d).into(),
+            (*n).into(),
+            Cell::Progress(*d as f64 / (*n).max(1) as f64 * 100.0),
+        ]);
+    }
+    let mut people = Table::new(
+        "people",
+        vec![
+            Column::new("person", "Person"),
+            Column::new("score", "Score"),
+            Column::new("computed_level", "Computed"),
+            Column::new("calibrated_level", "Calibrated"),
+            Column::new("final_level", "Final"),
+            Column::new("potential", "Potential"),
+            Column::new("recommendation", "Recommendation"),
+            Column::new("acknowledged", "Ack."),
+        ],
+    );
+    people.title = Some("People".into());
+    for s in &r.states {
+        let o = s.outcome.clone().unwrap_or_default();
+        people.push(vec![
+            s.person.handle.as_str().into(),
+            s.appraisal.score.map(round).into(),
+            level_text(t, o.computed_level.or(s.appraisal.level)),
+            level_text(t, o.calibrated_level),
+            level_text(t, s.final_level()),
+            o.potential.into(),
+            o.recommendation.into(),
+            s.person.acknowledged_at.is_some().into(),
+        ]);
+    }
+    let mut dist = Table::new(
+        "distribution",
+        vec![
+            Column::new("level", "Level"),
+            Column::new("label", "Label"),
+            Column::new("people", "People"),
+        ],
+    );
+    dist.title = Some("Rating distribution (final levels)".into());
+    for (v, l, n) in &r.distribution {
+        dist.push(vec![(*v).into(), l.as_str().into(), (*n).into()]);
+    }
+    let mut rev = Table::new(
+        "reviewers",
+        vec![
+            Column::new("reviewer", "Manager"),
+            Column::new("reviews", "Reviews"),
+            Column::new("average", "Average rating"),
+            Column::new("cycle_average", "Cycle average"),
+            Column::new("difference", "Difference"),
+        ],
+    );
+    rev.title = Some("Manager ratings against the cycle average (for calibration)".into());
+    for x in &r.reviewers {
+        rev.push(vec![
+            x.reviewer.as_str().into(),
+            x.reviews.into(),
+            round(x.average).into(),
+            r.cycle_average.map(round).into(),
+            round(x.difference).into(),
+        ]);
+    }
+    let mut grid = Table::new(
+        "nine_box",
+        vec![
+            Column::new("potential", "Potential"),
+            Column::new("low", "Performance low"),
+            Column::new("medium", "Medium"),
+            Column::new("high", "High"),
+        ],
+    );
+    grid.title = Some("9-box (final level × potential)".into());
+    for (i, row) in r.nine_box.iter().enumerate() {
+        let label = ["high", "medium", "low"][i.min(2)];
+        let mut cells: Vec<Cell> = vec![label.into()];
+        cells.extend(row.iter().map(|c| Cell::Text(c.join(", "))));
+        grid.push(cells);
+    }
+    Doc::table("report_cycle", stages)
+        .with_title(format!("Review cycle {}", r.cycle.name))
+        .with_table(people)
+        .with_table(dist)
+        .with_chart(Chart {
+            key: "distribution_chart",
+            title: Some("Rating distribution".into()),
+            kind: ChartKind::Bars {
+                unit: Some("people".into()),
+                bars: r
+                    .distribution
+                    .iter()
+                    .map(|(v, l, n)| (format!("{} {l}", round(*v)), *n as f64))
+                    .collect(),
+            },
+        })
+        .with_table(rev)
+        .with_table(grid)
+        .with_chart(Chart {
+            key: "nine_box_chart",
+            title: Some("9-box".into()),
+            kind: ChartKind::Grid {
+                row_label: "Potential".into(),
+                col_label: "Performance".into(),
+                rows: vec!["high".into(), "medium".into(), "low".into()],
+                cols: vec!["low".into(), "medium".into(), "high".into()],
+                cells: r.nine_box.clone(),
+            },
+        })
+}
+
+/// `report person HANDLE`: a review packet.
+pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
+    let m = &p.person.mission;
+    let mut r = Record::new("person")
+        .field("handle", "Person", p.person.handle.as_str())
+        .field("name", "Name", p.person.name.as_str())
+        .field("title", "Title", p.person.title.clone())
+        .field("team", "Team", p.person.team.clone())
+        .field("manager", "Manager", p.person.manager.clone())
+        .field("mission_purpose", "Mission: purpose", m.purpose.clone())
+        .field(
+            "mission_customers",
+            "Mission: customers",
+            m.customers.clone(),
+        )
+        .field("mission_product", "Mission: product", m.product.clone())
+        .field("mission_scope", "Mission: scope", m.scope.clone());
+    if let Some((c, t, s)) = &p.appraisal {
+        let o = s.outcome.clone().unwrap_or_default();
+        let peer = s
+            .appraisal
+            .component(crate::model::Component::Peer)
+            .and_then(|x| x.value);
+        r = r
+            .field(
+                "cycle",
+                "Review cycle",
+                format!("{} ({}, {})", c.name, c.period, c.state),
+            )
+            .field("score", "Score", s.appraisal.score.map(round))
+            .field(
+                "computed_level",
+                "Computed level",
+                level_text(t, o.computed_level.or(s.appraisal.level)),
+            )
+            .field(
+                "calibrated_level",
+                "Calibrated level",
+                level_text(t, o.calibrated_level),
+            )
+            .field(
+                "calibration_reason",
+                "Calibration reason",
+                o.calibration_reason.clone(),
+            )
+            .field(
+                "peer_average",
+                "Peer average",
+                if s.appraisal.peers_counted {
+                    peer.map(round).into()
+                } else {
+                    Cell::Null
+                },
+            )
+            .field("potential", "Potential", o.potential.clone())
+            .field("recommendation", "Recommendation", o.recommendation.clone())
+            .field(
+                "acknowledged",
+                "Acknowledged",
+                s.person.acknowledged_at.clone(),
+            );
+    }
+    let mut doc = Doc::record("report_person", r).with_title(format!(
+        "Review packet — {} ({})",
+        p.person.name, p.person.handle
+    ));
+    let mut goals = Table::new(
+        "goals",
+        vec![
+            Column::new("goal", "Goal"),
+            Column::new("title", "Title"),
+            Column::new("weight", "Weight"),
+            Column::new("status", "Status"),
+            Column::new("progress_pct", "Progress"),
+            Column::new("expected_pct", "Expected"),
+            Column::new("pace", "Pace"),
+            Column::new("standard", "Standard"),
+        ],
+    );
+    goals.title = Some("Goals".into());
+    for g in &p.goals {
+        goals.push(vec![
+            g.goal.key.as_str().into(),
+            g.goal.title.as_str().into(),
+            g.goal.weight.into(),
+            Cell::Status(g.goal.status.to_string()),
+            bar(g.progress),
+            pct(g.expected),
+            status(g.pace),
+            status(g.standard),
+        ]);
+    }
+    doc = doc.with_table(goals);
+    let mut measures = Table::new("measures", measure_columns());
+    measures.title = Some("Measures".into());
+    for l in &p.measures {
+        measures.push(measure_cells(l, ctx));
+    }
+    doc = doc.with_table(measures);
+    for l in &p.measures {
+        let m = &l.measure.measure;
+        doc = doc.with_chart(Chart {
+            key: "trend_chart",
+            title: Some(format!("{} — {}", l.goal.goal.key, m.name)),
+            kind: ChartKind::Trend {
+                unit: m.unit.clone(),
+                points: l.points.clone(),
+                baseline: m.baseline,
+                target: m.target,
+                start: l.goal.goal.start,
+                due: l.goal.goal.due,
+                forecast: match (l.measure.forecast, l.goal.goal.due) {
+                    (Some(f), Some(d)) => Some((d, f.value)),
+                    _ => None,
+                },
+            },
+        });
+    }
+    if let Some((_, t, s)) = &p.appraisal {
+        let mut ratings = Table::new(
+            "ratings",
+            vec![
+                Column::new("review", "Review"),
+                Column::new("item", "Item"),
+                Column::new("rating", "Rating"),
+                Column::new("comment", "Comment"),
+            ],
+        );
+        ratings.title = Some("Self and manager ratings".into());
+        for rv in &s.reviews {
+            for x in &rv.ratings {
+                ratings.push(vec![
+                    rv.kind.as_str().into(),
+                    x.item.as_str().into(),
+                    level_text(t, x.value),
+                    x.comment.clone().into(),
+                ]);
+            }
+            if let Some(sm) = &rv.summary {
+                ratings.push(vec![
+                    rv.kind.as_str().into(),
+                    "(summary)".into(),
+                    Cell::Null,
+                    sm.as_str().into(),
+                ]);
+            }
+        }
+        doc = doc.with_table(ratings);
+        let mut actions = Table::new(
+            "actions",
+            vec![
+                Column::new("action", "Development action"),
+                Column::new("due", "Due"),
+            ],
+        );
+        actions.title = Some("Development actions".into());
+        for a in s
+            .outcome
+            .as_ref()
+            .map(|o| o.actions.clone())
+            .unwrap_or_default()
+        {
+            actions.push(vec![a.text.as_str().into(), a.due.into()]);
+        }
+        doc = doc.with_table(actions);
+    }
+    let mut fb = Table::new(
+        "feedback",
+        vec![
+            Column::new("date", "Date"),
+            Column::new("from", "From"),
+            Column::new("kind", "Kind"),
+            Column::new("goal", "Goal"),
+            Column::new("text", "Feedback"),
+        ],
+    );
+    fb.title = Some(if p.private_hidden > 0 {
+        format!(
+            "Feedback received ({} private item(s) left out)",
+            p.private_hidden
+        )
+    } else {
+        "Feedback received".into()
+    });
+    for f in &p.feedback {
+        fb.push(vec![
+            f.date.into(),
+            f.from.clone().into(),
+            f.kind.as_str().into(),
+            f.goal.clone().into(),
+            f.text.as_str().into(),
+        ]);
+    }
+    doc.with_table(fb)
+}

@@ -1,0 +1,119 @@
+//! Aggregate queries for reports: counted in SQL, so reports never hold every
+//! check-in in memory.
+
+use crate::error::Result;
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+
+fn day(d: Option<NaiveDate>, default: &str) -> String {
+    d.map_or_else(|| default.to_string(), |d| d.to_string())
+}
+
+/// One author's check-ins in a window: how many, in how many distinct ISO
+/// weeks, and the latest day.
+pub type AuthorActivity = (i64, i64, Option<NaiveDate>);
+
+/// Per person (by handle): check-ins they wrote in [since, until], the number
+/// of distinct ISO weeks with at least one, and their latest check-in day.
+pub fn checkins_by_author(
+    conn: &Connection,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<HashMap<String, AuthorActivity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.handle, count(c.id), count(DISTINCT strftime('%G-%V', c.date)), max(c.date) \
+         FROM person p JOIN checkin c ON c.author_id = p.id \
+         WHERE c.date >= ?1 AND c.date <= ?2 GROUP BY p.id",
+    )?;
+    let rows = stmt.query_map(
+        params![day(since, "0000-01-01"), day(until, "9999-12-31")],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        },
+    )?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let (h, n, weeks, last) = r?;
+        out.insert(
+            h,
+            (
+                n,
+                weeks,
+                last.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            ),
+        );
+    }
+    Ok(out)
+}
+
+/// Per person (by handle): pieces of feedback received in [since, until],
+/// counting private ones only when `include_private`.
+pub fn feedback_received(
+    conn: &Connection,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    include_private: bool,
+) -> Result<HashMap<String, i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.handle, count(f.id) FROM person p JOIN feedback f ON f.to_id = p.id \
+         WHERE f.date >= ?1 AND f.date <= ?2 AND (?3 OR f.private = 0) GROUP BY p.id",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            day(since, "0000-01-01"),
+            day(until, "9999-12-31"),
+            include_private
+        ],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many check-ins carry a value in [since, until], and over how many measures.
+pub fn checkin_volume(
+    conn: &Connection,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT count(*), count(DISTINCT measure_id) FROM checkin WHERE value IS NOT NULL AND date >= ?1 AND date <= ?2",
+        params![day(since, "0000-01-01"), day(until, "9999-12-31")],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Goals by status: (status, count), for goals due in [since, until] (all when unbounded).
+pub fn goals_by_status(
+    conn: &Connection,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT status, count(*) FROM goal WHERE coalesce(due_date, '9999-12-31') >= ?1 AND coalesce(due_date, '0000-01-01') <= ?2 \
+         GROUP BY status ORDER BY status",
+    )?;
+    let rows = stmt.query_map(
+        params![day(since, "0000-01-01"), day(until, "9999-12-31")],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Per cycle: (name, state, reviews required (self + manager), submitted of those).
+pub fn review_completion(conn: &Connection) -> Result<Vec<(String, String, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.name, c.state, \
+           (SELECT count(*) FROM participant x WHERE x.cycle_id = c.id) \
+           + (SELECT count(*) FROM participant x JOIN person p ON p.id = x.person_id WHERE x.cycle_id = c.id AND p.manager_id IS NOT NULL), \
+           (SELECT count(*) FROM review r WHERE r.cycle_id = c.id AND r.kind IN ('self', 'manager') AND r.state = 'submitted') \
+         FROM cycle c ORDER BY c.start_date, c.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
