@@ -149,7 +149,7 @@ impl Ctx {
                     path.display()
                 ))
                 .with_hint(
-                    "pass --format json|jsonl|csv|tsv|markdown|table, or use a known extension",
+                    "pass --format table|json|jsonl|csv|tsv|markdown|html, or use a known extension (.json .jsonl .csv .tsv .md .html .txt)",
                 )
             });
         }
