@@ -363,6 +363,13 @@ pub fn generate(
         } else {
             NAMED[team].0.to_string()
         };
+        let mission = |s: &str| {
+            if handle == "alice" {
+                Some(Some(s.to_string()))
+            } else {
+                None
+            }
+        };
         org::add_person(
             conn,
             now,
@@ -373,6 +380,10 @@ pub fn generate(
                 email: Some(Some(format!("{handle}@acme.example"))),
                 manager: Some(Some(manager)),
                 team: Some(Some(TEAMS[team].handle.into())),
+                purpose: mission("Keep the analytics API fast so customers trust their dashboards"),
+                customers: mission("Product teams and the enterprise accounts they serve"),
+                product: mission("An API answering 95% of requests within 200 ms"),
+                scope: mission("API performance and caching; capacity purchases go through Bob"),
                 ..PersonPatch::default()
             },
         )?;

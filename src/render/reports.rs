@@ -606,10 +606,21 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
         ]);
     }
     doc = doc.with_table(goals);
-    let mut measures = Table::new("measures", measure_columns());
+    // The packet is about one person: no owner column, and the due date is the goal's.
+    let keep = |c: &Column| c.key != "owner" && c.key != "due";
+    let cols: Vec<Column> = measure_columns().into_iter().filter(keep).collect();
+    let mut measures = Table::new("measures", cols);
     measures.title = Some("Measures".into());
     for l in &p.measures {
-        measures.push(measure_cells(l, ctx));
+        let cells = measure_cells(l, ctx);
+        measures.push(
+            measure_columns()
+                .iter()
+                .zip(cells)
+                .filter(|(c, _)| keep(c))
+                .map(|(_, v)| v)
+                .collect(),
+        );
     }
     doc = doc.with_table(measures);
     for l in &p.measures {

@@ -26,7 +26,7 @@ const STYLE: &str = "\
 * { box-sizing: border-box; }
 body { margin: 0; background: #fff; color: #1f2328; line-height: 1.45; font-size: 15px;
   font-family: system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, sans-serif; }
-main { max-width: 62rem; margin: 0 auto; padding: 2rem 1.5rem 3rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 2rem 1.5rem 3rem; }
 h1 { font-size: 1.6rem; margin: 0 0 1.5rem; }
 h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; break-after: avoid; page-break-after: avoid; }
 section.part { margin: 0 0 1.5rem; }
@@ -36,7 +36,8 @@ th, td { text-align: left; vertical-align: top; padding: .3rem .6rem; border-bot
 thead th { border-bottom: 2px solid #57606a; font-weight: 600; white-space: nowrap; }
 table.record th { font-weight: 600; color: #57606a; padding-right: 2rem; }
 .num { text-align: right; white-space: nowrap; }
-td.text { white-space: pre-line; overflow-wrap: anywhere; }
+td.text { white-space: pre-line; overflow-wrap: break-word; hyphens: manual; }
+td.spark { vertical-align: middle; }
 .null { color: #8c959f; }
 .badge { display: inline-block; padding: 0 .55em; border-radius: .8em; font-size: .85em;
   border: 1px solid #d0d7de; background: #f6f8fa; color: #1f2328; white-space: nowrap; }
