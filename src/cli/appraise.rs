@@ -882,12 +882,7 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
         for (key, title) in &items {
             let mut choices = labels.clone();
             choices.push("skip".into());
-            let pick = dialoguer::Select::with_theme(&dialoguer::theme::ColorfulTheme::default())
-                .with_prompt(format!("{title} ({key})"))
-                .items(&choices)
-                .default(choices.len() - 1)
-                .interact()
-                .map_err(|e| Error::invalid(format!("prompt cancelled: {e}")))?;
+            let pick = prompt::select(&format!("{title} ({key})"), &choices, choices.len() - 1)?;
             if pick >= t.scale.levels.len() {
                 continue;
             }

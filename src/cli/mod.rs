@@ -6,6 +6,7 @@ mod appraise;
 mod checkin;
 pub mod ctx;
 mod feedback;
+mod meta;
 mod org;
 mod plan;
 mod prompt;
@@ -48,7 +49,8 @@ yardstick plan list",
     after_help = EXIT_CODES,
     after_long_help = EXIT_CODES,
     allow_negative_numbers = true,
-    propagate_version = true
+    propagate_version = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     /// Database file [env: YARDSTICK_DB] [default: $XDG_DATA_HOME/yardstick/yardstick.db]
@@ -157,6 +159,31 @@ enum Command {
     Appraise(appraise::AppraiseCmd),
     /// Reports: goals, gaps, team, trend, checkins, cycle, person, effectiveness
     Report(report::ReportArgs),
+    /// Print shell completions (bash completes handles, goal keys and cycle names too)
+    #[command(
+        after_help = "Examples:\n  source <(yardstick completions bash)\n  yardstick completions zsh > ~/.zfunc/_yardstick\n  yardstick completions fish > ~/.config/fish/completions/yardstick.fish"
+    )]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages for every command into DIR
+    Man {
+        /// Where to write the pages
+        #[arg(default_value = "man")]
+        dir: PathBuf,
+    },
+    /// Show help for a command, or a topic: exit-codes, dates, formats, scripting
+    Help {
+        /// A topic, or a command path such as `plan add`
+        words: Vec<String>,
+    },
+    /// Values for dynamic completion (handles, teams, goals, cycles)
+    #[command(name = "__values", hide = true)]
+    Values {
+        /// What to list
+        kind: String,
+    },
     /// Revert the last write (shows what it reverts; --yes in scripts)
     Undo,
     /// List operations, newest first
@@ -179,6 +206,10 @@ impl Command {
             Command::Feedback(c) => format!("feedback {}", c.name()),
             Command::Appraise(c) => format!("appraise {}", c.name()),
             Command::Report(a) => a.name().into(),
+            Command::Completions { .. } => "completions".into(),
+            Command::Man { .. } => "man".into(),
+            Command::Help { .. } => "help".into(),
+            Command::Values { .. } => "__values".into(),
             Command::Undo => "undo".into(),
             Command::Log(_) => "log".into(),
             Command::Config(_) => "config show".into(),
@@ -311,6 +342,10 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Feedback(c) => feedback::run(ctx, c),
         Command::Appraise(c) => appraise::run(ctx, c),
         Command::Report(a) => report::run(ctx, a),
+        Command::Completions { shell } => meta::completions(ctx, shell),
+        Command::Man { dir } => meta::man(ctx, &dir),
+        Command::Help { words } => meta::help(ctx, &words),
+        Command::Values { kind } => meta::values(ctx, &kind),
         Command::Undo => admin::undo(ctx),
         Command::Log(a) => admin::log(ctx, a),
         Command::Config(c) => admin::config(ctx, c),

@@ -42,3 +42,13 @@ pub fn confirm(question: &str) -> Result<bool> {
         .interact()
         .map_err(prompt_error)
 }
+
+/// Choose one of `items` (returns its index).
+pub fn select(prompt: &str, items: &[String], default: usize) -> Result<usize> {
+    dialoguer::Select::with_theme(&ColorfulTheme::default())
+        .with_prompt(prompt)
+        .items(items)
+        .default(default.min(items.len().saturating_sub(1)))
+        .interact()
+        .map_err(prompt_error)
+}
