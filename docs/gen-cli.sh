@@ -15,7 +15,7 @@ BIN=${1:-target/debug/yardstick}
 if [ ! -x "$BIN" ]; then
     cargo build --quiet
 fi
-OUT=docs/cli.md
+OUT=${OUT:-docs/cli.md}
 
 # A fixed, neutral environment: same width, no colour, nothing pinned.
 export COLUMNS=100 NO_COLOR=1
