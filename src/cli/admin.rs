@@ -138,8 +138,17 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
     let mut meta = ctx.op(&store)?;
     meta.actor = "demo".into();
     let pace = ctx.pace();
+    let bar = super::ui::progress_bar(&ctx.ui, "measures");
+    let mut tick = |done: u64, total: u64| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    };
     let w = store.write(&meta, |tx| {
-        let s = crate::io::demo::generate(tx, &now, today, week_start, a.people, a.weeks, a.seed)?;
+        let s = crate::io::demo::generate(
+            tx, &now, today, week_start, a.people, a.weeks, a.seed, &mut tick,
+        )?;
         let cycles = crate::io::demo::appraisals(tx, &now, today, week_start, a.seed)?;
         finalize_demo_cycle(tx, &now, &cycles, &pace)?;
         tx.set_summary(format!(
@@ -148,6 +157,9 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         ));
         Ok(s)
     })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let s = w.value;
     ctx.ui.note(format!(
         "Filled {} with a demo organisation: {} teams, {} people, {} goals, {} measures, {} check-ins over {} weeks, {} pieces of feedback (period {}).",

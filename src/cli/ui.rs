@@ -23,6 +23,8 @@ pub struct Ui {
     pub stdout_tty: bool,
     /// Whether stdin is a terminal.
     pub stdin_tty: bool,
+    /// Whether stderr is a terminal.
+    pub stderr_tty: bool,
     /// Whether data on stdout is coloured.
     pub color: bool,
     /// Whether messages on stderr are coloured.
@@ -69,6 +71,7 @@ impl Ui {
         Ui {
             stdout_tty,
             stdin_tty,
+            stderr_tty,
             color: decide(stdout_tty),
             color_err: decide(stderr_tty),
             width,
@@ -166,6 +169,22 @@ impl Ui {
             Err(e) => Err(Error::failed(format!("cannot write output: {e}"))),
         }
     }
+}
+
+/// A progress bar on stderr when it is a terminal (and not `-q`); `None`
+/// otherwise, so pipes and logs get no control characters.
+pub fn progress_bar(ui: &Ui, what: &str) -> Option<indicatif::ProgressBar> {
+    if ui.quiet || !ui.stderr_tty {
+        return None;
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}}"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
 }
 
 /// The message that marks a closed stdout; `run` exits quietly on it.

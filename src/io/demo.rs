@@ -14,7 +14,7 @@ use crate::store::feedback;
 use crate::store::org::{self, PersonPatch, TeamPatch};
 use crate::store::plan::{self as splan, GoalPatch, MeasurePatch};
 use crate::time::{PeriodKind, Weekday, period_containing};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 
 /// SplitMix64: tiny, fast, and stable across versions.
@@ -284,6 +284,7 @@ pub fn generate(
     people: u32,
     weeks: u32,
     seed: u64,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<DemoSummary> {
     let mut rng = Rng::new(seed);
     let q = period_containing(PeriodKind::Quarter, today, week_start);
@@ -291,6 +292,29 @@ pub fn generate(
         period: q.name.clone(),
         ..DemoSummary::default()
     };
+
+    // A custom period: the fiscal year running July to June.
+    let fy_start = NaiveDate::from_ymd_opt(
+        if today.month() >= 7 {
+            today.year()
+        } else {
+            today.year() - 1
+        },
+        7,
+        1,
+    );
+    if let Some(start) = fy_start {
+        let end = NaiveDate::from_ymd_opt(start.year() + 1, 6, 30).unwrap_or(start);
+        splan::put_period(
+            conn,
+            now,
+            &splan::PeriodRow {
+                name: format!("FY{}", start.year() + 1),
+                start,
+                end,
+            },
+        )?;
+    }
 
     // The organisation and its teams.
     org::add_team(
@@ -600,7 +624,9 @@ pub fn generate(
 
     // Weekly check-ins up to today.
     let span = (q.end - q.start).num_days().max(1) as f64;
-    for (m, pace, stale, author) in &tracked {
+    let total = u64::try_from(tracked.len()).unwrap_or(u64::MAX);
+    for (done, (m, pace, stale, author)) in tracked.iter().enumerate() {
+        progress(u64::try_from(done).unwrap_or(0), total);
         for w in (0..weeks).rev() {
             let date = today - Duration::days(i64::from(w) * 7 + rng.range(0, 2));
             if *stale && w < 3 {
