@@ -59,6 +59,17 @@ fn pick_text(rng: &mut Rng, texts: &[&'static str]) -> &'static str {
     chosen
 }
 
+/// How big the demo organisation is, and its seed.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoSize {
+    /// People in the organisation.
+    pub people: u32,
+    /// Weeks of check-ins.
+    pub weeks: u32,
+    /// The seed (same seed, same data).
+    pub seed: u64,
+}
+
 /// What the demo made.
 #[derive(Debug, Default, Clone)]
 pub struct DemoSummary {
@@ -281,11 +292,14 @@ pub fn generate(
     now: &str,
     today: NaiveDate,
     week_start: Weekday,
-    people: u32,
-    weeks: u32,
-    seed: u64,
+    size: DemoSize,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<DemoSummary> {
+    let DemoSize {
+        people,
+        weeks,
+        seed,
+    } = size;
     let mut rng = Rng::new(seed);
     let q = period_containing(PeriodKind::Quarter, today, week_start);
     let mut s = DemoSummary {
