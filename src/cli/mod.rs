@@ -5,6 +5,7 @@ mod admin;
 mod appraise;
 mod checkin;
 pub mod ctx;
+mod exchange;
 mod feedback;
 mod org;
 mod plan;
@@ -154,6 +155,10 @@ enum Command {
     /// Appraise: review cycles, reviews, calibration, outcomes
     #[command(subcommand, visible_alias = "appraisal")]
     Appraise(appraise::AppraiseCmd),
+    /// Export raw records with UUIDs (JSON), or check-ins for spreadsheets (CSV)
+    Export(exchange::ExportArgs),
+    /// Merge an export file by UUID: newer records win, conflicts are listed
+    Import(exchange::ImportArgs),
     /// Revert the last write (shows what it reverts; --yes in scripts)
     Undo,
     /// List operations, newest first
@@ -175,6 +180,8 @@ impl Command {
             Command::Checkin(a) => a.name().into(),
             Command::Feedback(c) => format!("feedback {}", c.name()),
             Command::Appraise(c) => format!("appraise {}", c.name()),
+            Command::Export(_) => "export".into(),
+            Command::Import(_) => "import".into(),
             Command::Undo => "undo".into(),
             Command::Log(_) => "log".into(),
             Command::Config(_) => "config show".into(),
@@ -306,6 +313,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Checkin(a) => checkin::run(ctx, a),
         Command::Feedback(c) => feedback::run(ctx, c),
         Command::Appraise(c) => appraise::run(ctx, c),
+        Command::Export(a) => exchange::export(ctx, a),
+        Command::Import(a) => exchange::import(ctx, a),
         Command::Undo => admin::undo(ctx),
         Command::Log(a) => admin::log(ctx, a),
         Command::Config(c) => admin::config(ctx, c),
