@@ -146,9 +146,12 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         }
     };
     let w = store.write(&meta, |tx| {
-        let s = crate::io::demo::generate(
-            tx, &now, today, week_start, a.people, a.weeks, a.seed, &mut tick,
-        )?;
+        let size = crate::io::demo::DemoSize {
+            people: a.people,
+            weeks: a.weeks,
+            seed: a.seed,
+        };
+        let s = crate::io::demo::generate(tx, &now, today, week_start, size, &mut tick)?;
         let cycles = crate::io::demo::appraisals(tx, &now, today, week_start, a.seed)?;
         finalize_demo_cycle(tx, &now, &cycles, &pace)?;
         tx.set_summary(format!(

@@ -52,7 +52,7 @@ on the scale or its label. Without --rate on a terminal, you are asked for each 
         #[arg(long)]
         level: String,
         /// Why
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
     },
     /// Record potential, a recommendation and development actions
@@ -68,7 +68,7 @@ on the scale or its label. Without --rate on a terminal, you are asked for each 
         #[arg(long)]
         recommend: Option<String>,
         /// A development action (repeatable)
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         action: Vec<String>,
         /// When the actions are due (a date expression)
         #[arg(long)]
@@ -159,7 +159,7 @@ yardstick appraise cycle new opm-2026 --period 2026 --template examples/template
         /// Cycle name or id
         cycle: String,
         /// Why (recorded)
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
     },
 }
@@ -177,10 +177,10 @@ pub struct ReviewArgs {
     #[arg(long = "rate", value_name = "ITEM=LEVEL")]
     rate: Vec<String>,
     /// ITEM=TEXT (repeatable): a comment on an item
-    #[arg(long = "comment", value_name = "ITEM=TEXT")]
+    #[arg(long = "comment", value_name = "ITEM=TEXT", allow_hyphen_values = true)]
     comment: Vec<String>,
     /// The overall comment
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     summary: Option<String>,
     /// Submit the review (otherwise it is saved as a draft)
     #[arg(long)]

@@ -49,7 +49,7 @@ pub struct Fields {
     #[arg(long)]
     status: Option<String>,
     /// A note
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     note: Option<String>,
     /// The day it is about (a date expression; default today)
     #[arg(long)]
@@ -94,7 +94,7 @@ pub enum CheckinCmd {
         #[arg(long)]
         status: Option<String>,
         /// New note
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
         /// New date
         #[arg(long)]

@@ -25,6 +25,7 @@ yardstick --as bob feedback give alice \"Estimates keep slipping; let's talk\" -
         /// Who it is for (handle)
         to: String,
         /// The feedback
+        #[arg(allow_hyphen_values = true)]
         text: String,
         /// praise, coaching, concern or 360
         #[arg(long, default_value = "praise")]

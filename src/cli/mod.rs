@@ -5,6 +5,7 @@ mod admin;
 mod appraise;
 mod checkin;
 pub mod ctx;
+mod exchange;
 mod feedback;
 mod meta;
 mod org;
@@ -184,6 +185,10 @@ enum Command {
         /// What to list
         kind: String,
     },
+    /// Export raw records with UUIDs (JSON), or check-ins for spreadsheets (CSV)
+    Export(exchange::ExportArgs),
+    /// Merge an export file by UUID: newer records win, conflicts are listed
+    Import(exchange::ImportArgs),
     /// Revert the last write (shows what it reverts; --yes in scripts)
     Undo,
     /// List operations, newest first
@@ -210,6 +215,8 @@ impl Command {
             Command::Man { .. } => "man".into(),
             Command::Help { .. } => "help".into(),
             Command::Values { .. } => "__values".into(),
+            Command::Export(_) => "export".into(),
+            Command::Import(_) => "import".into(),
             Command::Undo => "undo".into(),
             Command::Log(_) => "log".into(),
             Command::Config(_) => "config show".into(),
@@ -346,6 +353,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Man { dir } => meta::man(ctx, &dir),
         Command::Help { words } => meta::help(ctx, &words),
         Command::Values { kind } => meta::values(ctx, &kind),
+        Command::Export(a) => exchange::export(ctx, a),
+        Command::Import(a) => exchange::import(ctx, a),
         Command::Undo => admin::undo(ctx),
         Command::Log(a) => admin::log(ctx, a),
         Command::Config(c) => admin::config(ctx, c),

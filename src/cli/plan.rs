@@ -170,7 +170,7 @@ pub struct GoalArgs {
     #[arg(long)]
     category: Option<String>,
     /// Description
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     description: Option<String>,
 }
 

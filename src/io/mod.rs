@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod exchange;
 pub mod planfile;
 pub mod plansync;
 pub mod template;

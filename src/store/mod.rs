@@ -10,6 +10,7 @@
 
 pub mod appraise;
 pub mod checkins;
+pub mod exchange;
 pub mod feedback;
 pub mod open;
 pub mod oplog;

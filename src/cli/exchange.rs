@@ -1,0 +1,299 @@
+//! `export` and `import`: raw data exchange between yardstick files by UUID.
+
+use super::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::io::exchange::{self, Header, Summary};
+use crate::render::{Cell, Column, Doc, Format, Table};
+use crate::store::exchange::{Selection, TABLES};
+use clap::Args;
+use rusqlite::Connection;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Formats (the global --format, or the extension of -o):\n  \
+json  the exchange format: every record with its UUID, for `yardstick import` (default)\n  \
+csv   check-ins only, one row each, for spreadsheets (not importable)\n\n\
+Private feedback is included: the file is yours. Exports are created 0600.\n\n\
+Examples:\n  yardstick export -o everything.json\n  \
+yardstick --as kim export --person kim --since 2026-11-01 -o kim.json\n  \
+yardstick export --format csv -o checkins.csv"
+)]
+pub struct ExportArgs {
+    /// Only records updated on or after this date (plus the records they refer to)
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only this person's own data: their person record, goals, measures,
+    /// check-ins, feedback to or from them, reviews, outcomes (plus the
+    /// records they refer to)
+    #[arg(long, value_name = "HANDLE")]
+    person: Option<String>,
+    /// Include private feedback (left out by default)
+    #[arg(long)]
+    include_private: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Records are matched by UUID: a new one is added, a newer one \
+(by updated_at) replaces the local copy, an older or equally old one that differs is a \
+conflict and the local copy is kept. Importing the same file twice changes nothing; \
+`yardstick undo` reverts an import. A malformed file is refused as a whole (exit 2).\n\n\
+Examples:\n  yardstick import kim.json --dry-run\n  yardstick import kim.json"
+)]
+pub struct ImportArgs {
+    /// The export file to merge (`-` reads standard input)
+    file: PathBuf,
+    /// Show what would change; write nothing
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Map a write error; a closed pipe exits quietly.
+fn write_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::failed(super::ui::BROKEN_PIPE)
+    } else {
+        Error::failed(format!("cannot write the export: {e}"))
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExportFormat {
+    Json,
+    Csv,
+}
+
+fn export_format(ctx: &Ctx) -> Result<ExportFormat> {
+    match ctx.format {
+        Some(Format::Json) => Ok(ExportFormat::Json),
+        Some(Format::Csv) => Ok(ExportFormat::Csv),
+        Some(f) => Err(Error::invalid(format!("export does not write {f}"))
+            .with_hint("use --format json (the exchange format) or --format csv (check-ins for spreadsheets)")),
+        None => Ok(
+            match ctx.output.as_deref().and_then(Format::from_extension) {
+                Some(Format::Csv) => ExportFormat::Csv,
+                _ => ExportFormat::Json,
+            },
+        ),
+    }
+}
+
+/// `export`.
+pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
+    let format = export_format(ctx)?;
+    let store = ctx.open_read()?;
+    let conn = store.conn();
+    let since = match &a.since {
+        Some(s) => Some(
+            crate::time::parse_date(s, &ctx.clock)
+                .map_err(|e| e.context("--since"))?
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
+        None => None,
+    };
+    let person = match &a.person {
+        Some(h) => Some(crate::store::org::person_id(conn, h)?),
+        None => None,
+    };
+    let sel = Selection {
+        since,
+        person,
+        include_private: a.include_private,
+    };
+    let header = Header {
+        exported_at: ctx.now(),
+        since: sel.since.clone(),
+        person: a.person.clone(),
+    };
+    let write = |out: &mut dyn Write| -> Result<usize> {
+        match format {
+            ExportFormat::Json => exchange::write_json(conn, &sel, &header, out, write_error),
+            ExportFormat::Csv => {
+                exchange::write_checkins_csv(conn, &sel, out, ctx.bom, write_error)
+            }
+        }
+    };
+    let what = match format {
+        ExportFormat::Json => "record",
+        ExportFormat::Csv => "check-in",
+    };
+    match &ctx.output {
+        Some(path) => {
+            let n = write_file(path, write)?;
+            ctx.ui
+                .note(format!("Exported {n} {what}(s) to {}.", path.display()));
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            write(&mut out)?;
+            out.flush().map_err(write_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// Write a file readable only by its owner: into a private temporary file
+/// beside it, renamed over `path` once complete (never a half-written export).
+fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<usize>) -> Result<usize> {
+    let cannot =
+        |e: &dyn std::fmt::Display| Error::failed(format!("cannot write {}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".yardstick-export")
+        .tempfile_in(&dir)
+        .map_err(|e| cannot(&e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| cannot(&e))?;
+    }
+    let mut out = BufWriter::with_capacity(1 << 16, temp.as_file());
+    let n = write(&mut out)?;
+    out.flush().map_err(|e| cannot(&e))?;
+    drop(out);
+    temp.as_file().sync_all().map_err(|e| cannot(&e))?;
+    temp.persist(path).map_err(|e| cannot(&e.error))?;
+    Ok(n)
+}
+
+/// `import`.
+pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
+    let shown = a.file.display().to_string();
+    let parsed = if a.file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
+        exchange::parse(buf.as_slice(), "standard input")?
+    } else {
+        let file = std::fs::File::open(&a.file).map_err(|e| {
+            Error::invalid(format!("cannot read {shown}: {e}")).with_hint("check the path")
+        })?;
+        exchange::parse(file, &shown)?
+    };
+    let n = parsed.records.len();
+    let summary = if a.dry_run {
+        let store = ctx.open_read()?;
+        let mut mem = Connection::open_in_memory()?;
+        {
+            let backup = rusqlite::backup::Backup::new(store.conn(), &mut mem)?;
+            backup.run_to_completion(1 << 12, std::time::Duration::ZERO, None)?;
+        }
+        mem.pragma_update(None, "foreign_keys", true)?;
+        let tx = mem.transaction()?;
+        exchange::check_references(&tx, &parsed, &shown)?;
+        let s = exchange::merge(&tx, &parsed.records)?;
+        tx.rollback()?;
+        s
+    } else {
+        let mut store = ctx.open_write()?;
+        let meta = ctx.op(&store)?;
+        let w = store.write(&meta, |tx| {
+            exchange::check_references(tx, &parsed, &shown)?;
+            let s = exchange::merge(tx, &parsed.records)?;
+            let t = s.total();
+            tx.set_summary(format!(
+                "imported {shown}: {} inserted, {} updated, {} unchanged, {} conflicts",
+                t.inserted, t.updated, t.unchanged, t.conflicts
+            ));
+            Ok(s)
+        })?;
+        w.value
+    };
+    for c in &summary.conflicts {
+        ctx.ui.warn(format!(
+            "conflict: record {} ({} {}): {}",
+            c.index, c.table, c.uuid, c.reason
+        ));
+    }
+    let t = summary.total();
+    let verb = if a.dry_run { "would be" } else { "were" };
+    if t.inserted + t.updated == 0 {
+        ctx.ui.note(format!(
+            "No changes: the database already has the {n} record(s) of {shown}{}.",
+            if t.conflicts > 0 {
+                " (apart from the conflicts above)"
+            } else {
+                ""
+            }
+        ));
+    } else {
+        ctx.ui.note(format!(
+            "{shown}: {} record(s) {verb} added and {} updated; {} unchanged, {} conflict(s){}.",
+            t.inserted,
+            t.updated,
+            t.unchanged,
+            t.conflicts,
+            if a.dry_run {
+                " (dry run, nothing written)"
+            } else {
+                "; `yardstick undo` reverts the import"
+            }
+        ));
+    }
+    ctx.emit(&summary_doc(&summary))
+}
+
+fn summary_doc(s: &Summary) -> Doc {
+    let mut t = Table::new(
+        "summary",
+        vec![
+            Column::new("table", "Table"),
+            Column::new("inserted", "Inserted"),
+            Column::new("updated", "Updated"),
+            Column::new("unchanged", "Unchanged"),
+            Column::new("conflicts", "Conflicts"),
+        ],
+    );
+    let count = |n: usize| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let row = |name: &str, c: &exchange::Counts| {
+        vec![
+            Cell::from(name),
+            count(c.inserted),
+            count(c.updated),
+            count(c.unchanged),
+            count(c.conflicts),
+        ]
+    };
+    for (def, c) in TABLES.iter().zip(&s.tables) {
+        if c.total() > 0 {
+            t.push(row(def.name, c));
+        }
+    }
+    t.push(row("total", &s.total()));
+    let mut conflicts = Table::new(
+        "conflicts",
+        vec![
+            Column::new("record", "Record"),
+            Column::new("table", "Table"),
+            Column::new("uuid", "UUID"),
+            Column::new("kept", "Kept"),
+            Column::new("reason", "Reason"),
+        ],
+    )
+    .with_title("Conflicts");
+    for c in &s.conflicts {
+        conflicts.push(vec![
+            count(c.index),
+            Cell::from(c.table),
+            Cell::from(c.uuid.as_str()),
+            Cell::from(c.kept),
+            Cell::from(c.reason.as_str()),
+        ]);
+    }
+    let doc = Doc::table("import", t);
+    if s.conflicts.is_empty() {
+        doc
+    } else {
+        doc.with_table(conflicts)
+    }
+}

@@ -1,0 +1,829 @@
+//! End-to-end tests of `export` and `import` (issue 5, point 7), driving the
+//! real binary: the round trip into a fresh file, idempotence, a team
+//! member's file merged into the lead's, conflicts, finalized cycles,
+//! malformed files refused as a whole, the spreadsheet CSV of check-ins read
+//! back with the csv crate, dry runs and undo.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Env, Out, assert_bytes_unchanged, mode, s};
+use rusqlite::{Connection, OpenFlags};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A demo database (12 people, 8 weeks of check-ins, a finalized and an open cycle).
+fn demo(env: &Env) -> PathBuf {
+    let db = env.db();
+    env.run(&["demo", "--db", s(&db)]).ok();
+    db
+}
+
+fn read_only(db: &Path) -> Connection {
+    Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open read-only")
+}
+
+/// Export `db` to `name` in the working directory; returns the path.
+fn export(env: &Env, db: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = env.path(name);
+    let mut args = vec!["export", "-o", s(&out)];
+    args.extend_from_slice(extra);
+    env.on(db, &args).ok().no_panic();
+    out
+}
+
+/// The records of an export, sorted by table and UUID.
+fn records(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).expect("read export");
+    let doc: Value = serde_json::from_str(&text).expect("export is JSON");
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["kind"], "export");
+    let mut recs = doc["records"].as_array().expect("records").clone();
+    recs.sort_by_key(|r| {
+        (
+            r["table"].as_str().unwrap().to_string(),
+            r["uuid"].as_str().unwrap().to_string(),
+        )
+    });
+    recs
+}
+
+/// Import with a JSON summary; returns the run.
+fn import(env: &Env, db: &Path, file: &Path, extra: &[&str]) -> Out {
+    let mut args = vec!["--format", "json", "import", s(file)];
+    args.extend_from_slice(extra);
+    env.on(db, &args)
+}
+
+/// The summary row of `table` (or "total") of an import's JSON output.
+fn counts(out: &Out, table: &str) -> (i64, i64, i64, i64) {
+    let doc = out.json();
+    let row = doc["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["table"] == table)
+        .cloned()
+        .unwrap_or(Value::Null);
+    let n = |k: &str| row[k].as_i64().unwrap_or(0);
+    (n("inserted"), n("updated"), n("unchanged"), n("conflicts"))
+}
+
+fn query_i64(db: &Path, sql: &str, p: &[&dyn rusqlite::ToSql]) -> i64 {
+    read_only(db).query_row(sql, p, |r| r.get(0)).unwrap()
+}
+
+fn query_text(db: &Path, sql: &str, p: &[&dyn rusqlite::ToSql]) -> Option<String> {
+    read_only(db).query_row(sql, p, |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn export_import_export_reproduces_every_record() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let first = export(&env, &lead, "first.json", &[]);
+    let fresh = env.init_db();
+    let out = import(&env, &fresh, &first, &[]);
+    out.ok().no_panic();
+    let first_records = records(&first);
+    let (inserted, updated, unchanged, conflicts) = counts(&out, "total");
+    assert_eq!(inserted as usize, first_records.len());
+    assert_eq!((updated, unchanged, conflicts), (0, 0, 0));
+    let second = export(&env, &fresh, "second.json", &[]);
+    let second_records = records(&second);
+    assert_eq!(first_records, second_records);
+    // Every table is there, with timestamps, and no integer ids.
+    let tables: std::collections::BTreeSet<&str> = first_records
+        .iter()
+        .map(|r| r["table"].as_str().unwrap())
+        .collect();
+    for t in [
+        "team",
+        "person",
+        "template",
+        "goal",
+        "measure",
+        "checkin",
+        "feedback",
+        "cycle",
+        "participant",
+        "review",
+        "rating",
+        "outcome",
+        "action",
+        "cycle_event",
+    ] {
+        assert!(tables.contains(t), "no {t} records");
+    }
+    for r in &first_records {
+        let obj = r.as_object().unwrap();
+        assert!(obj.contains_key("updated_at") && obj.contains_key("created_at"));
+        assert!(!obj.keys().any(|k| k == "id" || k.ends_with("_id")), "{r}");
+    }
+    // The finalized cycle arrives finalized.
+    assert_eq!(
+        query_i64(
+            &fresh,
+            "SELECT count(*) FROM cycle WHERE state = 'finalized'",
+            &[]
+        ),
+        1
+    );
+    // The export file is private.
+    assert_eq!(mode(&first), 0o600);
+}
+
+#[test]
+fn importing_twice_changes_nothing() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let file = export(&env, &lead, "all.json", &[]);
+    let fresh = env.init_db();
+    import(&env, &fresh, &file, &[]).ok();
+    let before = std::fs::read(&fresh).unwrap();
+    let again = import(&env, &fresh, &file, &[]);
+    again.ok().stderr_has("no changes");
+    let (inserted, updated, unchanged, conflicts) = counts(&again, "total");
+    assert_eq!((inserted, updated, conflicts), (0, 0, 0));
+    assert_eq!(unchanged as usize, records(&file).len());
+    assert_bytes_unchanged(&fresh, &before, "second import");
+    // Importing a file into the database it came from changes nothing either.
+    let before = std::fs::read(&lead).unwrap();
+    let out = import(&env, &lead, &file, &[]);
+    out.ok();
+    assert_eq!(counts(&out, "total").2 as usize, records(&file).len());
+    assert_bytes_unchanged(&lead, &before, "import into the source");
+    // Nothing was logged: undo still finds the demo as the last operation.
+    env.on(&lead, &["--format", "json", "log"])
+        .ok()
+        .json()
+        .to_string()
+        .contains("demo")
+        .then_some(())
+        .expect("log shows the demo");
+}
+
+/// The id of a check-in by UUID.
+fn checkin_id(db: &Path, uuid: &str) -> i64 {
+    query_i64(db, "SELECT id FROM checkin WHERE uuid = ?1", &[&uuid])
+}
+
+fn kim_checkins(db: &Path) -> i64 {
+    query_i64(
+        db,
+        "SELECT count(*) FROM checkin c JOIN goal g ON g.id = c.goal_id WHERE g.key = 'kim-close-enterprise-deals'",
+        &[],
+    )
+}
+
+#[test]
+fn a_members_file_merges_into_the_leads() {
+    let env = Env::new();
+    let lead = demo(&env);
+    // The member's copy is made by export → import.
+    let seed = export(&env, &lead, "seed.json", &[]);
+    let member = env.init_db();
+    import(&env, &member, &seed, &[]).ok();
+    let kim_before = kim_checkins(&lead);
+    // Two of kim's existing check-ins: one edited on both sides, one by kim only.
+    let conn = read_only(&lead);
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.uuid FROM checkin c JOIN goal g ON g.id = c.goal_id \
+             WHERE g.key = 'kim-close-enterprise-deals' ORDER BY c.date LIMIT 2",
+        )
+        .unwrap();
+    let uuids: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    drop(stmt);
+    drop(conn);
+    let (both, only_member) = (&uuids[0], &uuids[1]);
+
+    // The member works on 2026-11-23.
+    let day = ["--today", "2026-11-23", "--as", "kim"];
+    let on_member = |args: &[&str]| {
+        let mut all = day.to_vec();
+        all.extend_from_slice(args);
+        env.on(&member, &all)
+    };
+    on_member(&[
+        "checkin",
+        "kim-close-enterprise-deals",
+        "5",
+        "--note",
+        "two more signed",
+    ])
+    .ok();
+    on_member(&[
+        "appraise",
+        "review",
+        "2026-H2 reviews",
+        "kim",
+        "--kind",
+        "self",
+        "--rate",
+        "collaboration=4",
+        "--rate",
+        "ownership=5",
+        "--summary",
+        "A strong half",
+    ])
+    .ok();
+    let id = checkin_id(&member, both).to_string();
+    on_member(&["checkin", "edit", &id, "--note", "kim's version"]).ok();
+    let id = checkin_id(&member, only_member).to_string();
+    on_member(&["checkin", "edit", &id, "--note", "kim corrected this"]).ok();
+    // The lead edits the first one a day later.
+    let id = checkin_id(&lead, both).to_string();
+    env.on(
+        &lead,
+        &[
+            "--today",
+            "2026-11-24",
+            "checkin",
+            "edit",
+            &id,
+            "--note",
+            "lead's version",
+        ],
+    )
+    .ok();
+
+    let file = export(
+        &env,
+        &member,
+        "kim.json",
+        &["--today", "2026-11-23", "--person", "kim"],
+    );
+    // The member's file holds kim's data plus what it refers to, not everyone's.
+    let recs = records(&file);
+    let people: Vec<&str> = recs
+        .iter()
+        .filter(|r| r["table"] == "person")
+        .map(|r| r["handle"].as_str().unwrap())
+        .collect();
+    assert!(people.contains(&"kim"));
+    assert!(people.len() < 12, "{people:?}");
+
+    // A dry run shows the same summary and writes nothing.
+    let before = std::fs::read(&lead).unwrap();
+    let dry = import(&env, &lead, &file, &["--dry-run"]);
+    dry.ok();
+    assert_bytes_unchanged(&lead, &before, "dry run");
+
+    let out = import(&env, &lead, &file, &[]);
+    out.ok().no_panic();
+    assert_eq!(out.json()["summary"], dry.json()["summary"]);
+    assert_eq!(
+        counts(&out, "checkin"),
+        (1, 1, counts(&out, "checkin").2, 1)
+    );
+    assert_eq!(counts(&out, "review").1, 1, "{}", out.stdout);
+    let (ri, ru, _, _) = counts(&out, "rating");
+    assert_eq!(ri + ru, 2, "{}", out.stdout);
+    out.stderr_has("conflict").stderr_has(both);
+    let conflicts = out.json()["conflicts"].clone();
+    let c = &conflicts.as_array().unwrap()[0];
+    assert_eq!(c["table"], "checkin");
+    assert_eq!(c["uuid"], both.as_str());
+    assert_eq!(c["kept"], "local");
+    assert!(c["reason"].as_str().unwrap().contains("newer"), "{c}");
+
+    // The new check-in appears once; the newer edits win.
+    assert_eq!(kim_checkins(&lead), kim_before + 1);
+    assert_eq!(
+        query_text(&lead, "SELECT note FROM checkin WHERE uuid = ?1", &[both]).as_deref(),
+        Some("lead's version")
+    );
+    assert_eq!(
+        query_text(
+            &lead,
+            "SELECT note FROM checkin WHERE uuid = ?1",
+            &[only_member]
+        )
+        .as_deref(),
+        Some("kim corrected this")
+    );
+    assert_eq!(
+        query_text(
+            &lead,
+            "SELECT r.summary FROM review r JOIN person p ON p.id = r.subject_id \
+             JOIN cycle c ON c.id = r.cycle_id WHERE p.handle = 'kim' AND r.kind = 'self' AND c.name = '2026-H2 reviews'",
+            &[]
+        )
+        .as_deref(),
+        Some("A strong half")
+    );
+    // No duplicates anywhere: the lead's file equals the member's on kim's records.
+    let lead_after = export(&env, &lead, "lead-after.json", &[]);
+    let lead_recs = records(&lead_after);
+    for r in &recs {
+        if r["uuid"] == both.as_str() {
+            continue;
+        }
+        let same = lead_recs
+            .iter()
+            .filter(|l| l["table"] == r["table"] && l["uuid"] == r["uuid"])
+            .collect::<Vec<_>>();
+        assert_eq!(same, vec![r]);
+    }
+
+    // A second import changes nothing (the conflict is still reported).
+    let before = std::fs::read(&lead).unwrap();
+    let again = import(&env, &lead, &file, &[]);
+    again.ok();
+    let (i, u, _, c) = counts(&again, "total");
+    assert_eq!((i, u, c), (0, 0, 1));
+    assert_bytes_unchanged(&lead, &before, "second import of the member's file");
+}
+
+#[test]
+fn undo_reverts_an_import_exactly() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let seed = export(&env, &lead, "seed.json", &[]);
+    let member = env.init_db();
+    import(&env, &member, &seed, &[]).ok();
+    let day = ["--today", "2026-11-23", "--as", "kim"];
+    for args in [
+        &["checkin", "kim-close-enterprise-deals", "5"][..],
+        &["feedback", "give", "mia", "Thanks for the intro"][..],
+        &[
+            "people",
+            "edit",
+            "kim",
+            "--title",
+            "Senior account executive",
+        ][..],
+    ] {
+        let mut all = day.to_vec();
+        all.extend_from_slice(args);
+        env.on(&member, &all).ok();
+    }
+    let file = export(&env, &member, "kim.json", &["--person", "kim"]);
+    let before = export(&env, &lead, "before.json", &[]);
+    let out = import(&env, &lead, &file, &[]);
+    out.ok();
+    let (i, u, _, _) = counts(&out, "total");
+    assert!(i >= 2 && u >= 1, "{}", out.stdout);
+    env.on(&lead, &["--yes", "undo"]).ok().stderr_has("import");
+    let after = export(&env, &lead, "after.json", &[]);
+    assert_eq!(records(&before), records(&after));
+}
+
+#[test]
+fn a_finalized_cycle_is_never_changed_by_an_import() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let file = export(&env, &lead, "all.json", &[]);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let recs = doc["records"].as_array_mut().unwrap();
+    let finalized = recs
+        .iter()
+        .find(|r| r["table"] == "cycle" && r["state"] == "finalized")
+        .unwrap()["uuid"]
+        .clone();
+    let review = recs
+        .iter()
+        .find(|r| r["table"] == "review" && r["cycle_uuid"] == finalized)
+        .unwrap()["uuid"]
+        .clone();
+    let rating = recs
+        .iter_mut()
+        .find(|r| r["table"] == "rating" && r["review_uuid"] == review)
+        .unwrap();
+    let rating_uuid = rating["uuid"].as_str().unwrap().to_string();
+    let old_value = rating["value"].as_f64().unwrap();
+    rating["value"] = Value::from(if old_value > 1.0 { 1.0 } else { 2.0 });
+    rating["updated_at"] = Value::from("2026-12-01T00:00:00Z");
+    // The finalized cycle itself, reopened elsewhere.
+    let cycle = recs
+        .iter_mut()
+        .find(|r| r["table"] == "cycle" && r["uuid"] == finalized)
+        .unwrap();
+    cycle["state"] = Value::from("calibrating");
+    cycle["reopened"] = Value::from(1);
+    cycle["updated_at"] = Value::from("2026-12-01T00:00:00Z");
+    let edited = env.path("edited.json");
+    std::fs::write(&edited, serde_json::to_string(&doc).unwrap()).unwrap();
+
+    let before = std::fs::read(&lead).unwrap();
+    let out = import(&env, &lead, &edited, &[]);
+    out.ok().no_panic().stderr_has("finalized");
+    assert_eq!(counts(&out, "rating").3, 1);
+    assert_eq!(counts(&out, "cycle").3, 1);
+    assert_eq!(counts(&out, "total").1, 0);
+    assert_bytes_unchanged(&lead, &before, "import into a finalized cycle");
+    let value: f64 = read_only(&lead)
+        .query_row(
+            "SELECT value FROM rating WHERE uuid = ?1",
+            [&rating_uuid],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(value, old_value);
+}
+
+#[test]
+fn records_with_the_same_handle_but_another_uuid_refuse_the_import() {
+    let env = Env::new();
+    let a = env.db();
+    env.run(&["init", "--db", s(&a), "--me", "kim", "--name", "Kim A"])
+        .ok();
+    let b = env.db();
+    env.run(&["init", "--db", s(&b), "--me", "kim", "--name", "Kim B"])
+        .ok();
+    env.on(&a, &["plan", "add", "Close deals", "--owner", "kim"])
+        .ok();
+    let file = export(&env, &a, "a.json", &[]);
+    let before = std::fs::read(&b).unwrap();
+    let out = import(&env, &b, &file, &[]);
+    out.code(1)
+        .no_panic()
+        .stderr_has("clash")
+        .stderr_has("handle 'kim'");
+    assert_bytes_unchanged(&b, &before, "refused import");
+    import(&env, &b, &file, &["--dry-run"]).code(1);
+}
+
+/// The lines of a fresh export of a demo: header, `"records":[`, then one record per line.
+fn demo_export_lines(env: &Env) -> (PathBuf, Vec<String>) {
+    let lead = demo(env);
+    let file = export(env, &lead, "good.json", &[]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    (lead, text.lines().map(str::to_string).collect())
+}
+
+/// The index of the first record of `table` among the lines of an export.
+fn first_of(lines: &[String], table: &str) -> usize {
+    let needle = format!("{{\"table\":\"{table}\"");
+    lines.iter().position(|l| l.starts_with(&needle)).unwrap() - 2
+}
+
+#[test]
+fn malformed_files_are_refused_as_a_whole() {
+    let env = Env::new();
+    let (_lead, lines) = demo_export_lines(&env);
+    let target = env.init_db();
+    let before = std::fs::read(&target).unwrap();
+    let ck = first_of(&lines, "checkin");
+    let ck_line = ck + 2;
+    let record =
+        |i: usize| -> Value { serde_json::from_str(lines[i + 2].trim_end_matches(',')).unwrap() };
+    let with_record = |i: usize, r: &Value| -> String {
+        let mut l = lines.clone();
+        let comma = if l[i + 2].ends_with(',') { "," } else { "" };
+        l[i + 2] = format!("{r}{comma}");
+        l.join("\n")
+    };
+
+    let mut cases: Vec<(&str, String, Vec<String>)> = Vec::new();
+    // Invalid JSON inside record ck.
+    let mut l = lines.clone();
+    l[ck_line] = l[ck_line].replacen("\"date\":", "\"date\" ", 1);
+    cases.push(("invalid JSON", l.join("\n"), vec![format!("record {ck}")]));
+    // A NaN where a number belongs (not JSON at all).
+    let mut l = lines.clone();
+    let mut r = record(ck);
+    r["value"] = Value::from(1.5);
+    l[ck_line] = format!("{r},").replace("\"value\":1.5", "\"value\":NaN");
+    cases.push(("NaN", l.join("\n"), vec![format!("record {ck}")]));
+    // A number too large for a double.
+    let mut l = lines.clone();
+    l[ck_line] = format!("{r},").replace("\"value\":1.5", "\"value\":1e309");
+    cases.push(("1e309", l.join("\n"), vec![format!("record {ck}")]));
+    // A string where a number belongs.
+    let mut r = record(ck);
+    r["value"] = Value::from("12");
+    cases.push((
+        "string value",
+        with_record(ck, &r),
+        vec![format!("record {ck}"), "'value'".into()],
+    ));
+    // Wrong schema_version.
+    let mut l = lines.clone();
+    l[0] = l[0].replace("\"schema_version\":1", "\"schema_version\":2");
+    cases.push((
+        "schema_version",
+        l.join("\n"),
+        vec!["schema_version".into()],
+    ));
+    // Unknown table.
+    let mut r = record(5);
+    r["table"] = Value::from("salary");
+    cases.push((
+        "unknown table",
+        with_record(5, &r),
+        vec!["record 5".into(), "unknown table 'salary'".into()],
+    ));
+    // A reference to a UUID that is nowhere.
+    let mut r = record(ck + 3);
+    r["goal_uuid"] = Value::from("00000000-0000-4000-8000-000000000000");
+    cases.push((
+        "unknown reference",
+        with_record(ck + 3, &r),
+        vec![format!("record {}", ck + 3), "goal_uuid".into()],
+    ));
+    // An enum value that does not exist.
+    let fb = first_of(&lines, "feedback");
+    let mut r = record(fb);
+    r["kind"] = Value::from("gossip");
+    cases.push((
+        "bad enum",
+        with_record(fb, &r),
+        vec![format!("record {fb}"), "'kind'".into()],
+    ));
+    // An impossible date.
+    let mut r = record(ck);
+    r["date"] = Value::from("2026-02-30");
+    cases.push((
+        "bad date",
+        with_record(ck, &r),
+        vec![format!("record {ck}"), "'date'".into()],
+    ));
+    // A truncated file.
+    let whole = lines.join("\n");
+    let cut = whole[..whole.len() / 2].to_string();
+    cases.push(("truncated", cut, vec!["truncated".into(), "record".into()]));
+    // Not an export at all.
+    cases.push(("empty", String::new(), vec!["truncated".into()]));
+
+    for (what, text, needles) in cases {
+        let path = env.path(&format!("bad-{}.json", what.replace(' ', "-")));
+        std::fs::write(&path, text).unwrap();
+        for extra in [&[][..], &["--dry-run"][..]] {
+            let out = import(&env, &target, &path, extra);
+            out.code(2).no_panic();
+            for n in &needles {
+                out.stderr_has(n);
+            }
+            assert!(out.stdout.is_empty(), "{what}: {}", out.stdout);
+            assert_bytes_unchanged(&target, &before, what);
+        }
+    }
+    assert_eq!(query_i64(&target, "SELECT count(*) FROM op", &[]), 0);
+}
+
+const INJECTIONS: &[&str] = &[
+    "=1+2",
+    "@SUM(A1)",
+    "=HYPERLINK(\"http://x\")",
+    "+cmd",
+    "-2+3",
+    "plain, with a comma and \"quotes\"",
+    "two\nlines",
+];
+
+#[test]
+fn csv_export_of_checkins_reads_back_equal_and_neutralised() {
+    let env = Env::new();
+    let db = demo(&env);
+    for note in INJECTIONS {
+        let note = format!("--note={note}");
+        env.on(
+            &db,
+            &[
+                "--as",
+                "kim",
+                "checkin",
+                "kim-close-enterprise-deals",
+                "3",
+                &note,
+            ],
+        )
+        .ok();
+    }
+    env.on(
+        &db,
+        &[
+            "--as",
+            "kim",
+            "checkin",
+            "kim-close-enterprise-deals",
+            "-3.5",
+            "--note=-3.5",
+        ],
+    )
+    .ok();
+    // The command line trims notes; tab and CR at the start arrive through an import.
+    let file = export(&env, &db, "all.json", &[]);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let mut edited = 0;
+    for r in doc["records"].as_array_mut().unwrap() {
+        if r["table"] == "checkin" && edited < 2 {
+            r["note"] = Value::from(["\tindented", "\rreturn"][edited]);
+            r["updated_at"] = Value::from("2026-12-01T00:00:00Z");
+            edited += 1;
+        }
+    }
+    let file = env.path("edited.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    assert_eq!(counts(import(&env, &db, &file, &[]).ok(), "checkin").1, 2);
+    let out = env.path("checkins.csv");
+    env.on(&db, &["export", "-o", s(&out)]).ok();
+    assert_eq!(mode(&out), 0o600);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "CRLF line ends");
+
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "date",
+            "person",
+            "goal_key",
+            "goal_title",
+            "measure",
+            "unit",
+            "value",
+            "confidence",
+            "status",
+            "note",
+            "author",
+            "uuid"
+        ]
+    );
+    let conn = read_only(&db);
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.date, coalesce(op.handle, ot.handle), g.key, g.title, m.name, m.unit, c.value, \
+             c.confidence, c.status, c.note, a.handle FROM checkin c JOIN goal g ON g.id = c.goal_id \
+             LEFT JOIN person op ON op.id = g.owner_person_id LEFT JOIN team ot ON ot.id = g.owner_team_id \
+             LEFT JOIN measure m ON m.id = c.measure_id LEFT JOIN person a ON a.id = c.author_id \
+             WHERE c.uuid = ?1",
+        )
+        .unwrap();
+    let expect_text = |db: Option<String>, cell: &str, field: &str| {
+        let db = db.unwrap_or_default();
+        let risky = matches!(
+            db.chars().next(),
+            Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n')
+        );
+        let number = db.parse::<f64>().is_ok_and(f64::is_finite);
+        if risky && !number {
+            assert_eq!(cell, format!("'{db}"), "{field}");
+        } else {
+            assert_eq!(cell, db, "{field}");
+        }
+    };
+    let mut rows = 0;
+    let mut notes = Vec::new();
+    let mut values = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        rows += 1;
+        type Row = (
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let d: Row = stmt
+            .query_row([&rec[11]], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                ))
+            })
+            .unwrap();
+        assert_eq!(&rec[0], d.0);
+        expect_text(d.1, &rec[1], "person");
+        expect_text(Some(d.2), &rec[2], "goal_key");
+        expect_text(Some(d.3), &rec[3], "goal_title");
+        expect_text(d.4, &rec[4], "measure");
+        expect_text(d.5, &rec[5], "unit");
+        match d.6 {
+            Some(v) => assert_eq!(rec[6].parse::<f64>().unwrap(), v),
+            None => assert_eq!(&rec[6], ""),
+        }
+        match d.7 {
+            Some(v) => assert_eq!(rec[7].parse::<i64>().unwrap(), v),
+            None => assert_eq!(&rec[7], ""),
+        }
+        expect_text(d.8, &rec[8], "status");
+        expect_text(d.9.clone(), &rec[9], "note");
+        expect_text(d.10, &rec[10], "author");
+        notes.push(rec[9].to_string());
+        values.push(rec[6].to_string());
+    }
+    let total: i64 = conn
+        .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, total);
+    for bad in [
+        "=1+2",
+        "@SUM(A1)",
+        "=HYPERLINK(\"http://x\")",
+        "+cmd",
+        "-2+3",
+        "\tindented",
+        "\rreturn",
+    ] {
+        assert!(notes.contains(&format!("'{bad}")), "{bad} not neutralised");
+        assert!(!notes.contains(&bad.to_string()));
+    }
+    assert!(
+        notes.contains(&"-3.5".to_string()),
+        "a number stays a number"
+    );
+    assert!(values.contains(&"-3.5".to_string()));
+    assert!(notes.contains(&"two\nlines".to_string()));
+    // Filters apply to the CSV too, and the format can be chosen explicitly.
+    let kim = env.on(&db, &["export", "--format", "csv", "--person", "kim"]);
+    kim.ok();
+    let n = csv::Reader::from_reader(kim.stdout.as_bytes())
+        .records()
+        .count();
+    assert_eq!(
+        n as i64,
+        query_i64(
+            &db,
+            "SELECT count(*) FROM checkin c JOIN goal g ON g.id = c.goal_id JOIN person p ON p.id = g.owner_person_id \
+             WHERE p.handle = 'kim' OR c.author_id = (SELECT id FROM person WHERE handle = 'kim')",
+            &[]
+        )
+    );
+    env.on(&db, &["export", "--format", "markdown"]).code(2);
+}
+
+#[test]
+fn since_keeps_recent_records_and_what_they_need() {
+    let env = Env::new();
+    let lead = demo(&env);
+    env.on(
+        &lead,
+        &[
+            "--today",
+            "2026-12-02",
+            "--as",
+            "kim",
+            "checkin",
+            "kim-close-enterprise-deals",
+            "6",
+        ],
+    )
+    .ok();
+    let file = export(&env, &lead, "recent.json", &["--since", "2026-12-01"]);
+    let recs = records(&file);
+    let checkins: Vec<&Value> = recs.iter().filter(|r| r["table"] == "checkin").collect();
+    assert_eq!(checkins.len(), 1);
+    // Its goal, measure, people and teams come along, so the file imports on its own.
+    let fresh = env.init_db();
+    let out = import(&env, &fresh, &file, &[]);
+    out.ok();
+    assert_eq!(counts(&out, "total").0 as usize, recs.len());
+    assert_eq!(counts(&out, "checkin").0, 1);
+    assert!(counts(&out, "goal").0 >= 1);
+}
+
+#[test]
+fn private_feedback_leaves_the_file_only_when_asked_for() {
+    let env = Env::new();
+    let db = demo(&env);
+    let private_in = |recs: &[Value]| {
+        recs.iter()
+            .filter(|r| r["table"] == "feedback" && r["private"] == Value::Bool(true))
+            .count()
+    };
+    let plain = records(&export(&env, &db, "plain.json", &[]));
+    assert_eq!(
+        private_in(&plain),
+        0,
+        "private feedback was exported without --include-private"
+    );
+    assert!(
+        plain.iter().any(|r| r["table"] == "feedback"),
+        "shared feedback is exported"
+    );
+    let all = records(&export(&env, &db, "all.json", &["--include-private"]));
+    assert!(
+        private_in(&all) > 0,
+        "--include-private exports private feedback"
+    );
+}
