@@ -99,7 +99,7 @@ pub struct Cli {
         value_name = "WHEN"
     )]
     color: Option<ColorChoice>,
-    /// Output format: table, json, jsonl, csv, tsv, markdown [default: table on a terminal, tsv in a pipe]
+    /// Output format: table, json, jsonl, csv, tsv, markdown, html [default: table on a terminal, tsv in a pipe]
     #[arg(
         long,
         global = true,

@@ -130,6 +130,9 @@ fn resolve(ctx: &Ctx, store: &Store, f: &Filters) -> Result<Resolved> {
     if let Some(t) = &f.team {
         org::team_id(conn, t)?;
     }
+    if let Some(c) = &f.cycle {
+        sa::get_cycle(conn, c)?;
+    }
     let period = match &f.period {
         Some(p) => Some(super::plan::resolve_period(store, ctx, p)?.0),
         None => None,
@@ -206,6 +209,29 @@ fn template_of(store: &Store, c: &sa::Cycle) -> Result<crate::model::appraisal::
 }
 
 pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
+    let limit = match &args.cmd {
+        None => args.filters.limit,
+        Some(
+            ReportCmd::Goals(f)
+            | ReportCmd::Gaps(f)
+            | ReportCmd::Checkins(f)
+            | ReportCmd::Effectiveness(f),
+        ) => f.limit,
+        Some(
+            ReportCmd::Team { filters, .. }
+            | ReportCmd::Trend { filters, .. }
+            | ReportCmd::Cycle { filters, .. }
+            | ReportCmd::Person { filters, .. },
+        ) => filters.limit,
+    };
+    let doc = build(ctx, args)?;
+    ctx.emit(&match limit {
+        Some(n) => doc.limit_rows(n),
+        None => doc,
+    })
+}
+
+fn build(ctx: &mut Ctx, args: ReportArgs) -> Result<crate::render::Doc> {
     let store = ctx.open_read()?;
     let conn = store.conn();
     let pace = ctx.pace();
@@ -215,7 +241,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
         Some(ReportCmd::Gaps(f)) => {
             let r = resolve(ctx, &store, &f)?;
             let lines = due_within(progress::gaps(conn, &r.goals, &pace)?, &r);
-            ctx.emit(&views::gaps(&lines, &pace))
+            Ok(views::gaps(&lines, &pace))
         }
         Some(ReportCmd::Team { team_arg, filters }) => {
             let team = team_arg.or(filters.team.clone());
@@ -241,13 +267,13 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
             if let Some(l) = r.goals.limit {
                 people.truncate(l);
             }
-            ctx.emit(&views::team(&people, &teams, &pace))
+            Ok(views::team(&people, &teams, &pace))
         }
         Some(ReportCmd::Trend { goal, filters }) => {
             let r = resolve(ctx, &store, &filters)?;
             let g = splan::get_goal(conn, &goal)?;
             let t = progress::trend(conn, &g, &pace, r.since.or(g.start), r.until)?;
-            ctx.emit(&views::trend(&t))
+            Ok(views::trend(&t))
         }
         Some(ReportCmd::Checkins(f)) => {
             let r = resolve(ctx, &store, &f)?;
@@ -259,15 +285,20 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
                 *overdue.entry(d.person).or_insert(0i64) += 1;
             }
             let cadence = i64::from(ctx.config.checkin.cadence_days.unwrap_or(7));
-            let mut lines =
-                people::checkins(conn, f.team.as_deref(), since, until, cadence, &overdue)?;
+            let mut lines = people::checkins(
+                conn,
+                f.team.as_deref(),
+                (since, until, ctx.clock.today),
+                cadence,
+                &overdue,
+            )?;
             if let Some(p) = &f.person {
                 lines.retain(|l| &l.person.handle == p);
             }
             if let Some(l) = f.limit {
                 lines.truncate(l);
             }
-            ctx.emit(&views::checkins(&lines, since, until))
+            Ok(views::checkins(&lines, since, until))
         }
         Some(ReportCmd::Cycle { cycle_arg, filters }) => {
             resolve(ctx, &store, &filters)?;
@@ -284,7 +315,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
                     .collect();
                 rep.states.retain(|s| members.contains(&s.person.handle));
             }
-            ctx.emit(&views::cycle(&rep))
+            Ok(views::cycle(&rep))
         }
         Some(ReportCmd::Person {
             handle,
@@ -318,21 +349,30 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
                     p.private_hidden
                 ));
             }
-            ctx.emit(&views::person(&p, &pace))
+            Ok(views::person(&p, &pace))
         }
         Some(ReportCmd::Effectiveness(f)) => {
             let r = resolve(ctx, &store, &f)?;
             let until = r.until.unwrap_or(ctx.clock.today);
             let since = r.since.unwrap_or(until - Duration::days(13 * 7 - 1));
-            let e = people::effectiveness(conn, &pace, since, until)?;
-            ctx.emit(&views::effectiveness(&e))
+            let e = people::effectiveness(
+                conn,
+                &pace,
+                since,
+                until,
+                &GoalFilter {
+                    limit: None,
+                    ..r.goals
+                },
+            )?;
+            Ok(views::effectiveness(&e))
         }
     }
 }
 
-fn goals(ctx: &Ctx, store: &Store, f: &Filters) -> Result<()> {
+fn goals(ctx: &Ctx, store: &Store, f: &Filters) -> Result<crate::render::Doc> {
     let r = resolve(ctx, store, f)?;
     let pace = ctx.pace();
     let lines = due_within(progress::measure_lines(store.conn(), &r.goals, &pace)?, &r);
-    ctx.emit(&views::goals(&lines, &pace))
+    Ok(views::goals(&lines, &pace))
 }

@@ -571,6 +571,17 @@ impl Doc {
         self
     }
 
+    /// Keep at most `n` rows in every table (`--limit`).
+    #[must_use]
+    pub fn limit_rows(mut self, n: usize) -> Doc {
+        for part in &mut self.parts {
+            if let Part::Table(t) = part {
+                t.rows.truncate(n);
+            }
+        }
+        self
+    }
+
     /// The first table part, if any.
     pub fn first_table(&self) -> Option<&Table> {
         self.parts.iter().find_map(|p| match p {

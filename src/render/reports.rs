@@ -672,6 +672,28 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
             }
         }
         doc = doc.with_table(ratings);
+        let bars: Vec<(String, f64)> = t
+            .scale
+            .levels
+            .iter()
+            .map(|l| {
+                let n = s
+                    .reviews
+                    .iter()
+                    .flat_map(|r| r.ratings.iter())
+                    .filter(|x| x.value.is_some_and(|v| (v - l.value).abs() < 1e-9))
+                    .count();
+                (format!("{} {}", round(l.value), l.label), n as f64)
+            })
+            .collect();
+        doc = doc.with_chart(Chart {
+            key: "rating_chart",
+            title: Some("Ratings received (self and manager)".into()),
+            kind: ChartKind::Bars {
+                unit: Some("ratings".into()),
+                bars,
+            },
+        });
         let mut actions = Table::new(
             "actions",
             vec![

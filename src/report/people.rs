@@ -170,13 +170,14 @@ pub struct CheckinLine {
 pub fn checkins(
     conn: &Connection,
     team: Option<&str>,
-    since: NaiveDate,
-    until: NaiveDate,
+    (since, until, pace_today): (NaiveDate, NaiveDate, NaiveDate),
     default_cadence: i64,
     overdue: &HashMap<String, i64>,
 ) -> Result<Vec<CheckinLine>> {
     let by_author = stats::checkins_by_author(conn, Some(since), Some(until))?;
-    let weeks = ((until - since).num_days() / 7 + 1).max(1);
+    // Weeks still ahead cannot be missed yet.
+    let today = until.min(pace_today);
+    let weeks = ((today - since).num_days() / 7 + 1).max(1);
     Ok(org::list_people(conn, team, false)?
         .into_iter()
         .map(|p| {
@@ -221,8 +222,26 @@ pub fn effectiveness(
     pace: &PaceContext,
     since: NaiveDate,
     until: NaiveDate,
+    filter: &GoalFilter,
 ) -> Result<Effectiveness> {
-    let by_status = stats::goals_by_status(conn, None, None)?;
+    // The goals in scope: by owner, team, period and status (all statuses unless asked).
+    let scope = GoalFilter {
+        statuses: if filter.statuses.is_empty() {
+            GoalStatus::ALL.to_vec()
+        } else {
+            filter.statuses.clone()
+        },
+        ..filter.clone()
+    };
+    let goals = splan::list_goals(conn, &scope)?;
+    let mut by_status: Vec<(String, i64)> = Vec::new();
+    for g in &goals {
+        match by_status.iter_mut().find(|(k, _)| k == g.status.as_str()) {
+            Some(x) => x.1 += 1,
+            None => by_status.push((g.status.as_str().to_string(), 1)),
+        }
+    }
+    by_status.sort();
     let count = |s: &str| {
         by_status
             .iter()
@@ -233,7 +252,6 @@ pub fn effectiveness(
     let completion_rate =
         (achieved + missed > 0).then(|| achieved as f64 / (achieved + missed) as f64);
     let index = PlanIndex::load(conn, pace)?;
-    let goals = splan::all_goals(conn)?;
     let active_measures: i64 = goals
         .iter()
         .filter(|g| g.status == GoalStatus::Active)
