@@ -181,6 +181,13 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         exchange::parse(file, &shown)?
     };
     let n = parsed.records.len();
+    let bar = super::ui::progress_bar(&ctx.ui, "records");
+    let mut tick = |done: u64, total: u64| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    };
     let summary = if a.dry_run {
         let store = ctx.open_read()?;
         let mut mem = Connection::open_in_memory()?;
@@ -191,7 +198,7 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         mem.pragma_update(None, "foreign_keys", true)?;
         let tx = mem.transaction()?;
         exchange::check_references(&tx, &parsed, &shown)?;
-        let s = exchange::merge(&tx, &parsed.records)?;
+        let s = exchange::merge(&tx, &parsed.records, &mut tick)?;
         tx.rollback()?;
         s
     } else {
@@ -199,7 +206,7 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         let meta = ctx.op(&store)?;
         let w = store.write(&meta, |tx| {
             exchange::check_references(tx, &parsed, &shown)?;
-            let s = exchange::merge(tx, &parsed.records)?;
+            let s = exchange::merge(tx, &parsed.records, &mut tick)?;
             let t = s.total();
             tx.set_summary(format!(
                 "imported {shown}: {} inserted, {} updated, {} unchanged, {} conflicts",
@@ -209,6 +216,9 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         })?;
         w.value
     };
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     for c in &summary.conflicts {
         ctx.ui.warn(format!(
             "conflict: record {} ({} {}): {}",

@@ -184,6 +184,8 @@ pub fn progress_bar(ui: &Ui, what: &str) -> Option<indicatif::ProgressBar> {
     ))
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
+    // Draw from the start, even before the first step is counted.
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
 }
 

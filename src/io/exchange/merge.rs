@@ -119,7 +119,7 @@ fn apply(conn: &Connection, row: &RawRow, existing: Option<i64>, vals: &[Val]) -
 /// `conn`, which must be inside a transaction. Returns what happened; a
 /// unique-key clash (a handle, goal key or cycle name that exists locally
 /// under another UUID) fails the whole merge with [`Error::failed`].
-pub fn merge(conn: &Connection, records: &[RawRow]) -> Result<Summary> {
+pub fn merge(conn: &Connection, records: &[RawRow], progress: &mut dyn FnMut(u64, u64)) -> Result<Summary> {
     let mut summary = Summary {
         tables: vec![Counts::default(); TABLES.len()],
         conflicts: Vec::new(),
@@ -132,7 +132,11 @@ pub fn merge(conn: &Connection, records: &[RawRow]) -> Result<Summary> {
     let mut clashes: Vec<String> = Vec::new();
     let cycle_table = sx::table_index("cycle");
 
-    for index in order {
+    let total = u64::try_from(order.len()).unwrap_or(u64::MAX);
+    for (done, index) in order.into_iter().enumerate() {
+        if done % 1024 == 0 {
+            progress(u64::try_from(done).unwrap_or(0), total);
+        }
         let row = &records[index];
         let def = row.def();
         let conflict = |summary: &mut Summary, kept: &'static str, reason: String| {
