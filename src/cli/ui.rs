@@ -180,7 +180,7 @@ pub fn progress_bar(ui: &Ui, what: &str) -> Option<indicatif::ProgressBar> {
     let bar =
         indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
     let style = indicatif::ProgressStyle::with_template(&format!(
-        "{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}}"
+        "{{spinner}} {{bar:40}} {{pos}}/{{len}} {what} {{elapsed}}"
     ))
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
