@@ -1,10 +1,8 @@
 //! `completions`, `man`, `help TOPIC`, and the hidden `__values` command that
 //! feeds dynamic completions (handles, goal keys, cycle names).
 
-use super::Cli;
 use super::ctx::Ctx;
 use crate::error::{Error, Result};
-use clap::CommandFactory;
 use clap_complete::Shell;
 use std::path::PathBuf;
 
@@ -87,7 +85,7 @@ Scripting
 
 /// Write shell completions to stdout.
 pub fn completions(ctx: &Ctx, shell: Shell) -> Result<()> {
-    let mut cmd = Cli::command();
+    let mut cmd = super::examples::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "yardstick", &mut buf);
     if shell == Shell::Bash {
@@ -161,7 +159,7 @@ pub fn man(ctx: &Ctx, dir: &PathBuf) -> Result<()> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
     let mut written = 0;
-    let mut stack = vec![(Cli::command(), "yardstick".to_string())];
+    let mut stack = vec![(super::examples::command(), "yardstick".to_string())];
     while let Some((cmd, name)) = stack.pop() {
         let cmd = cmd.name(name.clone());
         for sub in cmd.get_subcommands() {
@@ -194,7 +192,7 @@ pub fn help(ctx: &Ctx, words: &[String]) -> Result<()> {
             return ctx.ui.write_stdout(text.as_bytes());
         }
     }
-    let mut cmd = Cli::command();
+    let mut cmd = super::examples::command();
     cmd.build();
     let mut target = cmd;
     for w in words {

@@ -5,6 +5,7 @@ mod admin;
 mod appraise;
 mod checkin;
 pub mod ctx;
+mod examples;
 mod exchange;
 mod feedback;
 mod meta;
@@ -19,7 +20,7 @@ use crate::io::config::Config;
 use crate::render::Format;
 use crate::time::{Clock, Weekday, parse_weekday};
 use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, FromArgMatches, Parser, Subcommand};
 use ctx::{Ctx, Source};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -226,7 +227,7 @@ impl Command {
 
 /// Run the command line; returns the process exit code.
 pub fn run() -> i32 {
-    let matches = match Cli::command().try_get_matches() {
+    let matches = match examples::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();

@@ -119,7 +119,11 @@ fn apply(conn: &Connection, row: &RawRow, existing: Option<i64>, vals: &[Val]) -
 /// `conn`, which must be inside a transaction. Returns what happened; a
 /// unique-key clash (a handle, goal key or cycle name that exists locally
 /// under another UUID) fails the whole merge with [`Error::failed`].
-pub fn merge(conn: &Connection, records: &[RawRow], progress: &mut dyn FnMut(u64, u64)) -> Result<Summary> {
+pub fn merge(
+    conn: &Connection,
+    records: &[RawRow],
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Summary> {
     let mut summary = Summary {
         tables: vec![Counts::default(); TABLES.len()],
         conflicts: Vec::new(),
