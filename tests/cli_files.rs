@@ -485,3 +485,24 @@ fn demo_without_db_writes_in_the_current_directory_only() {
         b"precious\n"
     );
 }
+
+#[test]
+fn a_refused_init_creates_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("new.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yardstick"))
+        .args(["init", "--me", "alice", "--db"])
+        .arg(&db)
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--name"));
+    assert!(!db.exists(), "a refused init left a file behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "nothing at all is left behind"
+    );
+}

@@ -49,22 +49,39 @@ pub enum ConfigCmd {
 pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
     let path = ctx.db.0.clone();
     let existed = path.exists();
-    let mut store = Store::open_write(&path, Missing::Create, ctx.busy_timeout)?;
+    // Settle every answer before anything is created: a refused init writes nothing.
+    let (me_set, known): (Option<String>, Vec<String>) = if existed {
+        let store = Store::open_read(&path, Missing::Refuse, ctx.busy_timeout)?;
+        let people = org::list_people(store.conn(), None, true)?
+            .into_iter()
+            .map(|p| p.handle)
+            .collect();
+        (org::setting(store.conn(), "me")?, people)
+    } else {
+        (None, Vec::new())
+    };
     let mut me = a.me;
-    if me.is_none() && ctx.ui.can_prompt() && org::setting(store.conn(), "me")?.is_none() {
+    if me.is_none() && ctx.ui.can_prompt() && me_set.is_none() {
         me = super::prompt::optional_text("Your handle (who \"me\" is; empty to skip)")?;
     }
+    let name = match &me {
+        Some(handle) => {
+            crate::model::names::validate_handle(handle).map_err(|e| e.context("--me"))?;
+            if known.contains(handle) {
+                None
+            } else {
+                let n = match a.name {
+                    Some(n) => n,
+                    None => ctx.required(None, "--name", "Your full name")?,
+                };
+                crate::model::names::validate_text("--name", &n, 200)?;
+                Some(n)
+            }
+        }
+        None => None,
+    };
+    let mut store = Store::open_write(&path, Missing::Create, ctx.busy_timeout)?;
     if let Some(handle) = &me {
-        crate::model::names::validate_handle(handle).map_err(|e| e.context("--me"))?;
-        let exists = org::find_person(store.conn(), handle)?.is_some();
-        let name = if exists {
-            None
-        } else {
-            Some(match a.name {
-                Some(n) => n,
-                None => ctx.required(None, "--name", "Your full name")?,
-            })
-        };
         let now = ctx.now();
         let mut meta = ctx.op(&store)?;
         meta.actor = handle.clone();

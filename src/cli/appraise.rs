@@ -213,6 +213,17 @@ impl AppraiseCmd {
     }
 }
 
+/// A name as it must be typed in a shell command (quoted when it has spaces).
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .any(|c| c.is_whitespace() || "\"'$`\\".contains(c))
+    {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    } else {
+        s.to_string()
+    }
+}
+
 fn load_template(store: &Store, cycle: &Cycle) -> Result<Template> {
     let source = sa::template_source(store.conn(), cycle.template_id)?;
     template::parse(&source, &format!("template of cycle {}", cycle.name))
@@ -224,7 +235,7 @@ fn refuse_finalized(cycle: &Cycle) -> Result<()> {
             Error::failed(format!("cycle {} is finalized and read-only", cycle.name)).with_hint(
                 format!(
                     "reopen it with `yardstick appraise cycle reopen {} --reason TEXT`",
-                    cycle.name
+                    shell_word(&cycle.name)
                 ),
             ),
         );
@@ -578,7 +589,7 @@ fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {
                 w.value.period,
                 new.participants.len(),
                 t.name,
-                w.value.name
+                shell_word(&w.value.name)
             ));
             Ok(())
         }
