@@ -104,6 +104,9 @@ pub enum CheckinCmd {
     Rm {
         /// Check-in id
         id: i64,
+        /// Also erase it from the undo history, so its note leaves the file (cannot be undone)
+        #[arg(long)]
+        purge: bool,
     },
     /// List people and measures whose last check-in is older than their cadence
     Due {
@@ -309,7 +312,7 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
             });
             ctx.emit_if_asked(&activity::checkins(&[w.value]))
         }
-        Some(CheckinCmd::Rm { id }) => {
+        Some(CheckinCmd::Rm { id, purge }) => {
             let mut store = ctx.open_write()?;
             let c = checkins::get(store.conn(), id)?;
             let what = match (&c.measure, c.value) {
@@ -319,14 +322,21 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
             if !ctx.confirm(&format!("Remove check-in {id} ({what})?"))? {
                 return Err(Error::failed("cancelled; nothing was changed"));
             }
+            let now = ctx.now();
             store.write(&ctx.op(&store)?, |tx| {
                 checkins::remove(tx, id)?;
                 tx.set_summary(format!("removed check-in {id} ({what})"));
+                if purge {
+                    crate::store::oplog::purge_row_history(tx, "checkin", id, &now)?;
+                    tx.mark_changed();
+                }
                 Ok(())
             })?;
-            ctx.ui.note(format!(
-                "Removed check-in {id}. `yardstick undo` brings it back."
-            ));
+            ctx.ui.note(if purge {
+                format!("Removed check-in {id} and erased it from the undo history; it cannot be brought back.")
+            } else {
+                format!("Removed check-in {id}. `yardstick undo` brings it back; `--purge` erases it for good.")
+            });
             Ok(())
         }
         Some(CheckinCmd::Due { person, team }) => {

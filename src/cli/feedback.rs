@@ -69,6 +69,9 @@ yardstick --as bob feedback give alice \"Estimates keep slipping; let's talk\" -
     Rm {
         /// Feedback id
         id: i64,
+        /// Also erase it from the undo history, so its text leaves the file (cannot be undone)
+        #[arg(long)]
+        purge: bool,
     },
 }
 
@@ -200,7 +203,7 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
             }
             ctx.emit(&activity::feedback(&shown))
         }
-        FeedbackCmd::Rm { id } => {
+        FeedbackCmd::Rm { id, purge } => {
             let mut store = ctx.open_write()?;
             let f = sfb::get(store.conn(), id)?;
             let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
@@ -210,12 +213,21 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
             if !ctx.confirm(&format!("Remove {} feedback {id} for {}?", f.kind, f.to))? {
                 return Err(Error::failed("cancelled; nothing was changed"));
             }
+            let now = ctx.now();
             store.write(&ctx.op(&store)?, |tx| {
                 sfb::remove(tx, id)?;
                 tx.set_summary(format!("removed feedback {id} for {}", f.to));
+                if purge {
+                    crate::store::oplog::purge_row_history(tx, "feedback", id, &now)?;
+                    tx.mark_changed();
+                }
                 Ok(())
             })?;
-            ctx.ui.note(format!("Removed feedback {id}."));
+            ctx.ui.note(if purge {
+                format!("Removed feedback {id} and erased it from the undo history; it cannot be brought back.")
+            } else {
+                format!("Removed feedback {id}. `yardstick undo` brings it back; `--purge` erases it for good.")
+            });
             Ok(())
         }
     }

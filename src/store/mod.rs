@@ -194,10 +194,16 @@ impl Store {
             tx,
             op_id,
             summary: String::new(),
+            changed: false,
         };
         let value = f(&mut handle)?;
-        let Tx { tx, summary, .. } = handle;
-        let changed = oplog::finish_op(&tx, op_id, &summary)?;
+        let Tx {
+            tx,
+            summary,
+            changed: marked,
+            ..
+        } = handle;
+        let changed = oplog::finish_op(&tx, op_id, &summary)? || marked;
         oplog::remove_triggers(&tx)?;
         if changed {
             tx.commit().map_err(|e| locked_or(e, &path, timeout))?;
@@ -230,6 +236,7 @@ pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
     op_id: i64,
     summary: String,
+    changed: bool,
 }
 
 impl Tx<'_> {
@@ -241,6 +248,12 @@ impl Tx<'_> {
     /// The id of this operation in the log.
     pub fn op_id(&self) -> i64 {
         self.op_id
+    }
+
+    /// Say that this operation changed data even though it left nothing in
+    /// the undo log (a purge erases its own before-images).
+    pub fn mark_changed(&mut self) {
+        self.changed = true;
     }
 }
 

@@ -266,3 +266,26 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Erase every before-image of one row from the undo log, so that with
+/// `secure_delete` its contents leave the file. The operations that held
+/// those images can no longer be undone: they are marked undone ("purged")
+/// with the given time. Returns how many operations were affected.
+pub fn purge_row_history(conn: &Connection, table: &str, row_id: i64, at: &str) -> Result<usize> {
+    let mut stmt =
+        conn.prepare("SELECT DISTINCT op_id FROM undo_entry WHERE tbl = ?1 AND row_id = ?2")?;
+    let ops: Vec<i64> = stmt
+        .query_map(params![table, row_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    conn.execute(
+        "DELETE FROM undo_entry WHERE tbl = ?1 AND row_id = ?2",
+        params![table, row_id],
+    )?;
+    for op in &ops {
+        conn.execute(
+            "UPDATE op SET undone_at = coalesce(undone_at, ?2), summary = summary || ' (history purged)' WHERE id = ?1",
+            params![op, at],
+        )?;
+    }
+    Ok(ops.len())
+}
