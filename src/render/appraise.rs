@@ -1,24 +1,10 @@
 //! Documents for appraisal: cycles, status per participant, one appraisal.
 
+use super::cells::{level, round, score};
 use super::{Cell, Column, Doc, Record, Table};
 use crate::model::appraisal::Template;
 use crate::report::appraise::SubjectState;
 use crate::store::appraise::{Cycle, CycleEvent, Participant};
-
-fn level(t: &Template, v: Option<f64>) -> Cell {
-    v.map_or(Cell::Null, |v| {
-        Cell::Text(format!("{} {}", fmt(v), t.scale.label(v).unwrap_or("")))
-    })
-}
-
-fn fmt(v: f64) -> String {
-    let r = (v * 1000.0).round() / 1000.0;
-    format!("{r}")
-}
-
-fn score(v: Option<f64>) -> Cell {
-    v.map_or(Cell::Null, |v| Cell::Float((v * 1000.0).round() / 1000.0))
-}
 
 /// `appraise cycle list`.
 pub fn cycles(rows: &[(Cycle, usize)]) -> Doc {
@@ -63,7 +49,7 @@ pub fn cycle(c: &Cycle, tpl: &Template, people: &[Participant], events: &[CycleE
             tpl.scale
                 .levels
                 .iter()
-                .map(|l| format!("{} {}", fmt(l.value), l.label))
+                .map(|l| format!("{} {}", round(l.value), l.label))
                 .collect::<Vec<_>>()
                 .join(" · "),
         )

@@ -54,6 +54,7 @@
 
 pub mod activity;
 pub mod appraise;
+pub mod cells;
 mod delimited;
 mod html;
 mod json;

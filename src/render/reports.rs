@@ -2,27 +2,12 @@
 //! person and effectiveness. One builder per report; every format (table,
 //! CSV, JSON, Markdown, HTML) renders the same document.
 
+use super::cells::{bar, level, pct, round, status};
 use super::{Cell, Chart, ChartKind, Column, Doc, Record, Table};
 use crate::report::people::{CheckinLine, Effectiveness, TeamLine};
 use crate::report::plan::PaceContext;
 use crate::report::progress::{MeasureLine, Trend};
 use crate::report::review::{CycleReport, Packet};
-
-fn pct(v: Option<f64>) -> Cell {
-    v.map_or(Cell::Null, |v| Cell::Percent(v * 100.0))
-}
-
-fn bar(v: Option<f64>) -> Cell {
-    v.map_or(Cell::Null, |v| Cell::Progress(v * 100.0))
-}
-
-fn status<T: ToString>(v: Option<T>) -> Cell {
-    v.map_or(Cell::Null, |s| Cell::Status(s.to_string()))
-}
-
-fn round(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
-}
 
 fn measure_columns() -> Vec<Column> {
     vec![
@@ -377,12 +362,6 @@ pub fn effectiveness(e: &Effectiveness) -> Doc {
         .with_table(statuses)
 }
 
-fn level_text(t: &crate::model::appraisal::Template, v: Option<f64>) -> Cell {
-    v.map_or(Cell::Null, |v| {
-        Cell::Text(format!("{} {}", round(v), t.scale.label(v).unwrap_or("")))
-    })
-}
-
 /// `report cycle CYCLE`.
 pub fn cycle(r: &CycleReport) -> Doc {
     let t = &r.template;
@@ -426,9 +405,9 @@ pub fn cycle(r: &CycleReport) -> Doc {
         people.push(vec![
             s.person.handle.as_str().into(),
             s.appraisal.score.map(round).into(),
-            level_text(t, o.computed_level.or(s.appraisal.level)),
-            level_text(t, o.calibrated_level),
-            level_text(t, s.final_level()),
+            level(t, o.computed_level.or(s.appraisal.level)),
+            level(t, o.calibrated_level),
+            level(t, s.final_level()),
             o.potential.into(),
             o.recommendation.into(),
             s.person.acknowledged_at.is_some().into(),
@@ -546,12 +525,12 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
             .field(
                 "computed_level",
                 "Computed level",
-                level_text(t, o.computed_level.or(s.appraisal.level)),
+                level(t, o.computed_level.or(s.appraisal.level)),
             )
             .field(
                 "calibrated_level",
                 "Calibrated level",
-                level_text(t, o.calibrated_level),
+                level(t, o.calibrated_level),
             )
             .field(
                 "calibration_reason",
@@ -658,7 +637,7 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
                 ratings.push(vec![
                     rv.kind.as_str().into(),
                     x.item.as_str().into(),
-                    level_text(t, x.value),
+                    level(t, x.value),
                     x.comment.clone().into(),
                 ]);
             }

@@ -1,14 +1,11 @@
 //! Documents for the organisation, plan and log: one builder per view, so
 //! every format of a view shows the same fields.
 
+use super::cells::{bar, status};
 use super::{Cell, Column, Doc, Record, Table};
 use crate::report::plan::{GoalState, TreeRow};
 use crate::store::oplog::OpEntry;
 use crate::store::org::{Person, Team};
-
-fn pct(ratio: Option<f64>) -> Cell {
-    ratio.map_or(Cell::Null, |r| Cell::Progress(r * 100.0))
-}
 
 fn raw_pct(ratio: f64, has_value: bool) -> Cell {
     if has_value {
@@ -16,10 +13,6 @@ fn raw_pct(ratio: f64, has_value: bool) -> Cell {
     } else {
         Cell::Null
     }
-}
-
-fn opt_status<T: ToString>(v: Option<T>) -> Cell {
-    v.map_or(Cell::Null, |s| Cell::Status(s.to_string()))
 }
 
 /// `people list`.
@@ -207,10 +200,10 @@ fn goal_cells(s: &GoalState) -> Vec<Cell> {
         g.weight.into(),
         Cell::Status(g.status.to_string()),
         i64::try_from(s.measures.len()).unwrap_or(i64::MAX).into(),
-        pct(s.progress),
+        bar(s.progress),
         s.expected.map_or(Cell::Null, |e| Cell::Percent(e * 100.0)),
-        opt_status(s.pace),
-        opt_status(s.reported.clone()),
+        status(s.pace),
+        status(s.reported.clone()),
         s.checkin_age_days.into(),
     ]
 }
@@ -262,7 +255,7 @@ fn measure_table(key: &'static str, title: Option<String>, s: &GoalState) -> Tab
             x.floor.into(),
             x.weight.into(),
             raw_pct(m.progress.raw, m.progress.has_value),
-            opt_status(m.standard),
+            status(m.standard),
             m.as_of.into(),
             m.forecast.map(|f| (f.value * 100.0).round() / 100.0).into(),
             m.forecast.map(|f| f.method.as_str()).into(),
@@ -294,19 +287,15 @@ pub fn goal(s: &GoalState, children: &[&GoalState]) -> Doc {
         .field("priority", "Priority", g.priority.as_str())
         .field("category", "Category", g.category.map(|c| c.as_str()))
         .field("status", "Status", Cell::Status(g.status.to_string()))
-        .field("progress_pct", "Progress", pct(s.progress))
+        .field("progress_pct", "Progress", bar(s.progress))
         .field(
             "expected_pct",
             "Expected by today",
             s.expected.map_or(Cell::Null, |e| Cell::Percent(e * 100.0)),
         )
-        .field("pace", "Pace", opt_status(s.pace))
-        .field(
-            "reported",
-            "Reported status",
-            opt_status(s.reported.clone()),
-        )
-        .field("standard", "Standard", opt_status(s.standard))
+        .field("pace", "Pace", status(s.pace))
+        .field("reported", "Reported status", status(s.reported.clone()))
+        .field("standard", "Standard", status(s.standard))
         .field("last_checkin", "Last check-in", s.last_checkin)
         .field(
             "last_checkin_days",
@@ -351,7 +340,7 @@ pub fn goal_tree(rows: &[TreeRow<'_>]) -> Doc {
             g.owner.as_str().into(),
             g.weight.into(),
             Cell::Status(g.status.to_string()),
-            pct(row.state.progress),
+            bar(row.state.progress),
         ]);
     }
     Doc::table("goal_tree", t).with_empty_message("No goals yet.")
