@@ -8,6 +8,7 @@ pub mod ctx;
 mod examples;
 mod exchange;
 mod feedback;
+mod maintenance;
 mod meta;
 mod org;
 mod plan;
@@ -197,6 +198,16 @@ enum Command {
     /// Show the effective configuration
     #[command(subcommand)]
     Config(admin::ConfigCmd),
+    /// Copy the database to a new file (0600), online and consistent; never overwrites
+    #[command(
+        after_help = "Examples:\n  yardstick backup ~/backups/team-2026-11-22.db\n  yardstick --db team.db backup /mnt/usb/team.db"
+    )]
+    Backup(maintenance::BackupArgs),
+    /// Check the database: integrity, foreign keys, schema version, pragmas, row counts
+    #[command(
+        after_help = "Examples:\n  yardstick doctor\n  yardstick --db team.db doctor --format json | jq .doctor.integrity_check"
+    )]
+    Doctor(maintenance::DoctorArgs),
 }
 
 impl Command {
@@ -221,6 +232,8 @@ impl Command {
             Command::Undo => "undo".into(),
             Command::Log(_) => "log".into(),
             Command::Config(_) => "config show".into(),
+            Command::Backup(_) => "backup".into(),
+            Command::Doctor(_) => "doctor".into(),
         }
     }
 }
@@ -359,6 +372,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Undo => admin::undo(ctx),
         Command::Log(a) => admin::log(ctx, a),
         Command::Config(c) => admin::config(ctx, c),
+        Command::Backup(a) => maintenance::backup(ctx, a),
+        Command::Doctor(a) => maintenance::doctor(ctx, a),
     }
 }
 

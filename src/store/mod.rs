@@ -12,6 +12,7 @@ pub mod appraise;
 pub mod checkins;
 pub mod exchange;
 pub mod feedback;
+pub mod maintenance;
 pub mod open;
 pub mod oplog;
 pub mod org;
