@@ -278,6 +278,9 @@ fn apply_pragmas(conn: &Connection, busy_timeout: Duration, write: bool) -> Resu
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "trusted_schema", false)?;
+    // Check every b-tree page's cells as it is read: damage is reported
+    // (exit 3) instead of being built upon by a write.
+    conn.pragma_update(None, "cell_size_check", true)?;
     if write {
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {

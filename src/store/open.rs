@@ -64,6 +64,10 @@ pub fn check_header(path: &Path) -> Result<Header> {
         ))
         .with_hint("check the path given with --db or YARDSTICK_DB"));
     }
+    if let Some(problem) = header_problem(&head, meta.len()) {
+        return Err(Error::database(format!("the database {shown} is corrupt: {problem}"))
+            .with_hint("restore it from a backup (`yardstick backup` makes one); yardstick did not change it"));
+    }
     let app_id = i32::from_be_bytes([head[68], head[69], head[70], head[71]]);
     let user_version = i64::from(u32::from_be_bytes([head[60], head[61], head[62], head[63]]));
     if app_id != APPLICATION_ID {
@@ -78,6 +82,58 @@ pub fn check_header(path: &Path) -> Result<Header> {
         return Err(newer_version(path, user_version));
     }
     Ok(Header { user_version })
+}
+
+fn be32(h: &[u8; 100], at: usize) -> u32 {
+    u32::from_be_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]])
+}
+
+/// What is wrong with an SQLite header, if anything: every field SQLite
+/// documents as fixed or bounded is checked, so a damaged header is refused
+/// before any page is read or written.
+fn header_problem(h: &[u8; 100], file_len: u64) -> Option<String> {
+    let raw = u32::from(u16::from_be_bytes([h[16], h[17]]));
+    let page_size = if raw == 1 { 65_536 } else { raw };
+    if !(512..=65_536).contains(&page_size) || !page_size.is_power_of_two() {
+        return Some(format!("impossible page size {page_size}"));
+    }
+    if !(1..=2).contains(&h[18]) || !(1..=2).contains(&h[19]) {
+        return Some("unknown file format version".into());
+    }
+    if u32::from(h[20]) >= page_size / 4 {
+        return Some("impossible reserved space per page".into());
+    }
+    if h[21] != 64 || h[22] != 32 || h[23] != 32 {
+        return Some("wrong payload fractions".into());
+    }
+    let pages = u64::from(be32(h, 28));
+    let change = be32(h, 24);
+    let valid_for = be32(h, 92);
+    // The in-header size is authoritative when it was written by this change.
+    if valid_for == change
+        && pages != 0
+        && file_len % u64::from(page_size) == 0
+        && pages > file_len / u64::from(page_size)
+    {
+        return Some(format!(
+            "the header counts {pages} pages but the file holds {}",
+            file_len / u64::from(page_size)
+        ));
+    }
+    let total = (file_len / u64::from(page_size)).max(pages);
+    if u64::from(be32(h, 32)) > total || u64::from(be32(h, 36)) > total {
+        return Some("the free-page list points past the end of the file".into());
+    }
+    if !(1..=4).contains(&be32(h, 44)) {
+        return Some("unknown schema format".into());
+    }
+    if !(1..=3).contains(&be32(h, 56)) {
+        return Some("unknown text encoding".into());
+    }
+    if h[72..92].iter().any(|b| *b != 0) {
+        return Some("reserved header bytes are not zero".into());
+    }
+    None
 }
 
 /// The error for a file written by a newer yardstick.
