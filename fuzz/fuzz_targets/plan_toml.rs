@@ -1,0 +1,9 @@
+//! Fuzz target `plan_toml`: see `yardstick_fuzz::plan_toml` for what it checks.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    yardstick_fuzz::plan_toml(data);
+});
