@@ -43,7 +43,7 @@ pub struct Fields {
     #[arg(long)]
     measure: Option<String>,
     /// How confident you are of reaching the target, 0–10
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     confidence: Option<String>,
     /// Your own status: on-track, at-risk, off-track (shown beside the derived one)
     #[arg(long)]
@@ -88,7 +88,7 @@ pub enum CheckinCmd {
         #[arg(long, allow_hyphen_values = true)]
         value: Option<String>,
         /// New confidence, 0–10
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         confidence: Option<String>,
         /// New status
         #[arg(long)]
