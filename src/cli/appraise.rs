@@ -919,7 +919,18 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
     let now = ctx.now();
     let subject_id = subject.person_id;
     let w = store.write(&ctx.op(&store)?, |tx| {
+        // Checked again inside the transaction: another process may have
+        // moved the cycle on or submitted this review since we looked.
+        let fresh = sa::get_cycle(tx, &c.name)?;
+        if fresh.state != "open" {
+            return Err(Error::failed(format!(
+                "cycle {} is {}; reviews are written while it is open",
+                c.name, fresh.state
+            )));
+        }
         let r = sa::ensure_review(tx, &now, c.id, subject_id, reviewer_id, &kind)?;
+        sa::ensure_pending(tx, r.id)
+            .map_err(|e| e.context(format!("the {kind} review of {}", subject.handle)))?;
         for (item, value, comment) in &ratings {
             sa::set_rating(tx, &now, r.id, item, *value, comment.as_deref())?;
         }

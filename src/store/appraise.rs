@@ -438,6 +438,21 @@ pub fn ensure_review(
         .ok_or_else(|| Error::database("a review just written cannot be read back"))
 }
 
+/// Refuse a change to a review that is already submitted. Checked inside the
+/// write transaction, so two submissions racing each other cannot both win.
+pub fn ensure_pending(conn: &Connection, review_id: i64) -> Result<()> {
+    let state: Option<String> = conn
+        .query_row("SELECT state FROM review WHERE id = ?1", [review_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if state.as_deref() == Some("submitted") {
+        return Err(Error::failed("the review is already submitted")
+            .with_hint("a submitted review cannot be changed"));
+    }
+    Ok(())
+}
+
 /// Set (or replace) a rating and/or comment on an item; returns whether anything changed.
 pub fn set_rating(
     conn: &Connection,
@@ -447,6 +462,7 @@ pub fn set_rating(
     value: Option<f64>,
     comment: Option<&str>,
 ) -> Result<bool> {
+    ensure_pending(conn, review_id)?;
     let old: Option<(Option<f64>, Option<String>)> = conn
         .query_row(
             "SELECT value, comment FROM rating WHERE review_id = ?1 AND item = ?2",
@@ -479,6 +495,7 @@ pub fn set_rating(
 
 /// Set a review's overall comment; returns whether it changed.
 pub fn set_summary(conn: &Connection, now: &str, review_id: i64, summary: &str) -> Result<bool> {
+    ensure_pending(conn, review_id)?;
     let n = conn.execute(
         "UPDATE review SET summary = ?2, updated_at = ?3 WHERE id = ?1 AND summary IS NOT ?2",
         params![review_id, summary, now],
@@ -488,6 +505,7 @@ pub fn set_summary(conn: &Connection, now: &str, review_id: i64, summary: &str) 
 
 /// Submit a review.
 pub fn submit(conn: &Connection, now: &str, review_id: i64) -> Result<()> {
+    ensure_pending(conn, review_id)?;
     conn.execute(
         "UPDATE review SET state = 'submitted', submitted_at = ?2, updated_at = ?2 WHERE id = ?1 AND state = 'pending'",
         params![review_id, now],

@@ -198,6 +198,17 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
         .with_hint("run `yardstick undo` again to see what it would revert now"));
     }
     conn.pragma_update(None, "defer_foreign_keys", true)?;
+    // A finalized review cycle is read-only, and undo may not reach into one
+    // (the schema's triggers refuse it). A cycle that this very operation
+    // created is another matter: removing it restores the state before it
+    // existed. Such a cycle is reopened first (the one change the triggers
+    // allow), so that its rows can go with it.
+    conn.execute(
+        "UPDATE cycle SET state = 'draft', reopened = reopened + 1 \
+         WHERE state = 'finalized' AND id IN \
+           (SELECT row_id FROM undo_entry WHERE op_id = ?1 AND tbl = 'cycle' AND action = 'insert')",
+        [op_id],
+    )?;
     let tables = logged_tables(conn)?;
     let mut stmt = conn.prepare(
         "SELECT id, tbl, action, row_id FROM undo_entry WHERE op_id = ?1 ORDER BY id DESC",
