@@ -26,7 +26,7 @@ end=$(date +%s)
 
 echo
 echo "== figures ($((end - start)) s) =="
-grep '^STRESS ' "$log" || echo "(no figures: did the build fail?)"
+grep -o 'STRESS .*' "$log" || echo "(no figures: did the build fail?)"
 grep -E '^test .* (ok|FAILED)$' "$log" | sed 's/^/  /'
 if [ "$status" -eq 0 ]; then
     echo "all long scenarios passed"
