@@ -12,6 +12,7 @@ pub mod number;
 pub mod org;
 pub mod pace;
 pub mod rollup;
+pub mod text;
 pub mod types;
 pub mod value;
 

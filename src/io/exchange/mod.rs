@@ -28,7 +28,7 @@ pub use merge::{Conflict, Counts, Summary, merge};
 pub use parse::{Parsed, check_references, parse};
 
 use crate::error::{Error, Result};
-use crate::render::neutralize_formula;
+use crate::model::text::neutralize_formula;
 use crate::store::exchange::{CheckinLine, Kind, RawRow, Val};
 use std::io::Write;
 
