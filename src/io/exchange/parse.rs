@@ -291,6 +291,17 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
     for col in def.cols {
         let v = map.remove(col.key).unwrap_or(Value::Null);
         let val = field(&v, col.kind).map_err(|what| at(col.key, what))?;
+        if let Val::Text(t) = &val {
+            // The same ceiling as on the command line; a template's source may be longer.
+            let max = if col.key == "source" {
+                MAX_SOURCE
+            } else {
+                MAX_TEXT
+            };
+            if t.chars().count() > max {
+                return Err(at(col.key, format!("is longer than {max} characters")));
+            }
+        }
         if val.is_null() && !col.nullable {
             return Err(at(col.key, "is required (missing or null)".into()));
         }
@@ -307,6 +318,12 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
     rules(&row).map_err(|(key, what)| at(key, what))?;
     Ok(row)
 }
+
+/// The longest free text a record may carry (notes, feedback, comments) —
+/// the command line's own limit.
+const MAX_TEXT: usize = 10_000;
+/// The longest template source a record may carry.
+const MAX_SOURCE: usize = 1_000_000;
 
 /// One value, checked against its column's kind.
 fn field(v: &Value, kind: Kind) -> std::result::Result<Val, String> {
