@@ -538,3 +538,42 @@ fn a_schema_v1_file_reads_unchanged_and_upgrades_on_the_first_write() {
         .unwrap();
     assert_eq!(ok, "ok");
 }
+
+#[test]
+fn hot_checkin_queries_search_an_index_and_never_scan_every_checkin() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = seeded(&dir.path().join("plans.db"));
+    for sql in [
+        checkins::LATEST_SQL,
+        checkins::HISTORY_SQL,
+        checkins::LAST_BY_GOAL_SQL,
+        checkins::LAST_STATUS_SQL,
+    ] {
+        let mut stmt = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(
+                rusqlite::params_from_iter(std::iter::repeat_n(
+                    rusqlite::types::Value::Null,
+                    stmt.parameter_count(),
+                )),
+                |r| r.get(3),
+            )
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            !plan.iter().any(|step| step.starts_with("SCAN checkin")
+                || step.starts_with("SCAN c ")
+                || step.starts_with("SCAN d ")),
+            "a hot query scans every check-in:\n{sql}\n{plan:#?}"
+        );
+        assert!(
+            plan.iter()
+                .any(|step| step.contains("USING") && step.contains("INDEX checkin_")),
+            "no check-in index used:\n{sql}\n{plan:#?}"
+        );
+    }
+}

@@ -6,6 +6,24 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
+/// A hot query: its plan must search an index, never scan every check-in
+/// (checked by `tests/store.rs`).
+pub const LATEST_SQL: &str = "SELECT date, value FROM checkin WHERE measure_id = ?1 AND value IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1";
+
+/// A hot query: its plan must search an index, never scan every check-in
+/// (checked by `tests/store.rs`).
+pub const HISTORY_SQL: &str = "SELECT date, value FROM checkin WHERE measure_id = ?1 AND date >= ?2 AND value IS NOT NULL ORDER BY date, id";
+
+/// A hot query: its plan must search an index, never scan every check-in
+/// (checked by `tests/store.rs`).
+pub const LAST_BY_GOAL_SQL: &str =
+    "SELECT g.id, (SELECT max(c.date) FROM checkin c WHERE c.goal_id = g.id) AS last FROM goal g";
+
+/// A hot query: its plan must search an index, never scan every check-in
+/// (checked by `tests/store.rs`).
+pub const LAST_STATUS_SQL: &str = "SELECT g.id, (SELECT d.status FROM checkin d WHERE d.goal_id = g.id AND d.status IS NOT NULL \
+     ORDER BY d.date DESC, d.id DESC LIMIT 1) FROM goal g";
+
 /// A new check-in.
 #[derive(Debug, Clone)]
 pub struct NewCheckin {
@@ -50,9 +68,7 @@ pub fn insert(conn: &Connection, now: &str, c: &NewCheckin) -> Result<i64> {
 
 /// The latest value of a measure and its date (ties broken by the later entry).
 pub fn latest(conn: &Connection, measure_id: i64) -> Result<Option<(NaiveDate, f64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT date, value FROM checkin WHERE measure_id = ?1 AND value IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1",
-    )?;
+    let mut stmt = conn.prepare_cached(LATEST_SQL)?;
     let row: Option<(String, f64)> = stmt
         .query_row([measure_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -282,9 +298,7 @@ pub fn history(
     measure_id: i64,
     since: Option<NaiveDate>,
 ) -> Result<Vec<(NaiveDate, f64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT date, value FROM checkin WHERE measure_id = ?1 AND date >= ?2 AND value IS NOT NULL ORDER BY date, id",
-    )?;
+    let mut stmt = conn.prepare_cached(HISTORY_SQL)?;
     let since = since.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
     let rows = stmt.query_map(params![measure_id, since], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
@@ -301,13 +315,16 @@ pub fn history(
 
 /// The latest check-in day of every goal (any measure or status-only).
 pub fn last_by_goal(conn: &Connection) -> Result<HashMap<i64, NaiveDate>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT goal_id, max(date) FROM checkin GROUP BY goal_id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    // One indexed seek per goal on checkin(goal_id, date), never a scan of
+    // every check-in.
+    let mut stmt = conn.prepare_cached(LAST_BY_GOAL_SQL)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
     let mut out = HashMap::new();
     for r in rows {
         let (g, d) = r?;
-        if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+        if let Some(d) = d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
             out.insert(g, d);
         }
     }
@@ -316,10 +333,18 @@ pub fn last_by_goal(conn: &Connection) -> Result<HashMap<i64, NaiveDate>> {
 
 /// The latest explicit status of every goal that has one: (date, status).
 pub fn last_status_by_goal(conn: &Connection) -> Result<HashMap<i64, String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT goal_id, status FROM checkin c WHERE status IS NOT NULL AND id = \
-         (SELECT id FROM checkin d WHERE d.goal_id = c.goal_id AND d.status IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1)",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    // Per goal, walk its check-ins newest first on checkin(goal_id, date)
+    // until one carries a status.
+    let mut stmt = conn.prepare_cached(LAST_STATUS_SQL)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let (g, s) = r?;
+        if let Some(s) = s {
+            out.insert(g, s);
+        }
+    }
+    Ok(out)
 }
