@@ -20,28 +20,34 @@ struct Logged {
 }
 
 fn logged_tables(conn: &Connection) -> Result<Vec<Logged>> {
+    // Every table's columns in one query (this runs on every write).
     let mut stmt = conn.prepare_cached(
-        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT m.name, p.name FROM main.sqlite_master m JOIN pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid",
     )?;
-    let names: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut out = Vec::new();
-    for name in names
-        .into_iter()
-        .filter(|n| !UNLOGGED_TABLES.contains(&n.as_str()))
-    {
-        let mut cols = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
-        let columns: Vec<String> = cols
-            .query_map([&name], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if columns.len() > UNDO_COLUMNS {
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out: Vec<Logged> = Vec::new();
+    for row in rows {
+        let (table, column) = row?;
+        if UNLOGGED_TABLES.contains(&table.as_str()) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(t) if t.name == table => t.columns.push(column),
+            _ => out.push(Logged {
+                name: table,
+                columns: vec![column],
+            }),
+        }
+    }
+    for t in &out {
+        if t.columns.len() > UNDO_COLUMNS {
             return Err(Error::database(format!(
-                "table {name} has {} columns, more than the undo log holds ({UNDO_COLUMNS})",
-                columns.len()
+                "table {} has {} columns, more than the undo log holds ({UNDO_COLUMNS})",
+                t.name,
+                t.columns.len()
             )));
         }
-        out.push(Logged { name, columns });
     }
     Ok(out)
 }
@@ -81,13 +87,17 @@ pub fn install_triggers(conn: &Connection) -> Result<()> {
 
 /// Drop the TEMP undo triggers (so an undo on the same connection is not logged).
 pub fn remove_triggers(conn: &Connection) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%' ESCAPE '\\'")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%' ESCAPE '\\'",
+    )?;
     let names: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for name in names {
-        conn.execute_batch(&format!("DROP TRIGGER IF EXISTS temp.{}", quoted(&name)))?;
-    }
+    let sql: String = names
+        .iter()
+        .map(|n| format!("DROP TRIGGER IF EXISTS temp.{};\n", quoted(n)))
+        .collect();
+    conn.execute_batch(&sql)?;
     Ok(())
 }
 
