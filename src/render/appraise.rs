@@ -4,7 +4,39 @@ use super::cells::{level, round, score};
 use super::{Cell, Column, Doc, Record, Table};
 use crate::model::appraisal::Template;
 use crate::report::appraise::SubjectState;
-use crate::store::appraise::{Cycle, CycleEvent, Participant};
+use crate::store::appraise::{Cycle, CycleEvent, Outcome, Participant};
+
+/// The fields of an outcome that every appraisal view shows the same way:
+/// the calibrated level and its reason (the computed level is shown beside
+/// it by the caller), the peer average — only from the anonymity threshold
+/// on, never with names — potential and recommendation.
+pub fn outcome_fields(r: Record, t: &Template, s: &SubjectState, o: &Outcome) -> Record {
+    let peer = s
+        .appraisal
+        .component(crate::model::Component::Peer)
+        .and_then(|x| x.value);
+    r.field(
+        "calibrated_level",
+        "Calibrated level",
+        level(t, o.calibrated_level),
+    )
+    .field(
+        "calibration_reason",
+        "Calibration reason",
+        o.calibration_reason.clone(),
+    )
+    .field(
+        "peer_average",
+        "Peer average",
+        if s.appraisal.peers_counted {
+            score(peer)
+        } else {
+            Cell::Null
+        },
+    )
+    .field("potential", "Potential", o.potential.clone())
+    .field("recommendation", "Recommendation", o.recommendation.clone())
+}
 
 /// `appraise cycle list`.
 pub fn cycles(rows: &[(Cycle, usize)]) -> Doc {
@@ -124,12 +156,6 @@ pub fn status(c: &Cycle, tpl: &Template, states: &[SubjectState]) -> Doc {
 /// `appraise show`: the full appraisal of one subject.
 pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
     let o = s.outcome.clone().unwrap_or_default();
-    let peer_avg = s
-        .appraisal
-        .components
-        .iter()
-        .find(|x| x.component == crate::model::Component::Peer)
-        .and_then(|x| x.value);
     let r = Record::new("appraisal")
         .field("cycle", "Cycle", c.name.as_str())
         .field("state", "Cycle state", Cell::Status(c.state.clone()))
@@ -153,27 +179,7 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
             "Computed level (stored)",
             level(tpl, o.computed_level),
         )
-        .field(
-            "calibrated_level",
-            "Calibrated level",
-            level(tpl, o.calibrated_level),
-        )
-        .field(
-            "calibration_reason",
-            "Calibration reason",
-            o.calibration_reason.clone(),
-        )
-        .field(
-            "peer_average",
-            "Peer average",
-            if s.appraisal.peers_counted {
-                score(peer_avg)
-            } else {
-                Cell::Null
-            },
-        )
-        .field("potential", "Potential", o.potential.clone())
-        .field("recommendation", "Recommendation", o.recommendation.clone())
+        .extend_with(|r| outcome_fields(r, tpl, s, &o))
         .field(
             "acknowledged_at",
             "Acknowledged",

@@ -322,6 +322,12 @@ pub struct Record {
 }
 
 impl Record {
+    /// Apply a function that adds fields (for field groups shared between views).
+    #[must_use]
+    pub fn extend_with(self, f: impl FnOnce(Record) -> Record) -> Record {
+        f(self)
+    }
+
     /// An empty record.
     pub fn new(key: &'static str) -> Record {
         Record {

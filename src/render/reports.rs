@@ -511,10 +511,6 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
         .field("mission_scope", "Mission: scope", m.scope.clone());
     if let Some((c, t, s)) = &p.appraisal {
         let o = s.outcome.clone().unwrap_or_default();
-        let peer = s
-            .appraisal
-            .component(crate::model::Component::Peer)
-            .and_then(|x| x.value);
         r = r
             .field(
                 "cycle",
@@ -527,27 +523,7 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
                 "Computed level",
                 level(t, o.computed_level.or(s.appraisal.level)),
             )
-            .field(
-                "calibrated_level",
-                "Calibrated level",
-                level(t, o.calibrated_level),
-            )
-            .field(
-                "calibration_reason",
-                "Calibration reason",
-                o.calibration_reason.clone(),
-            )
-            .field(
-                "peer_average",
-                "Peer average",
-                if s.appraisal.peers_counted {
-                    peer.map(round).into()
-                } else {
-                    Cell::Null
-                },
-            )
-            .field("potential", "Potential", o.potential.clone())
-            .field("recommendation", "Recommendation", o.recommendation.clone())
+            .extend_with(|r| super::appraise::outcome_fields(r, t, s, &o))
             .field(
                 "acknowledged",
                 "Acknowledged",
