@@ -577,3 +577,116 @@ fn hot_checkin_queries_search_an_index_and_never_scan_every_checkin() {
         );
     }
 }
+
+#[test]
+fn a_write_limited_to_some_tables_refuses_to_change_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("y.db");
+    let mut store = seeded(&path);
+    let before = snapshot(&store);
+    let ops_before = store
+        .conn()
+        .query_row("SELECT count(*) FROM op", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    // Declared: check-ins only; changed: a person as well (cascades count too).
+    let err = store
+        .write_touching(&meta("checkin"), &["checkin"], |tx| {
+            org::edit_person(
+                tx,
+                NOW,
+                "alice",
+                &PersonPatch {
+                    title: Some(Some("Changed".into())),
+                    ..PersonPatch::default()
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("person"), "{err}");
+    assert_eq!(snapshot(&store), before, "nothing was written");
+    let ops_after = store
+        .conn()
+        .query_row("SELECT count(*) FROM op", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    assert_eq!(ops_before, ops_after);
+
+    // The declared table is recorded exactly, and undo restores it.
+    let goal = splan::get_goal(store.conn(), "cut-latency").unwrap();
+    let m = splan::measures(store.conn(), goal.id).unwrap()[0].clone();
+    store
+        .write_touching(&meta("checkin"), &["checkin"], |tx| {
+            checkins::insert(
+                tx,
+                NOW,
+                &checkins::NewCheckin {
+                    goal_id: goal.id,
+                    measure_id: Some(m.id),
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                    value: Some(300.0),
+                    confidence: None,
+                    status: None,
+                    note: None,
+                    author_id: None,
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    assert_ne!(snapshot(&store), before);
+    let preview = store.undo_preview().unwrap().unwrap();
+    store.undo(preview.op.id, NOW).unwrap();
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn a_bulk_load_cannot_be_undone_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("y.db");
+    let mut store = seeded(&path);
+    store
+        .write(&meta("demo"), |tx| {
+            tx.bulk()?;
+            org::add_team(
+                tx,
+                NOW,
+                "bulk",
+                &TeamPatch {
+                    name: Some("Bulk".into()),
+                    ..TeamPatch::default()
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let undo_rows: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM undo_entry WHERE op_id = (SELECT max(id) FROM op)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(undo_rows, 0, "a bulk load keeps no before-images");
+    let err = store.undo_preview().unwrap_err();
+    assert!(err.to_string().contains("bulk"), "{err}");
+    // Later ordinary writes can be undone, back to the bulk load and no further.
+    store
+        .write(&meta("team add"), |tx| {
+            org::add_team(
+                tx,
+                NOW,
+                "later",
+                &TeamPatch {
+                    name: Some("Later".into()),
+                    ..TeamPatch::default()
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let preview = store.undo_preview().unwrap().unwrap();
+    store.undo(preview.op.id, NOW).unwrap();
+    assert!(store.undo_preview().is_err());
+    assert!(org::find_team(store.conn(), "bulk").unwrap().is_some());
+}

@@ -298,7 +298,7 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
                 note: clearable(note),
             };
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
+            let w = store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
                 let (c, changed) = checkins::edit(tx, &now, id, &patch)?;
                 if changed {
                     tx.set_summary(format!("edited check-in {id} on {}", c.goal));
@@ -323,7 +323,7 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
                 return Err(Error::failed("cancelled; nothing was changed"));
             }
             let now = ctx.now();
-            store.write(&ctx.op(&store)?, |tx| {
+            store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
                 checkins::remove(tx, id)?;
                 tx.set_summary(format!("removed check-in {id} ({what})"));
                 if purge {
@@ -409,7 +409,7 @@ fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Re
         note,
         author_id,
     };
-    let w = store.write(&ctx.op(&store)?, |tx| {
+    let w = store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
         let id = checkins::insert(tx, &now, &new)?;
         let what = match (&measure, parsed) {
             (Some(m), Some(v)) => format!("{}/{} = {v}", goal.key, m.name),
@@ -619,7 +619,7 @@ fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
     }
     let now = ctx.now();
     let n = pending.len();
-    store.write(&ctx.op(&store)?, |tx| {
+    store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
         for (g, m, v, c, note) in &pending {
             checkins::insert(
                 tx,

@@ -135,7 +135,7 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
                 private,
             };
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
+            let w = store.write_touching(&ctx.op(&store)?, &["feedback"], |tx| {
                 let f = sfb::add(tx, &now, &new)?;
                 tx.set_summary(format!(
                     "{} feedback from {} to {}{}",
@@ -214,7 +214,7 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
                 return Err(Error::failed("cancelled; nothing was changed"));
             }
             let now = ctx.now();
-            store.write(&ctx.op(&store)?, |tx| {
+            store.write_touching(&ctx.op(&store)?, &["feedback"], |tx| {
                 sfb::remove(tx, id)?;
                 tx.set_summary(format!("removed feedback {id} for {}", f.to));
                 if purge {

@@ -240,9 +240,18 @@ impl Command {
 
 /// Run the command line; returns the process exit code.
 pub fn run() -> i32 {
-    let matches = match examples::command().try_get_matches() {
+    // The examples are attached only when help is shown: building them
+    // costs more than a whole check-in's SQL.
+    let matches = match <Cli as clap::CommandFactory>::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
+            let e = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    examples::command().try_get_matches().err().unwrap_or(e)
+                }
+                _ => e,
+            };
             let _ = e.print();
             return e.exit_code();
         }

@@ -23,7 +23,9 @@ pub mod stats;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 pub use oplog::{OpEntry, UndoPreview};
@@ -183,27 +185,94 @@ impl Store {
         meta: &OpMeta,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<Written<T>> {
+        self.write_in(meta, None, f)
+    }
+
+    /// [`Store::write`] for a command that changes only `tables`: only their
+    /// undo triggers are created, which keeps a small write fast (creating
+    /// a trigger costs about as much as a whole check-in). If the command
+    /// changes any other logged table after all, it fails and writes nothing.
+    pub fn write_touching<T>(
+        &mut self,
+        meta: &OpMeta,
+        tables: &[&str],
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<Written<T>> {
+        self.write_in(meta, Some(tables), f)
+    }
+
+    fn write_in<T>(
+        &mut self,
+        meta: &OpMeta,
+        tables: Option<&[&str]>,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<Written<T>> {
+        let changed_tables = Arc::new(Mutex::new(BTreeSet::<String>::new()));
+        let seen = Arc::clone(&changed_tables);
+        self.conn.update_hook(Some(
+            move |_: rusqlite::hooks::Action, db: &str, table: &str, _: i64| {
+                if db == "main" {
+                    let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+                    if !seen.contains(table) {
+                        seen.insert(table.to_string());
+                    }
+                }
+            },
+        ))?;
+        let result = self.write_logged(meta, tables, &changed_tables, f);
+        self.conn
+            .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>)?;
+        result
+    }
+
+    fn write_logged<T>(
+        &mut self,
+        meta: &OpMeta,
+        tables: Option<&[&str]>,
+        changed_tables: &Mutex<BTreeSet<String>>,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<Written<T>> {
         let path = self.path.clone().unwrap_or_default();
         let timeout = self.busy_timeout;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| locked_or(e, &path, timeout))?;
-        oplog::install_triggers(&tx)?;
+        oplog::install_triggers(&tx, tables)?;
         let op_id = oplog::begin_op(&tx, meta)?;
         let mut handle = Tx {
             tx,
             op_id,
             summary: String::new(),
             changed: false,
+            bulk: false,
         };
         let value = f(&mut handle)?;
         let Tx {
             tx,
             summary,
             changed: marked,
+            bulk,
             ..
         } = handle;
+        if let (Some(declared), false) = (tables, bulk) {
+            let changed = changed_tables
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let unrecorded: Vec<&str> = changed
+                .iter()
+                .map(String::as_str)
+                .filter(|t| oplog::is_logged(t) && !declared.contains(t))
+                .collect();
+            if !unrecorded.is_empty() {
+                return Err(Error::failed(format!(
+                    "internal error: `{}` changed {} without keeping undo history for it; nothing was written",
+                    meta.command,
+                    unrecorded.join(", ")
+                ))
+                .with_hint("please report this; the command works again once its table list is fixed"));
+            }
+        }
         let changed = oplog::finish_op(&tx, op_id, &summary)? || marked;
         oplog::remove_triggers(&tx)?;
         if changed {
@@ -238,6 +307,7 @@ pub struct Tx<'c> {
     op_id: i64,
     summary: String,
     changed: bool,
+    bulk: bool,
 }
 
 impl Tx<'_> {
@@ -249,6 +319,18 @@ impl Tx<'_> {
     /// The id of this operation in the log.
     pub fn op_id(&self) -> i64 {
         self.op_id
+    }
+
+    /// Load in bulk: stop keeping before-images for the rest of this
+    /// operation, which makes it, and everything before it, impossible to
+    /// undo (`undo` stops there and says so). For `demo`, which fills a new
+    /// file with up to millions of rows.
+    pub fn bulk(&mut self) -> Result<()> {
+        oplog::remove_triggers(&self.tx)?;
+        oplog::set_floor(&self.tx, self.op_id)?;
+        self.changed = true;
+        self.bulk = true;
+        Ok(())
     }
 
     /// Say that this operation changed data even though it left nothing in

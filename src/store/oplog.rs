@@ -19,17 +19,48 @@ struct Logged {
     columns: Vec<String>,
 }
 
+/// Whether changes to `table` are kept for undo.
+pub fn is_logged(table: &str) -> bool {
+    !table.starts_with("sqlite_") && !UNLOGGED_TABLES.contains(&table)
+}
+
 fn logged_tables(conn: &Connection) -> Result<Vec<Logged>> {
-    // Every table's columns in one query (this runs on every write).
+    // Every table's columns in one query.
     let mut stmt = conn.prepare_cached(
         "SELECT m.name, p.name FROM main.sqlite_master m JOIN pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    collect_logged(rows)
+}
+
+/// The columns of the named tables only (cheaper than every table's).
+fn some_logged_tables(conn: &Connection, names: &[&str]) -> Result<Vec<Logged>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT ?1, p.name FROM pragma_table_info(?1) p ORDER BY p.cid")?;
+    let mut out = Vec::new();
+    for name in names {
+        let rows = stmt.query_map([name], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut t = collect_logged(rows)?;
+        if t.is_empty() || !is_logged(name) {
+            return Err(Error::database(format!(
+                "internal error: no logged table named {name}"
+            )));
+        }
+        out.append(&mut t);
+    }
+    Ok(out)
+}
+
+fn collect_logged(
+    rows: impl Iterator<Item = rusqlite::Result<(String, String)>>,
+) -> Result<Vec<Logged>> {
     let mut out: Vec<Logged> = Vec::new();
     for row in rows {
         let (table, column) = row?;
-        if UNLOGGED_TABLES.contains(&table.as_str()) {
+        if !is_logged(&table) {
             continue;
         }
         match out.last_mut() {
@@ -57,10 +88,15 @@ fn quoted(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-/// Create the TEMP undo triggers for every logged table.
-pub fn install_triggers(conn: &Connection) -> Result<()> {
+/// Create the TEMP undo triggers for the logged tables in `only`, or for
+/// every logged table.
+pub fn install_triggers(conn: &Connection, only: Option<&[&str]>) -> Result<()> {
     let mut sql = String::new();
-    for t in logged_tables(conn)? {
+    let tables = match only {
+        Some(names) => some_logged_tables(conn, names)?,
+        None => logged_tables(conn)?,
+    };
+    for t in tables {
         let table = quoted(&t.name);
         let slots: Vec<String> = (0..t.columns.len()).map(|i| format!("c{i}")).collect();
         let olds: Vec<String> = t
@@ -99,6 +135,38 @@ pub fn remove_triggers(conn: &Connection) -> Result<()> {
         .collect();
     conn.execute_batch(&sql)?;
     Ok(())
+}
+
+/// The setting naming the latest operation that cannot be undone.
+const FLOOR_KEY: &str = "undo_floor";
+
+/// Make operation `op_id` (and everything before it) impossible to undo.
+pub fn set_floor(conn: &Connection, op_id: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO setting(key, value) VALUES (?1, ?2) \
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![FLOOR_KEY, op_id.to_string()],
+    )?;
+    Ok(())
+}
+
+fn floor(conn: &Connection) -> Result<i64> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [FLOOR_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+fn bulk_floor(op: &OpEntry) -> Error {
+    Error::failed(format!(
+        "nothing more can be undone: operation {} ({}) loaded data in bulk and keeps no undo history",
+        op.id, op.command
+    ))
+    .with_hint("start again from a backup (`yardstick backup`) or a fresh file instead")
 }
 
 /// Record the start of an operation; returns its id.
@@ -182,6 +250,9 @@ pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
         )
         .optional()?;
     let Some(op) = op else { return Ok(None) };
+    if op.id <= floor(conn)? {
+        return Err(bulk_floor(&op));
+    }
     let mut stmt = conn.prepare(
         "SELECT tbl, action, count(*) FROM undo_entry e WHERE op_id = ?1 \
          AND id = (SELECT min(id) FROM undo_entry f WHERE f.op_id = ?1 AND f.tbl = e.tbl AND f.row_id = e.row_id) \
@@ -201,6 +272,11 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
         })
         .optional()?
         .flatten();
+    if op_id <= floor(conn)? {
+        return Err(Error::failed(format!(
+            "operation {op_id} loaded data in bulk and cannot be undone"
+        )));
+    }
     if latest != Some(op_id) {
         return Err(Error::failed(format!(
             "operation {op_id} is not the latest one that can be undone"
