@@ -545,6 +545,7 @@ fn hot_checkin_queries_search_an_index_and_never_scan_every_checkin() {
     let store = seeded(&dir.path().join("plans.db"));
     for sql in [
         checkins::LATEST_SQL,
+        checkins::RECENT_SQL,
         checkins::HISTORY_SQL,
         checkins::LAST_BY_GOAL_SQL,
         checkins::LAST_STATUS_SQL,
@@ -689,4 +690,78 @@ fn a_bulk_load_cannot_be_undone_and_says_so() {
     store.undo(preview.op.id, NOW).unwrap();
     assert!(store.undo_preview().is_err());
     assert!(org::find_team(store.conn(), "bulk").unwrap().is_some());
+}
+
+#[test]
+fn a_file_from_every_earlier_schema_version_reads_unchanged_and_upgrades() {
+    // A fixture made by the build of each earlier version is kept in
+    // tests/fixtures; adding a migration means adding the previous one's file.
+    for version in 1..yardstick::store::schema::SCHEMA_VERSION {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(format!("schema-v{version}.db"));
+        assert!(
+            fixture.exists(),
+            "no fixture for schema version {version}: {}",
+            fixture.display()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        std::fs::copy(&fixture, &path).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let header_version: i64 = rusqlite::Connection::open(&fixture)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            header_version,
+            version,
+            "{} is not a version {version} file",
+            fixture.display()
+        );
+        let (goals, count) = {
+            let store = Store::open_read(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+            (
+                splan::all_goals(store.conn()).unwrap().len(),
+                checkins::count(store.conn()).unwrap(),
+            )
+        };
+        assert!(goals > 0 && count > 0, "version {version} fixture is empty");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "reading a version {version} file changed it"
+        );
+        let mut store = Store::open_write(&path, Missing::Refuse, Duration::from_secs(5)).unwrap();
+        store
+            .write(&meta("people add"), |tx| {
+                org::add_person(
+                    tx,
+                    NOW,
+                    "newcomer",
+                    &PersonPatch {
+                        name: Some("Newcomer".into()),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        let conn = store.conn();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, yardstick::store::schema::SCHEMA_VERSION);
+        assert_eq!(splan::all_goals(conn).unwrap().len(), goals);
+        assert_eq!(checkins::count(conn).unwrap(), count);
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok", "version {version}");
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0, "version {version}");
+    }
 }

@@ -163,6 +163,10 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         }
     };
     let w = store.write(&meta, |tx| {
+        // A new file filled in one go: no undo history, and a page cache big
+        // enough for the check-in indexes of an organisation-sized set.
+        tx.bulk()?;
+        tx.pragma_update(None, "cache_size", -131_072)?;
         let size = crate::io::demo::DemoSize {
             people: a.people,
             weeks: a.weeks,

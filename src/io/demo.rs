@@ -16,6 +16,7 @@ use crate::store::plan::{self as splan, GoalPatch, MeasurePatch};
 use crate::time::{PeriodKind, Weekday, period_containing};
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
+use std::collections::HashMap;
 
 /// SplitMix64: tiny, fast, and stable across versions.
 pub struct Rng(u64);
@@ -44,6 +45,14 @@ impl Rng {
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
         let span = u64::try_from(hi - lo + 1).unwrap_or(1).max(1);
         lo + i64::try_from(self.next_u64() % span).unwrap_or(0)
+    }
+
+    /// A version-4 UUID from the generator (reproducible, and no system call).
+    pub fn uuid(&mut self) -> String {
+        let bytes = (u128::from(self.next_u64()) << 64 | u128::from(self.next_u64())).to_le_bytes();
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
     }
 
     /// One of the items.
@@ -275,6 +284,91 @@ const LAST: &[&str] = &[
     "Lund", "Meyer", "Novak",
 ];
 
+/// A measure the demo reports on, with how its owner is doing.
+struct Tracked {
+    measure: splan::Measure,
+    pace: f64,
+    stale: bool,
+    author: Option<i64>,
+    start: NaiveDate,
+    end: NaiveDate,
+    ongoing: bool,
+}
+
+/// Ongoing standards everyone keeps when the history is longer than a
+/// quarter: (title, measures as (name, unit, kind, baseline, target)).
+type StandardMeasure = (&'static str, &'static str, MeasureKind, f64, f64);
+const STANDARDS: &[(&str, [StandardMeasure; 2])] = &[
+    (
+        "Answer customers quickly",
+        [
+            ("first reply", "hours", MeasureKind::Number, 24.0, 8.0),
+            ("tickets reopened", "%", MeasureKind::Percent, 12.0, 5.0),
+        ],
+    ),
+    (
+        "Deliver what was committed",
+        [
+            ("commitments met", "%", MeasureKind::Percent, 70.0, 90.0),
+            ("carried-over items", "items", MeasureKind::Number, 6.0, 2.0),
+        ],
+    ),
+    (
+        "Keep quality high",
+        [
+            (
+                "defects after release",
+                "defects",
+                MeasureKind::Number,
+                10.0,
+                3.0,
+            ),
+            (
+                "review turnaround",
+                "hours",
+                MeasureKind::Number,
+                30.0,
+                12.0,
+            ),
+        ],
+    ),
+    (
+        "Keep learning",
+        [
+            ("courses completed", "", MeasureKind::Milestone, 0.0, 6.0),
+            (
+                "mentoring sessions",
+                "sessions",
+                MeasureKind::Number,
+                0.0,
+                24.0,
+            ),
+        ],
+    ),
+    (
+        "Work well across teams",
+        [
+            (
+                "cross-team reviews",
+                "reviews",
+                MeasureKind::Number,
+                0.0,
+                30.0,
+            ),
+            (
+                "peer feedback score",
+                "points",
+                MeasureKind::Number,
+                3.0,
+                4.2,
+            ),
+        ],
+    ),
+];
+
+/// How many people a generated squad has, its lead included.
+const SQUAD: usize = 8;
+
 /// How a goal's owner is doing: a multiplier on the expected pace, and
 /// whether check-ins stopped a few weeks ago.
 fn profile(rng: &mut Rng) -> (f64, bool) {
@@ -383,24 +477,64 @@ pub fn generate(
         s.teams += 1;
     }
 
-    // People: the named ones, then generated ones round-robin over the teams.
+    // People: the named ones, then generated ones round-robin over the
+    // departments, in squads of eight led by their first member.
     let mut members: Vec<Vec<String>> = vec![Vec::new(); TEAMS.len()];
+    let mut managers: HashMap<String, String> = HashMap::new();
+    let mut everyone: Vec<String> = Vec::new();
+    // Per department: the current squad's lead, its team handle and its size.
+    let mut squads: Vec<(String, String, usize)> =
+        vec![(String::new(), String::new(), SQUAD); TEAMS.len()];
     let total = usize::try_from(people).unwrap_or(12).max(3);
     for i in 0..total.saturating_sub(1) {
-        let (handle, name, title, team) = match NAMED.get(i) {
+        let (handle, name, title, dept) = match NAMED.get(i) {
             Some(&(h, n, t, team)) => (h.to_string(), n.to_string(), t.to_string(), team),
             None => {
-                let team = i % TEAMS.len();
+                let dept = i % TEAMS.len();
                 let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
-                (format!("p{}", i + 2), name, "Specialist".to_string(), team)
+                (format!("p{}", i + 2), name, "Specialist".to_string(), dept)
             }
         };
         let lead = i < TEAMS.len();
-        let manager = if lead {
-            "dana".to_string()
+        let (manager, team, new_squad) = if lead {
+            ("dana".to_string(), TEAMS[dept].handle.to_string(), None)
+        } else if i < NAMED.len() {
+            (
+                NAMED[dept].0.to_string(),
+                TEAMS[dept].handle.to_string(),
+                None,
+            )
         } else {
-            NAMED[team].0.to_string()
+            let (squad_lead, squad_team, size) = &mut squads[dept];
+            if *size >= SQUAD {
+                let n = s.teams;
+                *squad_lead = handle.clone();
+                *squad_team = format!("{}-{n}", TEAMS[dept].handle);
+                *size = 1;
+                let name = format!("{} squad {n}", TEAMS[dept].name);
+                (
+                    NAMED[dept].0.to_string(),
+                    squad_team.clone(),
+                    Some((squad_team.clone(), name)),
+                )
+            } else {
+                *size += 1;
+                (squad_lead.clone(), squad_team.clone(), None)
+            }
         };
+        if let Some((squad, name)) = &new_squad {
+            org::add_team(
+                conn,
+                now,
+                squad,
+                &TeamPatch {
+                    name: Some(name.clone()),
+                    parent: Some(Some(TEAMS[dept].handle.into())),
+                    lead: None,
+                },
+            )?;
+            s.teams += 1;
+        }
         let mission = |s: &str| {
             if handle == "alice" {
                 Some(Some(s.to_string()))
@@ -416,8 +550,8 @@ pub fn generate(
                 name: Some(name),
                 title: Some(Some(title)),
                 email: Some(Some(format!("{handle}@acme.example"))),
-                manager: Some(Some(manager)),
-                team: Some(Some(TEAMS[team].handle.into())),
+                manager: Some(Some(manager.clone())),
+                team: Some(Some(team.clone())),
                 purpose: mission("Keep the analytics API fast so customers trust their dashboards"),
                 customers: mission("Product teams and the enterprise accounts they serve"),
                 product: mission("An API answering 95% of requests within 200 ms"),
@@ -425,19 +559,22 @@ pub fn generate(
                 ..PersonPatch::default()
             },
         )?;
-        if lead {
+        if lead || new_squad.is_some() {
             org::edit_team(
                 conn,
                 now,
-                TEAMS[team].handle,
+                &team,
                 &TeamPatch {
                     lead: Some(Some(handle.clone())),
                     ..TeamPatch::default()
                 },
             )?;
-        } else {
-            members[team].push(handle);
         }
+        if !lead {
+            members[dept].push(handle.clone());
+        }
+        everyone.push(handle.clone());
+        managers.insert(handle, manager);
         s.people += 1;
     }
 
@@ -481,7 +618,7 @@ pub fn generate(
     };
 
     // Organisation goals.
-    let mut tracked: Vec<(splan::Measure, f64, bool, Option<i64>)> = Vec::new();
+    let mut tracked: Vec<Tracked> = Vec::new();
     let mut add = |conn: &Connection,
                    g: GoalPatch,
                    ms: Vec<MeasurePatch>,
@@ -504,7 +641,15 @@ pub fn generate(
         for m in ms {
             let m = splan::add_measure(conn, now, &goal, &m)?;
             s.measures += 1;
-            tracked.push((m, pace, stale, author));
+            tracked.push(Tracked {
+                measure: m,
+                pace,
+                stale,
+                author,
+                start: goal.start.unwrap_or(q.start),
+                end: goal.due.unwrap_or(q.end),
+                ongoing: goal.period.is_none(),
+            });
         }
         Ok(())
     };
@@ -597,6 +742,38 @@ pub fn generate(
         }
     }
 
+    // With more than a quarter of history, everyone also keeps ongoing
+    // standards, reported on every week since the history began.
+    if weeks > 13 {
+        let history_start = today - Duration::days(i64::from(weeks) * 7);
+        for handle in &everyone {
+            for (title, ms) in STANDARDS {
+                let key = format!("{handle}-{}", crate::model::names::slugify(title));
+                add(
+                    conn,
+                    GoalPatch {
+                        key: Some(key),
+                        title: Some((*title).into()),
+                        owner: Some(handle.clone()),
+                        period: Some(None),
+                        start: Some(Some(history_start)),
+                        due: Some(Some(q.end)),
+                        weight: Some(1.0),
+                        priority: Some(Priority::Low),
+                        ..GoalPatch::default()
+                    },
+                    ms.iter()
+                        .map(|&(name, unit, kind, b, t)| {
+                            measure(name, unit, kind, b, t, None, None)
+                        })
+                        .collect(),
+                    &mut s,
+                    &mut rng,
+                )?;
+            }
+        }
+    }
+
     // Last quarter's goals, closed: two achieved, one missed.
     let last_q = period_containing(PeriodKind::Quarter, q.start - Duration::days(1), week_start);
     for (key, title, owner, status) in [
@@ -637,19 +814,33 @@ pub fn generate(
     }
 
     // Weekly check-ins up to today.
-    let span = (q.end - q.start).num_days().max(1) as f64;
+    let mut ids = Rng::new(seed ^ 0x1D5);
     let total = u64::try_from(tracked.len()).unwrap_or(u64::MAX);
-    for (done, (m, pace, stale, author)) in tracked.iter().enumerate() {
-        progress(u64::try_from(done).unwrap_or(0), total);
+    for (done, t) in tracked.iter().enumerate() {
+        let Tracked {
+            measure: m,
+            pace,
+            stale,
+            author,
+            ..
+        } = t;
+        if done % 64 == 0 {
+            progress(u64::try_from(done).unwrap_or(0), total);
+        }
+        let span = (t.end - t.start).num_days().max(1) as f64;
         for w in (0..weeks).rev() {
             let date = today - Duration::days(i64::from(w) * 7 + rng.range(0, 2));
             if *stale && w < 3 {
                 continue;
             }
-            if date < q.start - Duration::days(14) {
+            if date < t.start - Duration::days(14) {
                 continue;
             }
-            let elapsed = ((date - q.start).num_days() as f64 / span).clamp(0.0, 1.0);
+            // Ongoing standards miss a week now and then.
+            if t.ongoing && rng.unit() < 0.05 {
+                continue;
+            }
+            let elapsed = ((date - t.start).num_days() as f64 / span).clamp(0.0, 1.0);
             let noise = (rng.unit() - 0.5) * 0.08;
             let fraction = (elapsed * pace + noise).max(-0.05);
             let raw = m.baseline + (m.target - m.baseline) * fraction;
@@ -671,9 +862,10 @@ pub fn generate(
                 1 => Some("Good progress after the review".to_string()),
                 _ => None,
             };
-            checkins::insert(
+            checkins::insert_with_uuid(
                 conn,
                 now,
+                &ids.uuid(),
                 &NewCheckin {
                     goal_id: m.goal_id,
                     measure_id: Some(m.id),
@@ -710,7 +902,7 @@ pub fn generate(
         let lead = NAMED[ti].0;
         for (i, handle) in team.iter().enumerate() {
             let to = org::person_id(conn, handle)?;
-            let manager = org::person_id(conn, lead)?;
+            let manager = org::person_id(conn, managers.get(handle).map_or(lead, String::as_str))?;
             let mut give = |from: i64,
                             kind: FeedbackKind,
                             text: &str,

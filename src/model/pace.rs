@@ -153,6 +153,11 @@ impl fmt::Display for ForecastMethod {
     }
 }
 
+/// How far back from the latest check-in a forecast's trend looks: 13 weeks,
+/// so it follows the recent pace (and a whole quarter's goal uses every
+/// check-in of its quarter).
+pub const FORECAST_WINDOW_DAYS: i64 = 91;
+
 /// A forecast of a measure's value at its due date.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Forecast {
@@ -170,7 +175,8 @@ pub struct Forecast {
 ///   ([`ForecastMethod::LastValue`]). Among several values on the latest
 ///   day, the one that comes last in `points` wins.
 /// - Otherwise: the ordinary least-squares line of value on day number over
-///   all points (days counted from the earliest point), evaluated at `due`
+///   the points of the [`FORECAST_WINDOW_DAYS`] up to the latest one (days
+///   counted from the earliest of them), evaluated at `due`
 ///   ([`ForecastMethod::Trend`]). `due` may lie before the points; the line
 ///   is extended either way.
 ///
@@ -179,18 +185,20 @@ pub struct Forecast {
 /// to the latest value, so the result is always finite and never negative
 /// zero.
 pub fn forecast(points: &[(NaiveDate, f64)], due: NaiveDate) -> Option<Forecast> {
-    let finite = || points.iter().filter(|p| p.1.is_finite());
     let mut latest: Option<(NaiveDate, f64)> = None;
-    let mut earliest: Option<NaiveDate> = None;
-    for &(date, value) in finite() {
+    for &(date, value) in points.iter().filter(|p| p.1.is_finite()) {
         if latest.is_none_or(|(d, _)| date >= d) {
             latest = Some((date, value));
         }
-        if earliest.is_none_or(|d| date < d) {
-            earliest = Some(date);
-        }
     }
     let (last_day, last_value) = latest?;
+    let window_start = last_day - chrono::Duration::days(FORECAST_WINDOW_DAYS);
+    let finite = || {
+        points
+            .iter()
+            .filter(move |p| p.1.is_finite() && p.0 >= window_start)
+    };
+    let earliest = finite().map(|p| p.0).min();
     let last = Forecast {
         value: no_negative_zero(last_value),
         method: ForecastMethod::LastValue,
@@ -471,7 +479,7 @@ mod tests {
         #[test]
         fn forecast_of_a_line_reproduces_the_line(
             a in -1e6f64..1e6, b in -1e3f64..1e3,
-            days in proptest::collection::btree_set(0u64..2000, 2..10),
+            days in proptest::collection::btree_set(0u64..=91, 2..10),
             due_day in 0u64..4000,
         ) {
             let origin = d("2024-01-01");
@@ -483,6 +491,23 @@ mod tests {
             let want = line(due_day);
             let scale = 1.0 + a.abs() + b.abs() * 4000.0;
             prop_assert!((f.value - want).abs() <= 1e-9 * scale, "{} vs {}", f.value, want);
+        }
+
+        #[test]
+        fn check_ins_before_the_window_do_not_change_the_forecast(
+            recent in proptest::collection::vec((0u64..=91, -1e6f64..1e6), 1..10),
+            old in proptest::collection::vec((92u64..2000, finite()), 0..10),
+            due_day in 0u64..4000,
+        ) {
+            // Days are counted back from the latest check-in, day 3000.
+            let at = |back: u64| d("2024-01-01") + chrono::Days::new(3000 - back);
+            let mut pts: Vec<(NaiveDate, f64)> = recent.iter().map(|&(b, v)| (at(b), v)).collect();
+            pts.push((at(0), 1.0));
+            let due = d("2024-01-01") + chrono::Days::new(due_day);
+            let without = forecast(&pts, due);
+            let mut with = old.iter().map(|&(b, v)| (at(b), v)).collect::<Vec<_>>();
+            with.extend(pts.iter().copied());
+            prop_assert_eq!(forecast(&with, due), without);
         }
 
         #[test]

@@ -66,15 +66,21 @@ pub fn team(
     since: Option<NaiveDate>,
 ) -> Result<(Vec<TeamLine>, Vec<TeamLine>)> {
     let people = org::list_people(conn, team, false)?;
-    let index = PlanIndex::load(conn, pace)?;
     let goals = splan::list_goals(
         conn,
         &GoalFilter {
+            team: team.map(str::to_string),
             period: period.map(str::to_string),
             statuses: vec![GoalStatus::Active],
             ..GoalFilter::default()
         },
     )?;
+    let index = match team {
+        Some(_) => {
+            PlanIndex::load_for(conn, pace, &goals.iter().map(|g| g.id).collect::<Vec<_>>())?
+        }
+        None => PlanIndex::load(conn, pace)?,
+    };
     let feedback = stats::feedback_received(conn, since, Some(pace.today), false)?;
     let mut lines: Vec<TeamLine> = Vec::new();
     for p in &people {

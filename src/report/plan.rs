@@ -26,6 +26,10 @@ pub struct MeasureState {
     pub standard: Option<Standard>,
     /// The value projected at the goal's due date from this period's check-ins.
     pub forecast: Option<Forecast>,
+    /// The valued check-ins of the forecast window since the goal's start,
+    /// oldest first (the trend line of reports).
+    #[serde(skip)]
+    pub points: Vec<(NaiveDate, f64)>,
 }
 
 /// A goal with its rolled-up progress.
@@ -72,21 +76,52 @@ pub struct PlanIndex {
 impl PlanIndex {
     /// Build the index from the store.
     pub fn load(conn: &Connection, pace: &PaceContext) -> Result<PlanIndex> {
-        let goals = splan::all_goals(conn)?;
-        let measures = splan::all_measures(conn)?;
-        let ids: Vec<i64> = measures.iter().map(|m| m.id).collect();
-        let latest = checkins::latest_many(conn, &ids)?;
+        Self::load_from(conn, pace, None)
+    }
+
+    /// Build the index of the goals `roots` and their descendants only (all
+    /// a roll-up of those goals needs): a report on one team or person reads
+    /// its own goals, not the organisation's.
+    pub fn load_for(conn: &Connection, pace: &PaceContext, roots: &[i64]) -> Result<PlanIndex> {
+        Self::load_from(conn, pace, Some(roots))
+    }
+
+    fn load_from(
+        conn: &Connection,
+        pace: &PaceContext,
+        roots: Option<&[i64]>,
+    ) -> Result<PlanIndex> {
+        let (goals, measures) = match roots {
+            None => (splan::all_goals(conn)?, splan::all_measures(conn)?),
+            Some(roots) => {
+                let goals = splan::goals_with_descendants(conn, roots)?;
+                let ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
+                let measures = splan::measures_of_goals(conn, &ids)?;
+                (goals, measures)
+            }
+        };
+        let ids: Option<Vec<i64>> = roots.map(|_| goals.iter().map(|g| g.id).collect());
+        let ids = ids.as_deref();
+        let recent = checkins::recent_points(conn, ids)?;
+        let latest: HashMap<i64, (NaiveDate, f64)> = recent
+            .iter()
+            .filter_map(|(id, points)| points.last().map(|p| (*id, *p)))
+            .collect();
         let mut index = Self::build(goals, measures, &latest, pace);
-        let last = checkins::last_by_goal(conn)?;
-        let reported = checkins::last_status_by_goal(conn)?;
+        let last = checkins::last_by_goal(conn, ids)?;
+        let reported = checkins::last_status_by_goal(conn, ids)?;
         for state in &mut index.states {
             state.last_checkin = last.get(&state.goal.id).copied();
             state.checkin_age_days = state.last_checkin.map(|d| (pace.today - d).num_days());
             state.reported = reported.get(&state.goal.id).cloned();
-            if let Some(due) = state.goal.due {
-                for m in &mut state.measures {
-                    let points = checkins::history(conn, m.measure.id, state.goal.start)?;
-                    m.forecast = model::pace::forecast(&points, due);
+            for m in &mut state.measures {
+                let since = state.goal.start.unwrap_or(NaiveDate::MIN);
+                m.points = recent
+                    .get(&m.measure.id)
+                    .map(|p| p.iter().copied().filter(|(d, _)| *d >= since).collect())
+                    .unwrap_or_default();
+                if let Some(due) = state.goal.due {
+                    m.forecast = model::pace::forecast(&m.points, due);
                 }
             }
         }
@@ -118,6 +153,7 @@ impl PlanIndex {
                 progress: model::progress(&spec, current),
                 standard: model::standard(&spec, current),
                 forecast: None,
+                points: Vec::new(),
                 current,
                 as_of: value.map(|(d, _)| d),
                 measure: m,

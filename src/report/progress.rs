@@ -17,7 +17,8 @@ pub struct MeasureLine {
     pub goal: GoalState,
     /// The measure's state.
     pub measure: MeasureState,
-    /// The values this period with their days, oldest first (for the trend).
+    /// The values of the forecast window this period with their days, oldest
+    /// first (for the trend).
     pub points: Vec<(NaiveDate, f64)>,
     /// The value expected by today on the straight line from baseline to target.
     pub expected_value: Option<f64>,
@@ -65,18 +66,22 @@ pub fn measure_lines(
     if goals.is_empty() {
         return Ok(Vec::new());
     }
-    let index = PlanIndex::load(conn, pace)?;
+    let narrowed = filter.owner.is_some() || filter.team.is_some() || filter.period.is_some();
+    let index = if narrowed {
+        PlanIndex::load_for(conn, pace, &goals.iter().map(|g| g.id).collect::<Vec<_>>())?
+    } else {
+        PlanIndex::load(conn, pace)?
+    };
     let mut out = Vec::new();
     for g in goals {
         let Some(state) = index.get(g.id) else {
             continue;
         };
         for m in &state.measures {
-            let points = checkins::history(conn, m.measure.id, state.goal.start)?;
             out.push(MeasureLine {
                 expected_value: expected_value(m, state.expected),
                 measure: m.clone(),
-                points,
+                points: m.points.clone(),
                 goal: GoalState {
                     measures: Vec::new(),
                     ..state.clone()
@@ -154,7 +159,7 @@ pub fn trend(
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
 ) -> Result<Trend> {
-    let index = PlanIndex::load(conn, pace)?;
+    let index = PlanIndex::load_for(conn, pace, &[goal.id])?;
     let Some(state) = index.get(goal.id).cloned() else {
         return Err(crate::error::Error::not_found("goal", &goal.key));
     };

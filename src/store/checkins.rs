@@ -11,18 +11,29 @@ use std::collections::HashMap;
 pub const LATEST_SQL: &str = "SELECT date, value FROM checkin WHERE measure_id = ?1 AND value IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1";
 
 /// A hot query: its plan must search an index, never scan every check-in
+/// (checked by `tests/store.rs`). Every measure's valued check-ins of the
+/// forecast window (`?1`, e.g. `-91 days`) up to its latest one: one seek
+/// for the latest date and one range read per measure, measures first.
+pub const RECENT_SQL: &str = "SELECT c.measure_id, c.date, c.value, c.id FROM measure m \
+     CROSS JOIN checkin c ON c.measure_id = m.id \
+     WHERE (?2 IS NULL OR m.goal_id IN (SELECT value FROM json_each(?2))) \
+     AND c.value IS NOT NULL AND c.date >= date((SELECT max(x.date) FROM checkin x \
+     WHERE x.measure_id = m.id AND x.value IS NOT NULL), ?1)";
+
+/// A hot query: its plan must search an index, never scan every check-in
 /// (checked by `tests/store.rs`).
 pub const HISTORY_SQL: &str = "SELECT date, value FROM checkin WHERE measure_id = ?1 AND date >= ?2 AND value IS NOT NULL ORDER BY date, id";
 
 /// A hot query: its plan must search an index, never scan every check-in
 /// (checked by `tests/store.rs`).
-pub const LAST_BY_GOAL_SQL: &str =
-    "SELECT g.id, (SELECT max(c.date) FROM checkin c WHERE c.goal_id = g.id) AS last FROM goal g";
+pub const LAST_BY_GOAL_SQL: &str = "SELECT g.id, (SELECT max(c.date) FROM checkin c WHERE c.goal_id = g.id) AS last FROM goal g \
+     WHERE ?1 IS NULL OR g.id IN (SELECT value FROM json_each(?1))";
 
 /// A hot query: its plan must search an index, never scan every check-in
 /// (checked by `tests/store.rs`).
 pub const LAST_STATUS_SQL: &str = "SELECT g.id, (SELECT d.status FROM checkin d WHERE d.goal_id = g.id AND d.status IS NOT NULL \
-     ORDER BY d.date DESC, d.id DESC LIMIT 1) FROM goal g";
+     ORDER BY d.date DESC, d.id DESC LIMIT 1) FROM goal g \
+     WHERE ?1 IS NULL OR g.id IN (SELECT value FROM json_each(?1))";
 
 /// A new check-in.
 #[derive(Debug, Clone)]
@@ -47,12 +58,18 @@ pub struct NewCheckin {
 
 /// Record a check-in; returns its row id.
 pub fn insert(conn: &Connection, now: &str, c: &NewCheckin) -> Result<i64> {
+    insert_with_uuid(conn, now, &new_uuid(), c)
+}
+
+/// [`insert`] with a given UUID (bulk loads make their own, without a
+/// system call each).
+pub fn insert_with_uuid(conn: &Connection, now: &str, uuid: &str, c: &NewCheckin) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO checkin(uuid, goal_id, measure_id, date, value, confidence, status, note, author_id, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
     )?
     .execute(params![
-        new_uuid(),
+        uuid,
         c.goal_id,
         c.measure_id,
         c.date.to_string(),
@@ -77,6 +94,58 @@ pub fn latest(conn: &Connection, measure_id: i64) -> Result<Option<(NaiveDate, f
             .ok()
             .map(|d| (d, v))
     }))
+}
+
+/// Every measure's recent valued check-ins: those of the forecast window
+/// ([`crate::model::pace::FORECAST_WINDOW_DAYS`]) up to its latest one, oldest
+/// first (same-day entries in the order they were recorded). The last point
+/// of each is the measure's latest value. One statement for all measures.
+pub fn recent_points(
+    conn: &Connection,
+    goals: Option<&[i64]>,
+) -> Result<HashMap<i64, Vec<(NaiveDate, f64)>>> {
+    let window = format!("-{} days", crate::model::pace::FORECAST_WINDOW_DAYS);
+    let mut stmt = conn.prepare_cached(RECENT_SQL)?;
+    let mut rows = stmt.query(params![window, json_ids(goals)])?;
+    let mut by_measure: HashMap<i64, Vec<(NaiveDate, i64, f64)>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let Some(date) = r.get_ref(1)?.as_str().ok().and_then(iso_day) else {
+            continue;
+        };
+        by_measure
+            .entry(r.get(0)?)
+            .or_default()
+            .push((date, r.get(3)?, r.get(2)?));
+    }
+    Ok(by_measure
+        .into_iter()
+        .map(|(m, mut points)| {
+            points.sort_unstable_by_key(|p| (p.0, p.1));
+            (m, points.into_iter().map(|(d, _, v)| (d, v)).collect())
+        })
+        .collect())
+}
+
+/// Goal ids as a JSON array for `json_each` (none: every goal).
+fn json_ids(ids: Option<&[i64]>) -> Option<String> {
+    ids.map(|ids| {
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        format!("[{}]", list.join(","))
+    })
+}
+
+/// A stored `YYYY-MM-DD` day, read without the cost of a format parser.
+pub fn iso_day(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
 /// The latest value of each of the given measures.
@@ -314,11 +383,11 @@ pub fn history(
 }
 
 /// The latest check-in day of every goal (any measure or status-only).
-pub fn last_by_goal(conn: &Connection) -> Result<HashMap<i64, NaiveDate>> {
+pub fn last_by_goal(conn: &Connection, goals: Option<&[i64]>) -> Result<HashMap<i64, NaiveDate>> {
     // One indexed seek per goal on checkin(goal_id, date), never a scan of
     // every check-in.
     let mut stmt = conn.prepare_cached(LAST_BY_GOAL_SQL)?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([json_ids(goals)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     let mut out = HashMap::new();
@@ -332,11 +401,13 @@ pub fn last_by_goal(conn: &Connection) -> Result<HashMap<i64, NaiveDate>> {
 }
 
 /// The latest explicit status of every goal that has one: (date, status).
-pub fn last_status_by_goal(conn: &Connection) -> Result<HashMap<i64, String>> {
-    // Per goal, walk its check-ins newest first on checkin(goal_id, date)
-    // until one carries a status.
+pub fn last_status_by_goal(
+    conn: &Connection,
+    goals: Option<&[i64]>,
+) -> Result<HashMap<i64, String>> {
+    // Per goal, one seek in the partial index of check-ins with a status.
     let mut stmt = conn.prepare_cached(LAST_STATUS_SQL)?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([json_ids(goals)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     let mut out = HashMap::new();

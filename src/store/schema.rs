@@ -9,7 +9,7 @@ pub const APPLICATION_ID: i32 = 0x5964_5374;
 
 /// The migrations, in order. Migration `i` takes the file from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -355,6 +355,13 @@ BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `app
 CREATE TRIGGER rating_finalized_delete BEFORE DELETE ON rating
 WHEN (SELECT c.state FROM review r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = OLD.review_id) = 'finalized'
 BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+"#;
+
+/// Version 4: a small partial index of the check-ins that report a status,
+/// so "the last reported status of each goal" is one seek per goal instead
+/// of a walk through every check-in of the goal (most report no status).
+const V4: &str = r#"
+CREATE INDEX checkin_goal_status ON checkin(goal_id, date, id) WHERE status IS NOT NULL;
 "#;
 
 /// How many before-image columns `undo_entry` has: no logged table may have more.
