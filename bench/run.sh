@@ -20,7 +20,8 @@ QUICK=0
 DIR=${BENCH_DIR:-/tmp/yardstick-bench}
 mkdir -p "$DIR/json"
 export YARDSTICK_TODAY=2026-11-22
-export YARDSTICK_CONFIG=/dev/null
+: >"$DIR/empty.toml"
+export YARDSTICK_CONFIG=$DIR/empty.toml
 export NO_COLOR=1
 
 need() {
@@ -72,12 +73,11 @@ bench() {
   local name=$1 target=$2 runs=$3 ycmd=$4 scmd=$5 key
   key=$(echo "$name" | tr -c 'a-zA-Z0-9' '_')
   echo "bench: $name" >&2
-  hyperfine --style none --output null --warmup "$([[ $runs -le 3 ]] && echo 0 || echo 3)" --runs "$runs" \
-    --export-json "$DIR/json/$key.json" -n yardstick "$ycmd" -n sqlite3 "$scmd" >/dev/null 2>&1 ||
-    hyperfine --style none --output null --runs "$runs" --export-json "$DIR/json/$key.json" \
-      -n yardstick "$ycmd" -n sqlite3 "$scmd" >&2
+  hyperfine -N --style none --output null --warmup "$([[ $runs -le 3 ]] && echo 0 || echo 3)" \
+    --runs "$runs" --export-json "$DIR/json/$key.json" -n yardstick "$ycmd" -n sqlite3 "$scmd" >&2
   local rss
-  rss=$( { /usr/bin/time -f '%M' bash -c "$ycmd" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -o "$DIR/rss.txt" -f '%M' bash -c "$ycmd >/dev/null 2>&1" || true
+  rss=$(tail -1 "$DIR/rss.txt")
   ROWS+=("$name|$target|$DIR/json/$key.json|$rss")
 }
 
@@ -112,7 +112,8 @@ hyperfine --style none --output null --runs 2 --export-json "$DIR/json/demo.json
   --prepare "rm -f $DIR/demo-run.db $DIR/bulk-run.db*; cp $BASE $DIR/bulk-run.db" \
   -n yardstick "$Y demo --db $DIR/demo-run.db --people 2000 --weeks 156" \
   -n sqlite3 "sqlite3 $DIR/bulk-run.db \"$PRAGMAS PRAGMA cache_size=-131072; ATTACH '$O' AS src; BEGIN; INSERT INTO checkin SELECT * FROM src.checkin; COMMIT;\"" >&2
-rss=$( { /usr/bin/time -f '%M' "$Y" demo --db "$DIR/demo-rss.db" --people 2000 --weeks 156 >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+/usr/bin/time -o "$DIR/rss.txt" -f '%M' "$Y" demo --db "$DIR/demo-rss.db" --people 2000 --weeks 156 >/dev/null 2>&1
+rss=$(tail -1 "$DIR/rss.txt")
 rm -f "$DIR/demo-run.db" "$DIR/demo-rss.db" "$DIR"/bulk-run.db*
 ROWS+=("demo --people 2000 --weeks 156|≤ 2× sqlite3 bulk insert|$DIR/json/demo.json|$rss")
 

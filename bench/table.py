@@ -21,7 +21,7 @@ def fmt(seconds):
 def met(target, y, s, rss_mb):
     """Whether the yardstick median meets the row's target; None if unclear."""
     ok = True
-    for m in re.finditer(r"≤ ([\d.]+) (ms|s|×|MB)", target):
+    for m in re.finditer(r"≤ ([\d.]+) ?(ms|s|×|MB)(?![a-z])", target):
         limit, unit = float(m.group(1)), m.group(2)
         if unit == "ms":
             ok &= y * 1000 <= limit

@@ -423,13 +423,14 @@ struct Run {
     copy: usize,
     args: &'static str,
     code: i32,
+    stdout: String,
     stderr: String,
     unchanged: bool,
     elapsed: Duration,
 }
 
 #[test]
-fn two_hundred_byte_flipped_copies_never_panic_hang_or_change_on_failure() {
+fn two_hundred_byte_flipped_copies_never_panic_hang_change_on_failure_or_get_worse() {
     let started = Instant::now();
     let env = Env::new();
     let db = demo_db(&env);
@@ -462,13 +463,14 @@ fn two_hundred_byte_flipped_copies_never_panic_hang_or_change_on_failure() {
         .collect();
 
     // doctor runs first too, to tell which copies were damaged before any write.
-    let commands: [(&str, &[&str]); 4] = [
+    let commands: [(&str, &[&str]); 5] = [
         ("doctor first", &["doctor"]),
         ("plan list", &["plan", "list"]),
         (
             "people add zz --name Z",
             &["people", "add", "zz", "--name", "Z"],
         ),
+        ("plan list after", &["plan", "list"]),
         ("doctor", &["doctor"]),
     ];
     let threads = 2;
@@ -500,6 +502,7 @@ fn two_hundred_byte_flipped_copies_never_panic_hang_or_change_on_failure() {
                             copy: i,
                             args: name,
                             code: out.code,
+                            stdout: out.stdout,
                             stderr: out.stderr,
                             unchanged: after == before,
                             elapsed,
@@ -515,7 +518,7 @@ fn two_hundred_byte_flipped_copies_never_panic_hang_or_change_on_failure() {
         runs.extend(h.join().expect("worker"));
     }
     runs.sort_by_key(|r| r.copy);
-    assert_eq!(runs.len(), 800);
+    assert_eq!(runs.len(), 1000);
 
     let mut problems = Vec::new();
     for r in &runs {
@@ -537,6 +540,42 @@ fn two_hundred_byte_flipped_copies_never_panic_hang_or_change_on_failure() {
             problems.push(format!(
                 "{what}: exit {} but the file changed\n{}",
                 r.code, r.stderr
+            ));
+        }
+    }
+    // A write never makes things worse: a file doctor found healthy is still
+    // healthy after a write succeeded on it, and what a read showed before
+    // the write it still shows after.
+    for g in runs.chunk_by(|a, b| a.copy == b.copy) {
+        let get = |name: &str| {
+            g.iter()
+                .find(|r| r.args == name)
+                .expect("every command ran")
+        };
+        let (first, list, add, list_after, last) = (
+            get("doctor first"),
+            get("plan list"),
+            get("people add zz --name Z"),
+            get("plan list after"),
+            get("doctor"),
+        );
+        let what = format!(
+            "copy {} (bytes at {:?} flipped)",
+            first.copy, copies[first.copy].2
+        );
+        if add.code == 0 && first.code == 0 && last.code != 0 {
+            problems.push(format!(
+                "{what}: doctor found it healthy, people add succeeded, and doctor then said:\n{}",
+                last.stderr
+            ));
+        }
+        if add.code == 0
+            && list.code == 0
+            && (list_after.code != 0 || list_after.stdout != list.stdout)
+        {
+            problems.push(format!(
+                "{what}: plan list worked before people add and not the same after (exit {})\n{}",
+                list_after.code, list_after.stderr
             ));
         }
     }

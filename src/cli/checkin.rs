@@ -409,7 +409,7 @@ fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Re
         note,
         author_id,
     };
-    let w = store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
+    let w = store.write_inserting(&ctx.op(&store)?, |tx| {
         let id = checkins::insert(tx, &now, &new)?;
         let what = match (&measure, parsed) {
             (Some(m), Some(v)) => format!("{}/{} = {v}", goal.key, m.name),
@@ -619,7 +619,7 @@ fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
     }
     let now = ctx.now();
     let n = pending.len();
-    store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
+    store.write_inserting(&ctx.op(&store)?, |tx| {
         for (g, m, v, c, note) in &pending {
             checkins::insert(
                 tx,

@@ -135,7 +135,7 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
                 private,
             };
             let now = ctx.now();
-            let w = store.write_touching(&ctx.op(&store)?, &["feedback"], |tx| {
+            let w = store.write_inserting(&ctx.op(&store)?, |tx| {
                 let f = sfb::add(tx, &now, &new)?;
                 tx.set_summary(format!(
                     "{} feedback from {} to {}{}",

@@ -242,7 +242,12 @@ impl Command {
 pub fn run() -> i32 {
     // The examples are attached only when help is shown: building them
     // costs more than a whole check-in's SQL.
-    let matches = match <Cli as clap::CommandFactory>::command().try_get_matches() {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let parsed = command.try_get_matches_from_mut(std::env::args_os());
+    // The process ends after this command: freeing clap's command tree would
+    // cost more than parsing with it.
+    std::mem::forget(command);
+    let matches = match parsed {
         Ok(m) => m,
         Err(e) => {
             let e = match e.kind() {

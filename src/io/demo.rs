@@ -815,6 +815,7 @@ pub fn generate(
 
     // Weekly check-ins up to today.
     let mut ids = Rng::new(seed ^ 0x1D5);
+    let mut batch = checkins::Batch::new(now);
     let total = u64::try_from(tracked.len()).unwrap_or(u64::MAX);
     for (done, t) in tracked.iter().enumerate() {
         let Tracked {
@@ -862,11 +863,10 @@ pub fn generate(
                 1 => Some("Good progress after the review".to_string()),
                 _ => None,
             };
-            checkins::insert_with_uuid(
+            batch.push(
                 conn,
-                now,
-                &ids.uuid(),
-                &NewCheckin {
+                ids.uuid(),
+                NewCheckin {
                     goal_id: m.goal_id,
                     measure_id: Some(m.id),
                     date,
@@ -881,6 +881,7 @@ pub fn generate(
             s.checkins += 1;
         }
     }
+    batch.flush(conn)?;
 
     // Feedback: managers praise and coach, peers give 360 input, and now and
     // then a manager notes a private concern.

@@ -83,6 +83,79 @@ pub fn insert_with_uuid(conn: &Connection, now: &str, uuid: &str, c: &NewCheckin
     Ok(conn.last_insert_rowid())
 }
 
+/// Check-ins inserted many rows per statement: for bulk loads, where a
+/// statement per row costs more than the row.
+pub struct Batch {
+    now: String,
+    rows: Vec<(String, NewCheckin)>,
+}
+
+impl Batch {
+    /// Rows per statement (10 parameters each, well under SQLite's limit).
+    const ROWS: usize = 200;
+
+    /// An empty batch stamped with `now`.
+    pub fn new(now: &str) -> Batch {
+        Batch {
+            now: now.to_string(),
+            rows: Vec::with_capacity(Self::ROWS),
+        }
+    }
+
+    /// Add a check-in with its UUID; writes a full batch.
+    pub fn push(&mut self, conn: &Connection, uuid: String, c: NewCheckin) -> Result<()> {
+        self.rows.push((uuid, c));
+        if self.rows.len() >= Self::ROWS {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Write what is pending.
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let tuples: Vec<String> = (0..self.rows.len())
+            .map(|i| {
+                let p = i * 9;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?1, ?1)",
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5,
+                    p + 6,
+                    p + 7,
+                    p + 8,
+                    p + 9,
+                    p + 10
+                )
+            })
+            .collect();
+        let mut stmt = conn.prepare_cached(&format!(
+            "INSERT INTO checkin(uuid, goal_id, measure_id, date, value, confidence, status, note, author_id, created_at, updated_at) VALUES {}",
+            tuples.join(", ")
+        ))?;
+        stmt.raw_bind_parameter(1, &self.now)?;
+        for (i, (uuid, c)) in self.rows.iter().enumerate() {
+            let p = i * 9 + 2;
+            stmt.raw_bind_parameter(p, uuid)?;
+            stmt.raw_bind_parameter(p + 1, c.goal_id)?;
+            stmt.raw_bind_parameter(p + 2, c.measure_id)?;
+            stmt.raw_bind_parameter(p + 3, c.date.to_string())?;
+            stmt.raw_bind_parameter(p + 4, c.value)?;
+            stmt.raw_bind_parameter(p + 5, c.confidence)?;
+            stmt.raw_bind_parameter(p + 6, &c.status)?;
+            stmt.raw_bind_parameter(p + 7, &c.note)?;
+            stmt.raw_bind_parameter(p + 8, c.author_id)?;
+        }
+        stmt.raw_execute()?;
+        self.rows.clear();
+        Ok(())
+    }
+}
+
 /// The latest value of a measure and its date (ties broken by the later entry).
 pub fn latest(conn: &Connection, measure_id: i64) -> Result<Option<(NaiveDate, f64)>> {
     let mut stmt = conn.prepare_cached(LATEST_SQL)?;

@@ -22,6 +22,7 @@ pub mod schema;
 pub mod stats;
 
 use crate::error::{Error, Result};
+use rusqlite::hooks::Action;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -185,7 +186,7 @@ impl Store {
         meta: &OpMeta,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<Written<T>> {
-        self.write_in(meta, None, f)
+        self.write_in(meta, Undo::AllTables, f)
     }
 
     /// [`Store::write`] for a command that changes only `tables`: only their
@@ -198,38 +199,50 @@ impl Store {
         tables: &[&str],
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<Written<T>> {
-        self.write_in(meta, Some(tables), f)
+        self.write_in(meta, Undo::Tables(tables), f)
+    }
+
+    /// [`Store::write`] for a command that only inserts rows (a new
+    /// check-in, a piece of feedback): undoing it deletes them, so no
+    /// before-images and no triggers are needed; each inserted row is
+    /// recorded from SQLite's update hook. If the command updates or deletes
+    /// anything after all, it fails and writes nothing.
+    pub fn write_inserting<T>(
+        &mut self,
+        meta: &OpMeta,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<Written<T>> {
+        self.write_in(meta, Undo::InsertsOnly, f)
     }
 
     fn write_in<T>(
         &mut self,
         meta: &OpMeta,
-        tables: Option<&[&str]>,
+        undo: Undo<'_>,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<Written<T>> {
-        let changed_tables = Arc::new(Mutex::new(BTreeSet::<String>::new()));
-        let seen = Arc::clone(&changed_tables);
+        let seen = Arc::new(Mutex::new(Seen {
+            keep_inserts: matches!(undo, Undo::InsertsOnly),
+            ..Seen::default()
+        }));
+        let hook = Arc::clone(&seen);
         self.conn.update_hook(Some(
-            move |_: rusqlite::hooks::Action, db: &str, table: &str, _: i64| {
-                if db == "main" {
-                    let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
-                    if !seen.contains(table) {
-                        seen.insert(table.to_string());
-                    }
+            move |action: Action, db: &str, table: &str, row_id: i64| {
+                if db == "main" && oplog::is_logged(table) {
+                    lock(&hook).see(action, table, row_id);
                 }
             },
         ))?;
-        let result = self.write_logged(meta, tables, &changed_tables, f);
-        self.conn
-            .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>)?;
+        let result = self.write_logged(meta, undo, &seen, f);
+        self.conn.update_hook(None::<fn(Action, &str, &str, i64)>)?;
         result
     }
 
     fn write_logged<T>(
         &mut self,
         meta: &OpMeta,
-        tables: Option<&[&str]>,
-        changed_tables: &Mutex<BTreeSet<String>>,
+        undo: Undo<'_>,
+        seen: &Arc<Mutex<Seen>>,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<Written<T>> {
         let path = self.path.clone().unwrap_or_default();
@@ -238,7 +251,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| locked_or(e, &path, timeout))?;
-        oplog::install_triggers(&tx, tables)?;
+        match undo {
+            Undo::AllTables => oplog::install_triggers(&tx, None)?,
+            Undo::Tables(tables) => oplog::install_triggers(&tx, Some(tables))?,
+            Undo::InsertsOnly => {}
+        }
         let op_id = oplog::begin_op(&tx, meta)?;
         let mut handle = Tx {
             tx,
@@ -246,6 +263,7 @@ impl Store {
             summary: String::new(),
             changed: false,
             bulk: false,
+            seen: Arc::clone(seen),
         };
         let value = f(&mut handle)?;
         let Tx {
@@ -255,15 +273,22 @@ impl Store {
             bulk,
             ..
         } = handle;
-        if let (Some(declared), false) = (tables, bulk) {
-            let changed = changed_tables
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            let unrecorded: Vec<&str> = changed
-                .iter()
-                .map(String::as_str)
-                .filter(|t| oplog::is_logged(t) && !declared.contains(t))
-                .collect();
+        if !bulk {
+            let seen = lock(seen);
+            let unrecorded: Vec<&str> = match undo {
+                Undo::AllTables => Vec::new(),
+                Undo::Tables(declared) => seen
+                    .tables
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !declared.contains(t))
+                    .collect(),
+                Undo::InsertsOnly => seen
+                    .changed_not_inserted
+                    .iter()
+                    .map(String::as_str)
+                    .collect(),
+            };
             if !unrecorded.is_empty() {
                 return Err(Error::failed(format!(
                     "internal error: `{}` changed {} without keeping undo history for it; nothing was written",
@@ -272,9 +297,12 @@ impl Store {
                 ))
                 .with_hint("please report this; the command works again once its table list is fixed"));
             }
+            oplog::record_inserts(&tx, op_id, &seen.inserts)?;
         }
         let changed = oplog::finish_op(&tx, op_id, &summary)? || marked;
-        oplog::remove_triggers(&tx)?;
+        if !matches!(undo, Undo::InsertsOnly) {
+            oplog::remove_triggers(&tx)?;
+        }
         if changed {
             tx.commit().map_err(|e| locked_or(e, &path, timeout))?;
         } else {
@@ -301,6 +329,54 @@ impl Store {
     }
 }
 
+/// How a write keeps its undo history.
+#[derive(Clone, Copy)]
+enum Undo<'a> {
+    /// Before-images through triggers on every logged table.
+    AllTables,
+    /// Triggers on these tables only; changing any other table fails the write.
+    Tables(&'a [&'a str]),
+    /// The write only inserts: each new row is recorded from the update hook.
+    InsertsOnly,
+}
+
+/// What the update hook saw a write change (logged tables only).
+#[derive(Default)]
+struct Seen {
+    /// Every table with a changed row.
+    tables: BTreeSet<String>,
+    /// Whether to keep each inserted row (for [`Undo::InsertsOnly`]).
+    keep_inserts: bool,
+    /// The inserted rows, in order.
+    inserts: Vec<(String, i64)>,
+    /// Tables with an updated or deleted row, when only inserts were expected.
+    changed_not_inserted: BTreeSet<String>,
+    /// A bulk load: stop looking.
+    off: bool,
+}
+
+impl Seen {
+    fn see(&mut self, action: Action, table: &str, row_id: i64) {
+        if self.off {
+            return;
+        }
+        if !self.tables.contains(table) {
+            self.tables.insert(table.to_string());
+        }
+        if self.keep_inserts {
+            if action == Action::SQLITE_INSERT {
+                self.inserts.push((table.to_string(), row_id));
+            } else if !self.changed_not_inserted.contains(table) {
+                self.changed_not_inserted.insert(table.to_string());
+            }
+        }
+    }
+}
+
+fn lock(seen: &Mutex<Seen>) -> std::sync::MutexGuard<'_, Seen> {
+    seen.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// A write transaction with its operation.
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
@@ -308,6 +384,7 @@ pub struct Tx<'c> {
     summary: String,
     changed: bool,
     bulk: bool,
+    seen: Arc<Mutex<Seen>>,
 }
 
 impl Tx<'_> {
@@ -326,6 +403,7 @@ impl Tx<'_> {
     /// undo (`undo` stops there and says so). For `demo`, which fills a new
     /// file with up to millions of rows.
     pub fn bulk(&mut self) -> Result<()> {
+        lock(&self.seen).off = true;
         oplog::remove_triggers(&self.tx)?;
         oplog::set_floor(&self.tx, self.op_id)?;
         self.changed = true;

@@ -169,6 +169,17 @@ fn bulk_floor(op: &OpEntry) -> Error {
     .with_hint("start again from a backup (`yardstick backup`) or a fresh file instead")
 }
 
+/// Record rows inserted by operation `op_id` (undo deletes them).
+pub fn record_inserts(conn: &Connection, op_id: i64, rows: &[(String, i64)]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO undo_entry(op_id, tbl, action, row_id) VALUES (?1, ?2, 'insert', ?3)",
+    )?;
+    for (table, row_id) in rows {
+        stmt.execute(params![op_id, table, row_id])?;
+    }
+    Ok(())
+}
+
 /// Record the start of an operation; returns its id.
 pub fn begin_op(conn: &Connection, meta: &OpMeta) -> Result<i64> {
     conn.execute(
