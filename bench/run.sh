@@ -84,9 +84,9 @@ bench() {
 T=$DIR/team.db
 O=$DIR/org.db
 bench "start-up (trivial command)" "≤ 3× sqlite3" 40 "$Y --version" "sqlite3 :memory: 'SELECT 1'"
-bench "team file: plan list" "≤ 5 ms" 40 "$Y --db $T plan list --format tsv" "sqlite3 $T 'SELECT id, key, title, status FROM goal'"
-bench "team file: report team" "≤ 5 ms" 40 "$Y --db $T report team --format tsv" "sqlite3 $T \"$LATEST\""
-bench "team file: checkin" "≤ 5 ms" 40 "$Y --db $T checkin api-latency 300 -q" "sqlite3 $T \"$(insert_sql api-latency 'p95 latency' 300)\""
+bench "team file: plan list" "≤ 5 ms, ≤ 3× sqlite3 start-up" 40 "$Y --db $T plan list --format tsv" "sqlite3 $T 'SELECT id, key, title, status FROM goal'"
+bench "team file: report team" "≤ 5 ms, ≤ 3× sqlite3 start-up" 40 "$Y --db $T report team --format tsv" "sqlite3 $T \"$LATEST\""
+bench "team file: checkin" "≤ 5 ms, ≤ 3× sqlite3 start-up" 40 "$Y --db $T checkin api-latency 300 -q" "sqlite3 $T \"$(insert_sql api-latency 'p95 latency' 300)\""
 bench "org file (3M): checkin" "≤ 5 ms" 30 "$Y --db $O checkin p102-keep-quality-high 5 --measure 'defects after release' -q" "sqlite3 $O \"$(insert_sql p102-keep-quality-high 'defects after release' 5)\""
 bench "org file (3M): report one team" "≤ 30 ms" 20 "$Y --db $O report team platform-11 --format tsv" "sqlite3 $O \"$(team_latest platform-11)\""
 bench "org file (3M): report whole org" "≤ 1.5× sqlite3, ≤ 1 s" 10 "$Y --db $O report goals --format tsv" "sqlite3 $O \"$LATEST\""
@@ -117,4 +117,6 @@ rss=$(tail -1 "$DIR/rss.txt")
 rm -f "$DIR/demo-run.db" "$DIR/demo-rss.db" "$DIR"/bulk-run.db*
 ROWS+=("demo --people 2000 --weeks 156|≤ 2× sqlite3 bulk insert|$DIR/json/demo.json|$rss")
 
-printf '%s\n' "${ROWS[@]}" | python3 "$ROOT/bench/table.py" "$QUICK" | tee "$ROOT/bench/RESULTS.md"
+# The rows are kept, so the table can be made again: python3 bench/table.py 0 < $DIR/rows.txt
+printf '%s\n' "${ROWS[@]}" >"$DIR/rows.txt"
+python3 "$ROOT/bench/table.py" "$QUICK" <"$DIR/rows.txt" | tee "$ROOT/bench/RESULTS.md"

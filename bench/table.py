@@ -18,9 +18,13 @@ def fmt(seconds):
     return f"{seconds * 1000:.1f} ms"
 
 
-def met(target, y, s, rss_mb):
-    """Whether the yardstick median meets the row's target; None if unclear."""
+def met(target, y, s, rss_mb, startup):
+    """Whether the yardstick median meets every bound in the row's target."""
     ok = True
+    m = re.search(r"≤ ([\d.]+)× sqlite3 start-up", target)
+    if m:
+        ok &= y <= float(m.group(1)) * startup
+        target = target.replace(m.group(0), "")
     for m in re.finditer(r"≤ ([\d.]+) ?(ms|s|×|MB)(?![a-z])", target):
         limit, unit = float(m.group(1)), m.group(2)
         if unit == "ms":
@@ -49,17 +53,51 @@ def machine():
     return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB; sqlite3 CLI {sqlite}"
 
 
+WHY = {
+    "checkin": (
+        "a check-in is one process: about 1.5 ms of it is the process starting "
+        "(sqlite3 itself needs 1.4 ms for `SELECT 1`), and 1-2 ms the fsyncs of the WAL "
+        "and of the checkpoint when the file is closed, which sqlite3's own insert pays "
+        "too (see its column: yardstick is within 1.4x of it). yardstick's own work "
+        "(reading the schema, resolving the goal and measure, the operation log) is "
+        "under 1 ms and does not grow with the file. Getting under 3x sqlite3's "
+        "start-up would take leaving the WAL unmerged between commands (no checkpoint "
+        "at close), which leaves a -wal file beside the database that a user copying "
+        "it could miss; yardstick keeps the file self-contained instead."
+    ),
+    "report whole org": (
+        "yardstick loads 12,000 goals and 22,000 measures, reads about 13 recent "
+        "check-ins per measure for the forecast and trend line, computes progress, "
+        "pace, roll-ups and forecasts, and prints 22,000 lines; the baseline reads one "
+        "value per measure. Within 1.5x would take a per-measure summary row (latest "
+        "value, forecast sums) kept up to date by triggers on every check-in write, so "
+        "the report reads 22,000 rows and no check-ins, at the cost of slower writes "
+        "and a second copy of the data to keep consistent."
+    ),
+    "team file": (
+        "the command's own work is about 2 ms on top of process start-up and, for a "
+        "write, the fsyncs; see the checkin row."
+    ),
+}
+
+
 def main():
-    quick = sys.argv[1:] == ["1"]
+    quick = sys.argv[1:2] == ["1"]
     rows = []
+    missed = []
+    startup = None
     for line in sys.stdin:
         name, target, path, rss = line.rstrip("\n").split("|")
         with open(path) as f:
             results = {r["command"]: r for r in json.load(f)["results"]}
         y = results["yardstick"]["median"]
         s = results["sqlite3"]["median"]
+        if startup is None:
+            startup = s  # the first row is sqlite3 starting up
         rss_mb = int(rss or 0) / 1024
-        ok = met(target, y, s, rss_mb)
+        ok = met(target, y, s, rss_mb, startup)
+        if not ok:
+            missed.append(name)
         rows.append(
             f"| {name} | {fmt(y)} | {fmt(s)} | {y / s:.2f} | {rss_mb:.1f} MB | {target} | {'yes' if ok else '**no**'} |"
         )
@@ -78,6 +116,11 @@ def main():
         *rows,
         "",
     ]
+    if missed:
+        out += ["## Targets not met: why, and what it would take", ""]
+        for name in missed:
+            why = next((w for k, w in WHY.items() if k in name), "not analysed yet.")
+            out += [f"- **{name}**: {why}", ""]
     print("\n".join(out))
 
 
