@@ -112,3 +112,129 @@ fn a_long_history_gives_squads_and_weekly_standards_reproducibly() {
     ])
     .ok();
 }
+
+/// The aliases a statement gives the `checkin` table (and the table's own name).
+fn checkin_names(sql: &str) -> Vec<String> {
+    let mut names = vec!["checkin".to_string()];
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if w.eq_ignore_ascii_case("checkin") {
+            let next = words.get(i + 1).copied().unwrap_or("");
+            let alias = if next.eq_ignore_ascii_case("as") {
+                words.get(i + 2).copied().unwrap_or("")
+            } else {
+                next
+            };
+            let keyword = [
+                "ON", "WHERE", "JOIN", "LEFT", "CROSS", "ORDER", "GROUP", "LIMIT", "INDEXED",
+                "SET", "VALUES", "DEFAULT",
+            ]
+            .iter()
+            .any(|k| alias.eq_ignore_ascii_case(k));
+            if !alias.is_empty() && !keyword && alias.len() <= 3 {
+                names.push(alias.to_string());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn the_statements_of_a_checkin_and_a_one_team_report_never_scan_every_checkin() {
+    let env = Env::new();
+    let db = env.path("org.db");
+    let dbs = db.to_str().unwrap();
+    env.run(&["demo", "--db", dbs, "--people", "60", "--weeks", "30"])
+        .ok();
+    let trace = env.path("trace.sql");
+    let traced = |args: &[&str]| {
+        let mut cmd = env.std_command();
+        cmd.env("YARDSTICK_TRACE_SQL", &trace)
+            .arg("--db")
+            .arg(&db)
+            .args(args);
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // The write path and the reports a team lead runs.
+    traced(&[
+        "checkin",
+        "p14-keep-quality-high",
+        "5",
+        "--measure",
+        "defects after release",
+    ]);
+    traced(&["checkin", "api-latency", "300", "--note", "cache"]);
+    traced(&[
+        "feedback",
+        "give",
+        "alice",
+        "Thanks for the review",
+        "--as",
+        "bob",
+    ]);
+    traced(&["report", "team", "platform"]);
+    traced(&["report", "goals", "--team", "platform"]);
+    traced(&["plan", "list", "--owner", "alice"]);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let statements: std::collections::BTreeSet<&str> =
+        text.lines().filter(|l| !l.starts_with("--")).collect();
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.starts_with("INSERT INTO checkin")),
+        "the trace holds the check-in insert"
+    );
+    let conn = Connection::open(&db).unwrap();
+    let full_scans = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let params = stmt.parameter_count();
+        let plan: Vec<String> = stmt
+            .query_map(
+                rusqlite::params_from_iter(std::iter::repeat_n(
+                    rusqlite::types::Value::Null,
+                    params,
+                )),
+                |r| r.get(3),
+            )
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let names = checkin_names(sql);
+        plan.into_iter()
+            .filter(|step| {
+                names.iter().any(|n| {
+                    step.starts_with(&format!("SCAN {n} ")) || step.as_str() == format!("SCAN {n}")
+                })
+            })
+            .collect()
+    };
+    // The check itself can fail: a scan of every check-in is caught.
+    assert!(!full_scans("SELECT count(*) FROM checkin c WHERE c.note LIKE ?1").is_empty());
+    let mut checked = 0;
+    for sql in &statements {
+        let upper = sql.trim_start().to_ascii_uppercase();
+        if !(upper.starts_with("SELECT")
+            || upper.starts_with("WITH")
+            || upper.starts_with("INSERT")
+            || upper.starts_with("UPDATE")
+            || upper.starts_with("DELETE"))
+        {
+            continue;
+        }
+        let scans = full_scans(sql);
+        assert!(
+            scans.is_empty(),
+            "a full scan of check-ins:\n{sql}\n{scans:#?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} statements checked");
+}

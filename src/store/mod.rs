@@ -100,11 +100,12 @@ impl Store {
             migrate(&mut mem, path)?;
             mem
         } else {
-            let conn = Connection::open_with_flags(
+            let mut conn = Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(|e| from_sqlite(e, path))?;
+            trace_sql(&mut conn)?;
             apply_pragmas(&conn, busy_timeout, false).map_err(|e| e.context(path.display()))?;
             verify_identity(&conn, path)?;
             conn
@@ -145,6 +146,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| from_sqlite(e, path))?;
+        trace_sql(&mut conn)?;
         apply_pragmas(&conn, busy_timeout, true).map_err(|e| e.context(path.display()))?;
         verify_identity(&conn, path)?;
         migrate(&mut conn, path)?;
@@ -429,6 +431,41 @@ impl std::ops::Deref for Tx<'_> {
 fn missing_file(path: &Path) -> Error {
     Error::database(format!("database {} does not exist", path.display()))
         .with_hint("create it with `yardstick init --db PATH`, or check --db / YARDSTICK_DB")
+}
+
+/// With `YARDSTICK_TRACE_SQL=FILE`, append every statement the connection
+/// runs to FILE, one per line (the SQL text as written, with `?` for the
+/// values: statements take their values as parameters, so the trace holds
+/// none of the data). For diagnosing speed, and for the test that checks
+/// the query plans of what real commands run.
+fn trace_sql(conn: &mut Connection) -> Result<()> {
+    let Some(path) = std::env::var_os("YARDSTICK_TRACE_SQL").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "cannot open YARDSTICK_TRACE_SQL file {}: {e}",
+                Path::new(&path).display()
+            ))
+        })?;
+    let file = Mutex::new(file);
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(move |event: rusqlite::trace::TraceEvent<'_>| {
+            if let rusqlite::trace::TraceEvent::Stmt(stmt, _) = event {
+                use std::io::Write;
+                let line = stmt.sql().replace(['\n', '\r'], " ");
+                let mut f = file.lock().unwrap_or_else(PoisonError::into_inner);
+                // A trace that cannot be written is not a reason to fail the command.
+                let _ = writeln!(f, "{line}");
+            }
+        }),
+    )?;
+    Ok(())
 }
 
 fn apply_pragmas(conn: &Connection, busy_timeout: Duration, write: bool) -> Result<()> {
