@@ -226,7 +226,12 @@ impl PlanIndex {
         }
     }
 
-    /// The state of one goal.
+    /// Every goal's state, by id.
+    pub fn goals(&self) -> impl Iterator<Item = &GoalState> {
+        self.states.iter()
+    }
+
+    /// One goal's state.
     pub fn get(&self, id: i64) -> Option<&GoalState> {
         self.by_id.get(&id).map(|&i| &self.states[i])
     }

@@ -56,21 +56,34 @@ pub fn measure_lines(
     filter: &GoalFilter,
     pace: &PaceContext,
 ) -> Result<Vec<MeasureLine>> {
-    let goals = splan::list_goals(
-        conn,
-        &GoalFilter {
-            limit: None,
-            ..filter.clone()
-        },
-    )?;
-    if goals.is_empty() {
-        return Ok(Vec::new());
-    }
     let narrowed = filter.owner.is_some() || filter.team.is_some() || filter.period.is_some();
-    let index = if narrowed {
-        PlanIndex::load_for(conn, pace, &goals.iter().map(|g| g.id).collect::<Vec<_>>())?
+    let (goals, index) = if narrowed {
+        let goals = splan::list_goals(
+            conn,
+            &GoalFilter {
+                limit: None,
+                ..filter.clone()
+            },
+        )?;
+        let ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
+        (goals, PlanIndex::load_for(conn, pace, &ids)?)
     } else {
-        PlanIndex::load(conn, pace)?
+        // Every goal is in the index already: filter its list by status
+        // (the one filter left) instead of reading the goals twice.
+        let index = PlanIndex::load(conn, pace)?;
+        let goals = index
+            .goals()
+            .map(|s| &s.goal)
+            .filter(|g| {
+                if filter.statuses.is_empty() {
+                    g.status != crate::model::GoalStatus::Dropped
+                } else {
+                    filter.statuses.contains(&g.status)
+                }
+            })
+            .cloned()
+            .collect();
+        (goals, index)
     };
     let mut out = Vec::new();
     for g in goals {
