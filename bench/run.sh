@@ -67,6 +67,10 @@ team_latest() { # team handle
   echo "WITH RECURSIVE sub(id) AS (SELECT id FROM team WHERE handle = '$1' UNION SELECT t.id FROM team t JOIN sub ON t.parent_id = sub.id) SELECT m.id, (SELECT c.value FROM checkin c WHERE c.measure_id = m.id AND c.value IS NOT NULL ORDER BY c.date DESC LIMIT 1) FROM measure m JOIN goal g ON g.id = m.goal_id WHERE g.owner_person_id IN (SELECT id FROM person WHERE team_id IN sub) OR g.owner_team_id IN sub"
 }
 
+person_latest() { # person handle
+  echo "SELECT m.id, (SELECT c.value FROM checkin c WHERE c.measure_id = m.id AND c.value IS NOT NULL ORDER BY c.date DESC LIMIT 1) FROM measure m JOIN goal g ON g.id = m.goal_id WHERE g.owner_person_id = (SELECT id FROM person WHERE handle = '$1')"
+}
+
 ROWS=()
 # bench NAME TARGET RUNS "yardstick command" "sqlite3 command"
 bench() {
@@ -89,6 +93,7 @@ bench "team file: report team" "≤ 5 ms, ≤ 3× sqlite3 start-up" 40 "$Y --db 
 bench "team file: checkin" "≤ 5 ms, ≤ 3× sqlite3 start-up" 40 "$Y --db $T checkin api-latency 300 -q" "sqlite3 $T \"$(insert_sql api-latency 'p95 latency' 300)\""
 bench "org file (3M): checkin" "≤ 5 ms" 30 "$Y --db $O checkin p102-keep-quality-high 5 --measure 'defects after release' -q" "sqlite3 $O \"$(insert_sql p102-keep-quality-high 'defects after release' 5)\""
 bench "org file (3M): report one team" "≤ 30 ms" 20 "$Y --db $O report team platform-11 --format tsv" "sqlite3 $O \"$(team_latest platform-11)\""
+bench "org file (3M): report person (review packet)" "≤ 30 ms" 20 "$Y --db $O report person p62 --format json" "sqlite3 $O \"$(person_latest p62)\""
 bench "org file (3M): report whole org" "≤ 1.5× sqlite3, ≤ 1 s" 10 "$Y --db $O report goals --format tsv" "sqlite3 $O \"$LATEST\""
 bench "org file (3M): export CSV" "≤ 1× sqlite3, ≤ 50 MB" 3 "$Y --db $O export --format csv -o /dev/null" "sqlite3 -csv -header $O \"$CSV_SQL\""
 if [[ $QUICK == 0 ]]; then

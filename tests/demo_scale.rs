@@ -183,6 +183,7 @@ fn the_statements_of_a_checkin_and_a_one_team_report_never_scan_every_checkin() 
     traced(&["report", "team", "platform"]);
     traced(&["report", "goals", "--team", "platform"]);
     traced(&["plan", "list", "--owner", "alice"]);
+    traced(&["report", "person", "alice"]);
     let text = std::fs::read_to_string(&trace).unwrap();
     let statements: std::collections::BTreeSet<&str> =
         text.lines().filter(|l| !l.starts_with("--")).collect();

@@ -114,29 +114,66 @@ pub fn cycle_states(
 ) -> Result<Vec<SubjectState>> {
     let index = PlanIndex::load(conn, pace)?;
     let all = crate::store::plan::all_goals(conn)?;
-    let mut out = Vec::new();
-    for p in sa::participants(conn, cycle.id)? {
-        let reviews = sa::reviews(conn, cycle.id, Some(p.person_id))?;
-        let goals = subject_goals(&index, &all, cycle, &p.handle);
-        let appraisal = score(template, &goals, &reviews);
-        let count = |kind: &str, submitted: bool| {
-            reviews
-                .iter()
-                .filter(|r| r.kind == kind && (!submitted || r.state == "submitted"))
-                .count()
-        };
-        out.push(SubjectState {
-            self_review: review_state(&reviews, "self"),
-            manager_review: review_state(&reviews, "manager"),
-            peers_submitted: count("peer", true),
-            peers_total: count("peer", false),
-            upward_submitted: count("upward", true),
-            outcome: sa::outcome(conn, cycle.id, p.person_id)?,
-            appraisal,
-            goals,
-            reviews,
-            person: p,
-        });
-    }
-    Ok(out)
+    sa::participants(conn, cycle.id)?
+        .into_iter()
+        .map(|p| state_of(conn, cycle, template, &index, &all, p))
+        .collect()
+}
+
+/// One participant's state (none if they do not take part), reading only
+/// their own goals: a person's packet on an organisation's file.
+pub fn subject_state(
+    conn: &Connection,
+    cycle: &Cycle,
+    template: &Template,
+    pace: &PaceContext,
+    person_id: i64,
+) -> Result<Option<SubjectState>> {
+    let Some(p) = sa::participants(conn, cycle.id)?
+        .into_iter()
+        .find(|p| p.person_id == person_id)
+    else {
+        return Ok(None);
+    };
+    let own = crate::store::plan::list_goals(
+        conn,
+        &crate::store::plan::GoalFilter {
+            owner: Some(p.handle.clone()),
+            ..Default::default()
+        },
+    )?;
+    let ids: Vec<i64> = own.iter().map(|g| g.id).collect();
+    let index = PlanIndex::load_for(conn, pace, &ids)?;
+    state_of(conn, cycle, template, &index, &own, p).map(Some)
+}
+
+fn state_of(
+    conn: &Connection,
+    cycle: &Cycle,
+    template: &Template,
+    index: &PlanIndex,
+    all: &[Goal],
+    p: sa::Participant,
+) -> Result<SubjectState> {
+    let reviews = sa::reviews(conn, cycle.id, Some(p.person_id))?;
+    let goals = subject_goals(index, all, cycle, &p.handle);
+    let appraisal = score(template, &goals, &reviews);
+    let count = |kind: &str, submitted: bool| {
+        reviews
+            .iter()
+            .filter(|r| r.kind == kind && (!submitted || r.state == "submitted"))
+            .count()
+    };
+    Ok(SubjectState {
+        self_review: review_state(&reviews, "self"),
+        manager_review: review_state(&reviews, "manager"),
+        peers_submitted: count("peer", true),
+        peers_total: count("peer", false),
+        upward_submitted: count("upward", true),
+        outcome: sa::outcome(conn, cycle.id, p.person_id)?,
+        appraisal,
+        goals,
+        reviews,
+        person: p,
+    })
 }

@@ -2,7 +2,7 @@
 //! averages and 9-box (`report cycle`), and one person's review packet
 //! (`report person`).
 
-use super::appraise::{SubjectState, cycle_states};
+use super::appraise::{SubjectState, cycle_states, subject_state};
 use super::plan::{GoalState, PaceContext, PlanIndex};
 use super::progress::{MeasureLine, measure_lines};
 use crate::error::Result;
@@ -238,8 +238,9 @@ pub fn packet(
         .into_iter()
         .filter(|l| within(l.goal.goal.due, l.goal.goal.period.as_deref()))
         .collect();
-    let index = PlanIndex::load(conn, pace)?;
-    let goals = crate::store::plan::list_goals(conn, &filter)?
+    let listed = crate::store::plan::list_goals(conn, &filter)?;
+    let index = PlanIndex::load_for(conn, pace, &listed.iter().map(|g| g.id).collect::<Vec<_>>())?;
+    let goals = listed
         .iter()
         .filter(|g| within(g.due, g.period.as_deref()))
         .filter_map(|g| index.get(g.id).cloned())
@@ -267,17 +268,11 @@ pub fn packet(
         .filter(|f| include_private || !f.private)
         .collect();
     let appraisal = match cycle {
-        Some((c, t)) => {
-            let states = cycle_states(conn, &c, &t, pace)?;
-            states
-                .into_iter()
-                .find(|s| s.person.person_id == person.id)
-                .map(|mut s| {
-                    s.reviews
-                        .retain(|r| r.kind == "self" || r.kind == "manager");
-                    (c, t, s)
-                })
-        }
+        Some((c, t)) => subject_state(conn, &c, &t, pace, person.id)?.map(|mut s| {
+            s.reviews
+                .retain(|r| r.kind == "self" || r.kind == "manager");
+            (c, t, s)
+        }),
         None => None,
     };
     Ok(Packet {
