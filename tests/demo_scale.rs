@@ -239,3 +239,20 @@ fn the_statements_of_a_checkin_and_a_one_team_report_never_scan_every_checkin() 
     }
     assert!(checked >= 15, "only {checked} statements checked");
 }
+
+#[test]
+fn an_unwritable_sql_trace_is_refused_clearly() {
+    let env = Env::new();
+    let db = env.init_db();
+    let before = std::fs::read(&db).unwrap();
+    let mut cmd = env.std_command();
+    cmd.env("YARDSTICK_TRACE_SQL", env.path("no-such-dir/trace.sql"))
+        .arg("--db")
+        .arg(&db)
+        .args(["people", "add", "ann", "--name", "Ann"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("YARDSTICK_TRACE_SQL"), "{stderr}");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "nothing was written");
+}
