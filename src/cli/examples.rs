@@ -10,7 +10,7 @@ const EXAMPLES: &[(&[&str], &str)] = &[
     ),
     (
         &["demo"],
-        "yardstick demo\n  yardstick demo --db /tmp/org.db --people 200 --weeks 26 --seed 1",
+        "yardstick demo\n  yardstick demo --db /tmp/org.db --people 200 --weeks 26 --seed 1\n  yardstick demo --db /tmp/big.db --people 2000 --weeks 156     (3M check-ins, about a minute)",
     ),
     (
         &["people", "list"],

@@ -139,6 +139,12 @@ enum Command {
     /// Create the database (0600) and record who "me" is
     Init(admin::InitArgs),
     /// Fill a database with a realistic demo organisation and print its plan
+    ///
+    /// The default is a small company (12 people, 8 weeks). With more than 13
+    /// weeks everyone also keeps ongoing standards reported every week, so
+    /// `--people 2000 --weeks 156` gives about 22,000 measures and 3M
+    /// check-ins (the benchmark's organisation). The load is one bulk
+    /// transaction: it keeps no undo history, and `undo` stops there.
     Demo(admin::DemoArgs),
     /// Manage people: handles, managers, teams, job mission statements
     #[command(subcommand, visible_alias = "person")]
