@@ -827,3 +827,78 @@ fn private_feedback_leaves_the_file_only_when_asked_for() {
         "--include-private exports private feedback"
     );
 }
+
+/// Output to a pipe, or through a symbolic link, goes where it points: the
+/// pipe is written to (never replaced by a file, its permissions left
+/// alone), and the link still points at the new 0600 file. (A rename over
+/// the path once replaced a machine's /dev/null with a regular file.)
+#[cfg(unix)]
+#[test]
+fn output_to_a_pipe_or_through_a_link_is_not_replaced() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let env = Env::new();
+    let db = demo(&env);
+    for args in [
+        &["export", "--format", "csv"][..],
+        &["report", "goals", "--format", "csv"][..],
+        &["plan", "export"][..],
+    ] {
+        let fifo = env.path("pipe");
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let before = std::fs::metadata(&fifo).unwrap();
+        // The reader reports through a channel, so a pipe that was never
+        // written to fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                if let Ok(mut f) = std::fs::File::open(&fifo) {
+                    let _ = f.read_to_string(&mut text);
+                }
+                let _ = tx.send(text);
+            });
+        }
+        let mut all = args.to_vec();
+        all.extend(["-o", s(&fifo)]);
+        env.on(&db, &all).ok();
+        let text = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("{args:?}: nothing reached the pipe"));
+        assert!(
+            text.len() > 100,
+            "{args:?} wrote {} bytes to the pipe",
+            text.len()
+        );
+        let after = std::fs::symlink_metadata(&fifo).unwrap();
+        assert!(after.file_type().is_fifo(), "{args:?} replaced the pipe");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            after.permissions().mode(),
+            before.permissions().mode(),
+            "{args:?} changed the pipe's permissions"
+        );
+    }
+    // Through a symbolic link: the link stays, the file it names gets the export.
+    let real = env.path("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = env.path("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    env.on(&db, &["export", "--format", "csv", "-o", s(&link)])
+        .ok();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert!(text.starts_with("date,"), "{}", &text[..text.len().min(40)]);
+    assert_eq!(mode(&real), 0o600);
+}

@@ -138,9 +138,30 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
 
 /// Write a file readable only by its owner: into a private temporary file
 /// beside it, renamed over `path` once complete (never a half-written export).
+/// A path that exists and is not a regular file (`/dev/null`, a pipe, a
+/// terminal) is written to directly, never replaced; a symbolic link keeps
+/// pointing where it did, at the new file.
 fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<usize>) -> Result<usize> {
     let cannot =
         |e: &dyn std::fmt::Display| Error::failed(format!("cannot write {}: {e}", path.display()));
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| cannot(&e))?;
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        let n = write(&mut out)?;
+        out.flush().map_err(|e| cannot(&e))?;
+        return Ok(n);
+    }
+    let linked;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            linked = std::fs::canonicalize(path).map_err(|e| cannot(&e))?;
+            linked.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
