@@ -901,4 +901,22 @@ fn output_to_a_pipe_or_through_a_link_is_not_replaced() {
     let text = std::fs::read_to_string(&real).unwrap();
     assert!(text.starts_with("date,"), "{}", &text[..text.len().min(40)]);
     assert_eq!(mode(&real), 0o600);
+    // A link to a file that does not exist yet: the file is created there.
+    let later = env.path("later.csv");
+    let dangling = env.path("dangling.csv");
+    std::os::unix::fs::symlink("later.csv", &dangling).unwrap();
+    env.on(&db, &["export", "--format", "csv", "-o", s(&dangling)])
+        .ok();
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&later)
+            .unwrap()
+            .starts_with("date,")
+    );
+    assert_eq!(mode(&later), 0o600);
 }

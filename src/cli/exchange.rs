@@ -157,7 +157,12 @@ fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<usize>) 
     let linked;
     let path = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
-            linked = std::fs::canonicalize(path).map_err(|e| cannot(&e))?;
+            // The file the link names, even if it does not exist yet.
+            let target = std::fs::read_link(path).map_err(|e| cannot(&e))?;
+            linked = match path.parent() {
+                Some(dir) if target.is_relative() => dir.join(target),
+                _ => target,
+            };
             linked.as_path()
         }
         _ => path,
