@@ -56,8 +56,20 @@ pub fn measure_lines(
     filter: &GoalFilter,
     pace: &PaceContext,
 ) -> Result<Vec<MeasureLine>> {
+    let (goals, index) = goals_and_index(conn, filter, pace)?;
+    Ok(lines_of(&goals, &index, filter.limit))
+}
+
+/// The goals that match the filter (its limit aside), in id order, with a
+/// plan index that holds them: only theirs when the filter narrows the
+/// goals, every goal otherwise.
+pub fn goals_and_index(
+    conn: &Connection,
+    filter: &GoalFilter,
+    pace: &PaceContext,
+) -> Result<(Vec<Goal>, PlanIndex)> {
     let narrowed = filter.owner.is_some() || filter.team.is_some() || filter.period.is_some();
-    let (goals, index) = if narrowed {
+    if narrowed {
         let goals = splan::list_goals(
             conn,
             &GoalFilter {
@@ -66,7 +78,8 @@ pub fn measure_lines(
             },
         )?;
         let ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
-        (goals, PlanIndex::load_for(conn, pace, &ids)?)
+        let index = PlanIndex::load_for(conn, pace, &ids)?;
+        Ok((goals, index))
     } else {
         // Every goal is in the index already: filter its list by status
         // (the one filter left) instead of reading the goals twice.
@@ -83,8 +96,12 @@ pub fn measure_lines(
             })
             .cloned()
             .collect();
-        (goals, index)
-    };
+        Ok((goals, index))
+    }
+}
+
+/// The measure lines of `goals` as `index` sees them, at most `limit`.
+pub fn lines_of(goals: &[Goal], index: &PlanIndex, limit: Option<usize>) -> Vec<MeasureLine> {
     let mut out = Vec::new();
     for g in goals {
         let Some(state) = index.get(g.id) else {
@@ -101,12 +118,12 @@ pub fn measure_lines(
                 },
             });
         }
-        if filter.limit.is_some_and(|l| out.len() >= l) {
-            out.truncate(filter.limit.unwrap_or(usize::MAX));
+        if let Some(l) = limit.filter(|l| out.len() >= *l) {
+            out.truncate(l);
             break;
         }
     }
-    Ok(out)
+    out
 }
 
 /// The measures of active goals behind their expected progress, largest gap first.

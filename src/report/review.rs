@@ -3,8 +3,8 @@
 //! (`report person`).
 
 use super::appraise::{SubjectState, cycle_states, subject_state};
-use super::plan::{GoalState, PaceContext, PlanIndex};
-use super::progress::{MeasureLine, measure_lines};
+use super::plan::{GoalState, PaceContext};
+use super::progress::{MeasureLine, goals_and_index, lines_of};
 use crate::error::Result;
 use crate::model::appraisal::Template;
 use crate::store::appraise::{self as sa, Cycle};
@@ -234,12 +234,12 @@ pub fn packet(
         }
         None => true,
     };
-    let measures: Vec<MeasureLine> = measure_lines(conn, &filter, pace)?
+    // One read of the goals and their plan index serves both lists.
+    let (listed, index) = goals_and_index(conn, &filter, pace)?;
+    let measures: Vec<MeasureLine> = lines_of(&listed, &index, None)
         .into_iter()
         .filter(|l| within(l.goal.goal.due, l.goal.goal.period.as_deref()))
         .collect();
-    let listed = crate::store::plan::list_goals(conn, &filter)?;
-    let index = PlanIndex::load_for(conn, pace, &listed.iter().map(|g| g.id).collect::<Vec<_>>())?;
     let goals = listed
         .iter()
         .filter(|g| within(g.due, g.period.as_deref()))

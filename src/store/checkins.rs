@@ -1,6 +1,7 @@
 //! Check-ins: progress values recorded against measures over time.
 
 use super::new_uuid;
+use super::rows::iso_day;
 use crate::error::Result;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -162,11 +163,7 @@ pub fn latest(conn: &Connection, measure_id: i64) -> Result<Option<(NaiveDate, f
     let row: Option<(String, f64)> = stmt
         .query_row([measure_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    Ok(row.and_then(|(d, v)| {
-        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-            .ok()
-            .map(|d| (d, v))
-    }))
+    Ok(row.and_then(|(d, v)| iso_day(&d).map(|d| (d, v))))
 }
 
 /// Every measure's recent valued check-ins: those of the forecast window
@@ -179,7 +176,7 @@ pub fn recent_points(
 ) -> Result<HashMap<i64, Vec<(NaiveDate, f64)>>> {
     let window = format!("-{} days", crate::model::pace::FORECAST_WINDOW_DAYS);
     let mut stmt = conn.prepare_cached(RECENT_SQL)?;
-    let mut rows = stmt.query(params![window, json_ids(goals)])?;
+    let mut rows = stmt.query(params![window, goals.map(super::rows::json_ids)])?;
     let mut by_measure: HashMap<i64, Vec<(NaiveDate, i64, f64)>> = HashMap::new();
     while let Some(r) = rows.next()? {
         let Some(date) = r.get_ref(1)?.as_str().ok().and_then(iso_day) else {
@@ -197,42 +194,6 @@ pub fn recent_points(
             (m, points.into_iter().map(|(d, _, v)| (d, v)).collect())
         })
         .collect())
-}
-
-/// Goal ids as a JSON array for `json_each` (none: every goal).
-fn json_ids(ids: Option<&[i64]>) -> Option<String> {
-    ids.map(|ids| {
-        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        format!("[{}]", list.join(","))
-    })
-}
-
-/// A stored `YYYY-MM-DD` day, read without the cost of a format parser.
-pub fn iso_day(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
-}
-
-/// The latest value of each of the given measures.
-pub fn latest_many(
-    conn: &Connection,
-    measure_ids: &[i64],
-) -> Result<HashMap<i64, (NaiveDate, f64)>> {
-    let mut out = HashMap::with_capacity(measure_ids.len());
-    for &id in measure_ids {
-        if let Some(v) = latest(conn, id)? {
-            out.insert(id, v);
-        }
-    }
-    Ok(out)
 }
 
 /// How many check-ins the file holds.
@@ -448,7 +409,7 @@ pub fn history(
     let mut out = Vec::new();
     for r in rows {
         let (d, v) = r?;
-        if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+        if let Some(d) = iso_day(&d) {
             out.push((d, v));
         }
     }
@@ -460,13 +421,13 @@ pub fn last_by_goal(conn: &Connection, goals: Option<&[i64]>) -> Result<HashMap<
     // One indexed seek per goal on checkin(goal_id, date), never a scan of
     // every check-in.
     let mut stmt = conn.prepare_cached(LAST_BY_GOAL_SQL)?;
-    let rows = stmt.query_map([json_ids(goals)], |r| {
+    let rows = stmt.query_map([goals.map(super::rows::json_ids)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     let mut out = HashMap::new();
     for r in rows {
         let (g, d) = r?;
-        if let Some(d) = d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
+        if let Some(d) = d.as_deref().and_then(iso_day) {
             out.insert(g, d);
         }
     }
@@ -480,7 +441,7 @@ pub fn last_status_by_goal(
 ) -> Result<HashMap<i64, String>> {
     // Per goal, one seek in the partial index of check-ins with a status.
     let mut stmt = conn.prepare_cached(LAST_STATUS_SQL)?;
-    let rows = stmt.query_map([json_ids(goals)], |r| {
+    let rows = stmt.query_map([goals.map(super::rows::json_ids)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     let mut out = HashMap::new();

@@ -142,23 +142,13 @@ const FLOOR_KEY: &str = "undo_floor";
 
 /// Make operation `op_id` (and everything before it) impossible to undo.
 pub fn set_floor(conn: &Connection, op_id: i64) -> Result<()> {
-    conn.execute(
-        "INSERT INTO setting(key, value) VALUES (?1, ?2) \
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![FLOOR_KEY, op_id.to_string()],
-    )?;
-    Ok(())
+    super::org::set_setting(conn, FLOOR_KEY, &op_id.to_string()).map(|_| ())
 }
 
 fn floor(conn: &Connection) -> Result<i64> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = ?1",
-            [FLOOR_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    Ok(super::org::setting(conn, FLOOR_KEY)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 fn bulk_floor(op: &OpEntry) -> Error {

@@ -325,25 +325,23 @@ pub fn all_goals(conn: &Connection) -> Result<Vec<Goal>> {
 
 /// The goals `roots` and all their descendants, ordered by id.
 pub fn goals_with_descendants(conn: &Connection, roots: &[i64]) -> Result<Vec<Goal>> {
-    let list: Vec<String> = roots.iter().map(i64::to_string).collect();
     let mut stmt = conn.prepare_cached(&format!(
         "WITH RECURSIVE sub(id) AS (SELECT value FROM json_each(?1) \
          UNION SELECT c.id FROM goal c JOIN sub ON c.parent_id = sub.id) \
          {GOAL_SELECT} WHERE g.id IN (SELECT id FROM sub) ORDER BY g.id"
     ))?;
     Ok(stmt
-        .query_map([format!("[{}]", list.join(","))], goal_row)?
+        .query_map([super::rows::json_ids(roots)], goal_row)?
         .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The measures of the given goals, by goal then position.
 pub fn measures_of_goals(conn: &Connection, goals: &[i64]) -> Result<Vec<Measure>> {
-    let list: Vec<String> = goals.iter().map(i64::to_string).collect();
     let mut stmt = conn.prepare_cached(&format!(
         "{MEASURE_SELECT} WHERE goal_id IN (SELECT value FROM json_each(?1)) ORDER BY goal_id, position, id"
     ))?;
     Ok(stmt
-        .query_map([format!("[{}]", list.join(","))], measure_row)?
+        .query_map([super::rows::json_ids(goals)], measure_row)?
         .collect::<rusqlite::Result<_>>()?)
 }
 

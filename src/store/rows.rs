@@ -14,6 +14,20 @@ fn bad(i: usize, what: &str, s: &str) -> rusqlite::Error {
     )
 }
 
+/// A stored `YYYY-MM-DD` day, read without the cost of a format parser.
+pub fn iso_day(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
 /// An ISO date column.
 pub fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = r.get(i)?;
@@ -40,4 +54,11 @@ pub fn parse_opt<T: FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T
         None => Ok(None),
         Some(_) => parse(r, i).map(Some),
     }
+}
+
+/// Row ids as a JSON array, for `json_each(?)` in a statement that takes a
+/// list of ids as one parameter.
+pub fn json_ids(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", list.join(","))
 }

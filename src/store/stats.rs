@@ -42,11 +42,7 @@ pub fn checkins_by_author(
         let (h, n, weeks, last) = r?;
         out.insert(
             h,
-            (
-                n,
-                weeks,
-                last.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-            ),
+            (n, weeks, last.as_deref().and_then(super::rows::iso_day)),
         );
     }
     Ok(out)
