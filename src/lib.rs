@@ -4,12 +4,12 @@
 //! model` and `render → report → model`. The model knows nothing of SQL,
 //! terminals or clap; the store nothing of rendering; nothing but `cli` prints.
 
+pub mod app;
 pub mod cli;
+pub mod domain;
 pub mod error;
-pub mod io;
-pub mod model;
+pub mod formats;
 pub mod render;
-pub mod report;
 pub mod store;
 pub mod time;
 

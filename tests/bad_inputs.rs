@@ -598,7 +598,7 @@ fn with_bad_byte(env: &Env, name: &str, text: &str, after: &str) -> PathBuf {
 }
 
 fn default_template() -> String {
-    yardstick::io::template::DEFAULT.to_string()
+    yardstick::formats::template::DEFAULT.to_string()
 }
 
 fn new_cycle_with(template: &Path) -> Vec<String> {

@@ -27,10 +27,10 @@ mod bodies;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 use yardstick::ErrorKind;
-use yardstick::io::config::Config;
-use yardstick::io::planfile::{self, canonicalize, format_number};
-use yardstick::io::template::{self, DEFAULT, FRAPPE, OPM};
-use yardstick::model::parse_number;
+use yardstick::domain::parse_number;
+use yardstick::formats::config::Config;
+use yardstick::formats::planfile::{self, canonicalize, format_number};
+use yardstick::formats::template::{self, DEFAULT, FRAPPE, OPM};
 
 // ------------------------------------------------------------ inputs
 
@@ -306,7 +306,8 @@ fn the_shipped_templates_round_trip() {
 
 #[test]
 fn a_real_export_round_trips() {
-    let parsed = yardstick::io::exchange::parse(demo_export().as_bytes(), "demo.json").unwrap();
+    let parsed =
+        yardstick::formats::exchange::parse(demo_export().as_bytes(), "demo.json").unwrap();
     assert!(parsed.records.len() > 100, "{}", parsed.records.len());
     bodies::import_json(demo_export().as_bytes());
 }

@@ -5,8 +5,8 @@
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use yardstick::io::planfile::*;
-use yardstick::model::{Category, Direction, GoalStatus, MeasureKind, Priority};
+use yardstick::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
+use yardstick::formats::planfile::*;
 
 const EXAMPLE: &str = include_str!("../examples/team-plan.toml");
 
@@ -1392,7 +1392,7 @@ proptest! {
     /// exactly, and applying it again changes nothing.
     #[test]
     fn apply_into_an_empty_database_then_export_reproduces_the_plan(p in plan()) {
-        use yardstick::io::plansync;
+        use yardstick::app::plansync;
         use yardstick::store::{OpMeta, Store};
         prop_assume!(p.goals.iter().all(|g| g.owner != "nobody"));
         let mut store = Store::open_memory().unwrap();

@@ -12,15 +12,15 @@
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use yardstick::ErrorKind;
-use yardstick::io::template;
-use yardstick::model::appraisal::{
+use yardstick::domain::appraisal::{
     GoalInput, Inputs, Rating, ReviewInput, Template, appraise, goal_level, summary_level,
 };
-use yardstick::model::{
+use yardstick::domain::{
     Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds,
     ReviewKind, Standard, expected_progress, forecast, goal_pace, goal_progress, goal_standard,
     infer_direction, pace, parse_number, progress, rollup_tree, standard,
 };
+use yardstick::formats::template;
 
 const DOC: &str = include_str!("../docs/scoring.md");
 const DOC_NAME: &str = "docs/scoring.md";

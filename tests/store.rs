@@ -5,7 +5,7 @@
 use rusqlite::types::Value;
 use std::path::Path;
 use std::time::Duration;
-use yardstick::model::{Direction, GoalStatus};
+use yardstick::domain::{Direction, GoalStatus};
 use yardstick::store::org::{self, PersonPatch, TeamPatch};
 use yardstick::store::plan::{self as splan, GoalPatch, MeasurePatch};
 use yardstick::store::{Missing, OpMeta, Store, checkins};

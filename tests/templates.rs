@@ -6,12 +6,12 @@
 
 use proptest::prelude::*;
 use yardstick::ErrorKind;
-use yardstick::io::template::{DEFAULT, FRAPPE, OPM, default_template, parse, to_toml};
-use yardstick::model::appraisal::{
+use yardstick::domain::appraisal::{
     Competency, ComponentWeights, GoalInput, GoalMapping, Inputs, Level, Rating, ReviewInput,
     Scale, SummaryRule, Template, appraise,
 };
-use yardstick::model::{Component, MissingRule, ReviewKind};
+use yardstick::domain::{Component, MissingRule, ReviewKind};
+use yardstick::formats::template::{DEFAULT, FRAPPE, OPM, default_template, parse, to_toml};
 
 fn example(name: &str) -> String {
     let path = format!(
@@ -608,7 +608,7 @@ fn inputs() -> impl Strategy<Value = Inputs> {
     })
 }
 
-fn check_finite(a: &yardstick::model::Appraisal) {
+fn check_finite(a: &yardstick::domain::Appraisal) {
     let fine = |v: Option<f64>| v.is_none_or(f64::is_finite);
     assert!(
         fine(a.score) && fine(a.level) && fine(a.threshold_level),

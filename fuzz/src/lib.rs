@@ -17,12 +17,12 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-use yardstick::io::config::{Config, line_col};
-use yardstick::io::exchange::{self, Header, JsonWriter};
-use yardstick::io::planfile::{self, canonicalize, check_references, format_number};
-use yardstick::io::template::{self, DEFAULT, FRAPPE, OPM};
-use yardstick::model::appraisal::{Level, Scale};
-use yardstick::model::{MeasureKind, parse_number};
+use yardstick::domain::appraisal::{Level, Scale};
+use yardstick::domain::{MeasureKind, parse_number};
+use yardstick::formats::config::{Config, line_col};
+use yardstick::formats::exchange::{self, Header, JsonWriter};
+use yardstick::formats::planfile::{self, canonicalize, check_references, format_number};
+use yardstick::formats::template::{self, DEFAULT, FRAPPE, OPM};
 use yardstick::time::{
     Clock, NaiveDate, Weekday, format_date, parse_date, parse_date_end, parse_period,
 };
@@ -156,7 +156,7 @@ pub fn number(data: &[u8]) {
     }
     for kind in MeasureKind::ALL {
         for max in [100.0, 200.0] {
-            match yardstick::model::value::parse_value(*kind, s, max) {
+            match yardstick::domain::value::parse_value(*kind, s, max) {
                 Ok(v) => assert!(
                     v.is_finite() && (v != 0.0 || v.is_sign_positive()),
                     "{kind:?} {s:?} gave {v}"

@@ -2,9 +2,9 @@
 //! `plan apply` / `plan export`.
 
 use super::ctx::{Ctx, Source};
+use crate::app::plansync;
 use crate::error::{Error, Result};
-use crate::io::planfile;
-use crate::io::plansync;
+use crate::formats::planfile;
 use crate::render::{Cell, Column, Doc, Table, views};
 use crate::store::{Missing, Store, org};
 use clap::{Args, Subcommand};
@@ -66,7 +66,7 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
     }
     let name = match &me {
         Some(handle) => {
-            crate::model::names::validate_handle(handle).map_err(|e| e.context("--me"))?;
+            crate::domain::names::validate_handle(handle).map_err(|e| e.context("--me"))?;
             if known.contains(handle) {
                 None
             } else {
@@ -74,7 +74,7 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
                     Some(n) => n,
                     None => ctx.required(None, "--name", "Your full name")?,
                 };
-                crate::model::names::validate_text("--name", &n, 200)?;
+                crate::domain::names::validate_text("--name", &n, 200)?;
                 Some(n)
             }
         }
@@ -167,13 +167,13 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         // enough for the check-in indexes of an organisation-sized set.
         tx.bulk()?;
         tx.pragma_update(None, "cache_size", -131_072)?;
-        let size = crate::io::demo::DemoSize {
+        let size = crate::app::demo::DemoSize {
             people: a.people,
             weeks: a.weeks,
             seed: a.seed,
         };
-        let s = crate::io::demo::generate(tx, &now, today, week_start, size, &mut tick)?;
-        let cycles = crate::io::demo::appraisals(tx, &now, today, week_start, a.seed)?;
+        let s = crate::app::demo::generate(tx, &now, today, week_start, size, &mut tick)?;
+        let cycles = crate::app::demo::appraisals(tx, &now, today, week_start, a.seed)?;
         finalize_demo_cycle(tx, &now, &cycles, &pace)?;
         tx.set_summary(format!(
             "demo: {} people, {} goals, {} check-ins",
@@ -201,7 +201,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         "Explore it with: yardstick --db {} plan list   (or plan tree, people list, team tree)\n",
         path.display()
     ));
-    let index = crate::report::plan::PlanIndex::load(store.conn(), &ctx.pace())?;
+    let index = crate::app::report::plan::PlanIndex::load(store.conn(), &ctx.pace())?;
     let rows = index.tree(None, &|_| true);
     let mut doc = views::goal_tree(&rows);
     let goals: Vec<_> = crate::store::plan::all_goals(store.conn())?
@@ -222,16 +222,16 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
 fn finalize_demo_cycle(
     conn: &rusqlite::Connection,
     now: &str,
-    cycles: &crate::io::demo::DemoCycles,
-    pace: &crate::report::plan::PaceContext,
+    cycles: &crate::app::demo::DemoCycles,
+    pace: &crate::app::report::plan::PaceContext,
 ) -> Result<()> {
     use crate::store::appraise as sa;
     let c = sa::get_cycle(conn, &cycles.finished)?;
-    let t = crate::io::template::parse(
+    let t = crate::formats::template::parse(
         &sa::template_source(conn, c.template_id)?,
         "the demo template",
     )?;
-    for s in crate::report::appraise::cycle_states(conn, &c, &t, pace)? {
+    for s in crate::app::report::appraise::cycle_states(conn, &c, &t, pace)? {
         sa::set_computed(
             conn,
             now,

@@ -4,12 +4,12 @@
 
 use super::ctx::Ctx;
 use super::prompt;
+use crate::app::report::appraise::{SubjectState, cycle_states, subject_goals};
+use crate::app::report::plan::PlanIndex;
+use crate::domain::appraisal::Template;
 use crate::error::{Error, Result};
-use crate::io::template;
-use crate::model::appraisal::Template;
+use crate::formats::template;
 use crate::render::appraise as views;
-use crate::report::appraise::{SubjectState, cycle_states, subject_goals};
-use crate::report::plan::PlanIndex;
 use crate::store::Store;
 use crate::store::appraise::{self as sa, Cycle, NewCycle};
 use crate::store::org;
@@ -342,7 +342,7 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
                 .scale
                 .parse_rating(&level)
                 .map_err(|e| e.context("--level"))?;
-            crate::model::names::validate_text("--reason", &reason, 2000)?;
+            crate::domain::names::validate_text("--reason", &reason, 2000)?;
             let p = participant(&store, &c, &subject)?;
             let now = ctx.now();
             store.write(&ctx.op(&store)?, |tx| {
@@ -666,7 +666,7 @@ fn transition(
         )));
     }
     if let Some(r) = &reason {
-        crate::model::names::validate_text("--reason", r, 2000)?;
+        crate::domain::names::validate_text("--reason", r, 2000)?;
     }
     let t = load_template(&store, &c)?;
     let states = cycle_states(store.conn(), &c, &t, &ctx.pace())?;
@@ -867,7 +867,7 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
     for r in &a.comment {
         let (item, text) = split_pair("--comment", r)?;
         known(item)?;
-        crate::model::names::validate_text("comment", text, 10_000)?;
+        crate::domain::names::validate_text("comment", text, 10_000)?;
         match ratings.iter_mut().find(|(i, _, _)| i == item) {
             Some(x) => x.2 = Some(text.to_string()),
             None => ratings.push((item.to_string(), None, Some(text.to_string()))),
@@ -935,7 +935,7 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
             sa::set_rating(tx, &now, r.id, item, *value, comment.as_deref())?;
         }
         if let Some(s) = &summary {
-            crate::model::names::validate_text("--summary", s, 10_000)?;
+            crate::domain::names::validate_text("--summary", s, 10_000)?;
             sa::set_summary(tx, &now, r.id, s.trim())?;
         }
         if submit {

@@ -3,9 +3,9 @@
 
 use super::ctx::Ctx;
 use super::{clearable, prompt};
+use crate::domain::value::parse_value;
+use crate::domain::{self, GoalStatus};
 use crate::error::{Error, Result};
-use crate::model::value::parse_value;
-use crate::model::{self, GoalStatus};
 use crate::render::activity::{self, DueRow};
 use crate::store::Store;
 use crate::store::checkins::{self, CheckinFilter, CheckinPatch, NewCheckin};
@@ -281,7 +281,7 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
                     let m = splan::all_measures(store.conn())?
                         .into_iter()
                         .find(|m| m.id == mid);
-                    let kind = m.map_or(crate::model::MeasureKind::Number, |m| m.kind);
+                    let kind = m.map_or(crate::domain::MeasureKind::Number, |m| m.kind);
                     Some(Some(
                         parse_value(kind, &v, percent_max(ctx))
                             .map_err(|e| e.context("--value"))?,
@@ -392,7 +392,7 @@ fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Re
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
     if let Some(n) = &note {
-        crate::model::names::validate_text("note", n, 10_000)?;
+        crate::domain::names::validate_text("note", n, 10_000)?;
     }
     let now = ctx.now();
     let new = NewCheckin {
@@ -420,7 +420,7 @@ fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Re
     })?;
     let mut msg = format!("Check-in {} recorded for {}", w.value, goal.key);
     if let (Some(m), Some(v)) = (&measure, parsed) {
-        let p = model::progress(&m.spec(), Some(v));
+        let p = domain::progress(&m.spec(), Some(v));
         msg.push_str(&format!(
             ": {} {v}{} — {:.0}% of the way from {} to {}",
             m.name,
@@ -558,9 +558,9 @@ fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
     for g in &goals {
         for m in splan::measures(store.conn(), g.id)? {
             let current = checkins::latest(store.conn(), m.id)?.map(|(_, v)| v);
-            let p = model::progress(&m.spec(), current);
+            let p = domain::progress(&m.spec(), current);
             let shown = current.map_or_else(|| "—".to_string(), |v| v.to_string());
-            let pace = model::pace::goal_pace(
+            let pace = domain::pace::goal_pace(
                 Some(p.scored),
                 g.start,
                 g.due,

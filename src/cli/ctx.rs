@@ -3,7 +3,7 @@
 
 use super::ui::Ui;
 use crate::error::{Error, Result};
-use crate::io::config::{Config, expand_home};
+use crate::formats::config::{Config, expand_home};
 use crate::render::{Doc, Format};
 use crate::store::{self, Missing, OpMeta, Store};
 use crate::time::Clock;
@@ -120,11 +120,11 @@ impl Ctx {
     }
 
     /// Today and the pace thresholds from the configuration.
-    pub fn pace(&self) -> crate::report::plan::PaceContext {
-        let d = crate::model::pace::PaceThresholds::default();
-        crate::report::plan::PaceContext {
+    pub fn pace(&self) -> crate::app::report::plan::PaceContext {
+        let d = crate::domain::pace::PaceThresholds::default();
+        crate::app::report::plan::PaceContext {
             today: self.clock.today,
-            thresholds: crate::model::pace::PaceThresholds {
+            thresholds: crate::domain::pace::PaceThresholds {
                 at_risk: self.config.pace.at_risk.unwrap_or(d.at_risk),
                 off_track: self.config.pace.off_track.unwrap_or(d.off_track),
             },

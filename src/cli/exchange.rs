@@ -2,7 +2,7 @@
 
 use super::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::io::exchange::{self, Header, Summary};
+use crate::formats::exchange::{self, Header, Summary};
 use crate::render::{Cell, Column, Doc, Format, Table};
 use crate::store::exchange::{Selection, TABLES};
 use clap::Args;

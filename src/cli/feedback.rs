@@ -5,8 +5,8 @@
 //! YARDSTICK_USER or the config's `user`); lists say how many items were hidden.
 
 use super::ctx::Ctx;
+use crate::domain::FeedbackKind;
 use crate::error::{Error, Result};
-use crate::model::FeedbackKind;
 use crate::render::activity;
 use crate::store::feedback::{self as sfb, Feedback, FeedbackFilter, NewFeedback};
 use crate::store::{org, plan as splan};

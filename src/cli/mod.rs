@@ -17,7 +17,7 @@ mod report;
 pub mod ui;
 
 use crate::error::Result;
-use crate::io::config::Config;
+use crate::formats::config::Config;
 use crate::render::Format;
 use crate::time::{Clock, Weekday, parse_weekday};
 use clap::parser::ValueSource;
@@ -339,7 +339,7 @@ fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
         None => config.user.clone().map(|u| (u, Source::Config)),
     };
     if let Some((h, _)) = &acting {
-        crate::model::names::validate_handle(h).map_err(|e| e.context("--as / YARDSTICK_USER"))?;
+        crate::domain::names::validate_handle(h).map_err(|e| e.context("--as / YARDSTICK_USER"))?;
     }
     let format = cli
         .format
@@ -399,7 +399,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
 
 /// Parse a number argument (finite, plain ASCII), for clap.
 fn number(s: &str) -> std::result::Result<f64, String> {
-    crate::model::parse_number(s).map_err(|e| match e.hint() {
+    crate::domain::parse_number(s).map_err(|e| match e.hint() {
         Some(h) => format!("{} ({h})", e.message()),
         None => e.message().to_string(),
     })

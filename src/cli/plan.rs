@@ -2,10 +2,10 @@
 
 use super::ctx::Ctx;
 use super::{clearable, number, weight};
+use crate::app::report::plan::{PlanIndex, goal_list};
+use crate::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use crate::error::{Error, Result};
-use crate::model::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use crate::render::views;
-use crate::report::plan::{PlanIndex, goal_list};
 use crate::store::Store;
 use crate::store::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch};
 use crate::time::{PeriodKind, parse_date, parse_date_end, period_containing};
@@ -219,7 +219,7 @@ impl MeasureArgs {
             match clearable(v.clone()) {
                 None => Ok(None),
                 Some(None) => Ok(Some(None)),
-                Some(Some(s)) => crate::model::parse_number(&s)
+                Some(Some(s)) => crate::domain::parse_number(&s)
                     .map(|n| Some(Some(n)))
                     .map_err(|e| e.context(flag)),
             }
@@ -683,7 +683,7 @@ fn carry(ctx: &mut Ctx, from: &str, to: &str, dry_run: bool) -> Result<()> {
             .strip_suffix(&format!("-{}", from_name.to_ascii_lowercase()))
             .unwrap_or(&g.key);
         let mut key = format!("{base}-{suffix}");
-        key.truncate(crate::model::names::MAX_KEY);
+        key.truncate(crate::domain::names::MAX_KEY);
         if splan::find_goal(store.conn(), &key)?.is_some() {
             rows.push((
                 "skip".to_string(),

@@ -3,10 +3,10 @@
 //! markdown, html).
 
 use super::ctx::Ctx;
+use crate::app::report::{people, progress, review};
+use crate::domain::GoalStatus;
 use crate::error::{Error, Result};
-use crate::model::GoalStatus;
 use crate::render::reports as views;
-use crate::report::{people, progress, review};
 use crate::store::appraise as sa;
 use crate::store::plan::{self as splan, GoalFilter};
 use crate::store::{Store, org};
@@ -201,8 +201,8 @@ fn cycle_for(store: &Store, reference: Option<&str>) -> Result<sa::Cycle> {
     }
 }
 
-fn template_of(store: &Store, c: &sa::Cycle) -> Result<crate::model::appraisal::Template> {
-    crate::io::template::parse(
+fn template_of(store: &Store, c: &sa::Cycle) -> Result<crate::domain::appraisal::Template> {
+    crate::formats::template::parse(
         &sa::template_source(store.conn(), c.template_id)?,
         &format!("template of cycle {}", c.name),
     )

@@ -2,8 +2,8 @@
 
 use super::cells::{level, round, score};
 use super::{Cell, Column, Doc, Record, Table};
-use crate::model::appraisal::Template;
-use crate::report::appraise::SubjectState;
+use crate::app::report::appraise::SubjectState;
+use crate::domain::appraisal::Template;
 use crate::store::appraise::{Cycle, CycleEvent, Outcome, Participant};
 
 /// The fields of an outcome that every appraisal view shows the same way:
@@ -13,7 +13,7 @@ use crate::store::appraise::{Cycle, CycleEvent, Outcome, Participant};
 pub fn outcome_fields(r: Record, t: &Template, s: &SubjectState, o: &Outcome) -> Record {
     let peer = s
         .appraisal
-        .component(crate::model::Component::Peer)
+        .component(crate::domain::Component::Peer)
         .and_then(|x| x.value);
     r.field(
         "calibrated_level",

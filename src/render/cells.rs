@@ -2,7 +2,7 @@
 //! optional statuses, scores and scale levels.
 
 use super::Cell;
-use crate::model::appraisal::Template;
+use crate::domain::appraisal::Template;
 
 /// A fraction (0.5) as a percentage cell (50 %); none → null.
 pub fn pct(ratio: Option<f64>) -> Cell {

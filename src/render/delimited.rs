@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::{Cell, Doc, iso_date, plain_float, round2};
 
-pub use crate::model::text::neutralize_formula;
+pub use crate::domain::text::neutralize_formula;
 
 /// The text of one cell in CSV/TSV.
 fn field(cell: &Cell) -> Cow<'_, str> {

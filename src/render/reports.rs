@@ -4,10 +4,10 @@
 
 use super::cells::{bar, level, pct, round, status};
 use super::{Cell, Chart, ChartKind, Column, Doc, Record, Table};
-use crate::report::people::{CheckinLine, Effectiveness, TeamLine};
-use crate::report::plan::PaceContext;
-use crate::report::progress::{MeasureLine, Trend};
-use crate::report::review::{CycleReport, Packet};
+use crate::app::report::people::{CheckinLine, Effectiveness, TeamLine};
+use crate::app::report::plan::PaceContext;
+use crate::app::report::progress::{MeasureLine, Trend};
+use crate::app::report::review::{CycleReport, Packet};
 
 fn measure_columns() -> Vec<Column> {
     vec![

@@ -3,7 +3,7 @@
 
 use super::cells::{bar, status};
 use super::{Cell, Column, Doc, Record, Table};
-use crate::report::plan::{GoalState, TreeRow};
+use crate::app::report::plan::{GoalState, TreeRow};
 use crate::store::oplog::OpEntry;
 use crate::store::org::{Person, Team};
 

@@ -209,7 +209,7 @@ pub struct NewCycle {
 
 /// Create a cycle in the draft state.
 pub fn create_cycle(conn: &Connection, now: &str, c: &NewCycle) -> Result<Cycle> {
-    crate::model::names::validate_text("cycle name", &c.name, 100)?;
+    crate::domain::names::validate_text("cycle name", &c.name, 100)?;
     if find_cycle(conn, &c.name)?.is_some() {
         return Err(
             Error::failed(format!("a cycle named '{}' already exists", c.name))
@@ -587,7 +587,7 @@ pub fn add_action(
     text: &str,
     due: Option<NaiveDate>,
 ) -> Result<()> {
-    crate::model::names::validate_text("action", text, 2000)?;
+    crate::domain::names::validate_text("action", text, 2000)?;
     conn.execute(
         "INSERT INTO action(uuid, cycle_id, subject_id, text, due_date, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         params![new_uuid(), cycle_id, subject_id, text.trim(), due.map(|d| d.to_string()), now],

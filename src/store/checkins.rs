@@ -167,14 +167,14 @@ pub fn latest(conn: &Connection, measure_id: i64) -> Result<Option<(NaiveDate, f
 }
 
 /// Every measure's recent valued check-ins: those of the forecast window
-/// ([`crate::model::pace::FORECAST_WINDOW_DAYS`]) up to its latest one, oldest
+/// ([`crate::domain::pace::FORECAST_WINDOW_DAYS`]) up to its latest one, oldest
 /// first (same-day entries in the order they were recorded). The last point
 /// of each is the measure's latest value. One statement for all measures.
 pub fn recent_points(
     conn: &Connection,
     goals: Option<&[i64]>,
 ) -> Result<HashMap<i64, Vec<(NaiveDate, f64)>>> {
-    let window = format!("-{} days", crate::model::pace::FORECAST_WINDOW_DAYS);
+    let window = format!("-{} days", crate::domain::pace::FORECAST_WINDOW_DAYS);
     let mut stmt = conn.prepare_cached(RECENT_SQL)?;
     let mut rows = stmt.query(params![window, goals.map(super::rows::json_ids)])?;
     let mut by_measure: HashMap<i64, Vec<(NaiveDate, i64, f64)>> = HashMap::new();

@@ -2,8 +2,8 @@
 //! the subject or private to the author and the subject's managers.
 
 use super::new_uuid;
+use crate::domain::FeedbackKind;
 use crate::error::{Error, Result};
-use crate::model::FeedbackKind;
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -90,7 +90,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
 
 /// Record feedback; returns it.
 pub fn add(conn: &Connection, now: &str, f: &NewFeedback) -> Result<Feedback> {
-    crate::model::names::validate_text("feedback text", &f.text, 10_000)?;
+    crate::domain::names::validate_text("feedback text", &f.text, 10_000)?;
     conn.prepare_cached(
         "INSERT INTO feedback(uuid, from_id, to_id, date, kind, text, goal_id, private, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",

@@ -1,12 +1,12 @@
 //! The organisation: people and teams.
 
 use super::new_uuid;
+use crate::domain::names::{validate_handle, validate_text};
 use crate::error::{Error, Result};
-use crate::model::names::{validate_handle, validate_text};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-pub use crate::model::Mission;
+pub use crate::domain::Mission;
 
 /// A person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,10 +3,10 @@
 use super::new_uuid;
 use super::org::{self, Owner};
 use super::rows::{opt_date as date_opt, parse as parse_col, parse_opt};
+use crate::domain::measure::MeasureSpec;
+use crate::domain::names::{slugify, validate_key, validate_text};
+use crate::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use crate::error::{Error, Result};
-use crate::model::measure::MeasureSpec;
-use crate::model::names::{slugify, validate_key, validate_text};
-use crate::model::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -710,7 +710,7 @@ pub fn add_measure(
         name: name.clone(),
         unit: None,
         kind: MeasureKind::Number,
-        direction: crate::model::measure::infer_direction(baseline, target),
+        direction: crate::domain::measure::infer_direction(baseline, target),
         baseline,
         target,
         stretch: None,

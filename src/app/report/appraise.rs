@@ -1,0 +1,179 @@
+//! Appraisal status and scores: for each participant of a cycle, the state
+//! of their reviews, the computed score and level from the cycle's template,
+//! and the outcome.
+
+use super::plan::{PaceContext, PlanIndex};
+use crate::domain::appraisal::{self, Appraisal, GoalInput, Inputs, Rating, ReviewInput, Template};
+use crate::domain::{GoalStatus, ReviewKind};
+use crate::error::Result;
+use crate::store::appraise::{self as sa, Cycle, Outcome, Participant, Review};
+use crate::store::plan::Goal;
+use rusqlite::Connection;
+
+/// One participant's appraisal in a cycle.
+#[derive(Debug, Clone)]
+pub struct SubjectState {
+    /// Who.
+    pub person: Participant,
+    /// Self review: none, pending or submitted.
+    pub self_review: String,
+    /// Manager review: none, pending or submitted.
+    pub manager_review: String,
+    /// Peer reviews submitted.
+    pub peers_submitted: usize,
+    /// Peer reviews nominated.
+    pub peers_total: usize,
+    /// Upward reviews submitted.
+    pub upward_submitted: usize,
+    /// The score and level computed now from the submitted reviews and goals.
+    pub appraisal: Appraisal,
+    /// The stored outcome (computed at calibration/finalization, calibration, recommendation).
+    pub outcome: Option<Outcome>,
+    /// The goals that count, with their attainment.
+    pub goals: Vec<(Goal, Option<f64>)>,
+    /// All reviews of the subject.
+    pub reviews: Vec<Review>,
+}
+
+impl SubjectState {
+    /// The level that stands: calibrated if set, else computed.
+    pub fn final_level(&self) -> Option<f64> {
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.calibrated_level)
+            .or(self.appraisal.level)
+    }
+}
+
+/// The goals of a subject that count in a cycle: owned by them, not dropped,
+/// in the cycle's period or due within it.
+pub fn subject_goals(
+    index: &PlanIndex,
+    all: &[Goal],
+    cycle: &Cycle,
+    handle: &str,
+) -> Vec<(Goal, Option<f64>)> {
+    all.iter()
+        .filter(|g| !g.owner_is_team && g.owner == handle && g.status != GoalStatus::Dropped)
+        .filter(|g| {
+            g.period.as_deref() == Some(cycle.period.as_str())
+                || g.due.is_some_and(|d| d >= cycle.start && d <= cycle.end)
+        })
+        .map(|g| (g.clone(), index.get(g.id).and_then(|s| s.progress)))
+        .collect()
+}
+
+fn review_state(reviews: &[Review], kind: &str) -> String {
+    match reviews.iter().find(|r| r.kind == kind) {
+        None => "none".into(),
+        Some(r) => r.state.clone(),
+    }
+}
+
+/// Score one subject with the template.
+pub fn score(template: &Template, goals: &[(Goal, Option<f64>)], reviews: &[Review]) -> Appraisal {
+    let inputs = Inputs {
+        goals: goals
+            .iter()
+            .map(|(g, a)| GoalInput {
+                key: g.key.clone(),
+                weight: g.weight,
+                attainment: *a,
+            })
+            .collect(),
+        reviews: reviews
+            .iter()
+            .filter(|r| r.state == "submitted")
+            .filter_map(|r| {
+                let kind: ReviewKind = r.kind.parse().ok()?;
+                Some(ReviewInput {
+                    kind,
+                    ratings: r
+                        .ratings
+                        .iter()
+                        .filter_map(|x| {
+                            x.value.map(|v| Rating {
+                                item: x.item.clone(),
+                                value: v,
+                            })
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+    };
+    appraisal::appraise(template, &inputs)
+}
+
+/// Every participant's state in a cycle.
+pub fn cycle_states(
+    conn: &Connection,
+    cycle: &Cycle,
+    template: &Template,
+    pace: &PaceContext,
+) -> Result<Vec<SubjectState>> {
+    let index = PlanIndex::load(conn, pace)?;
+    let all = crate::store::plan::all_goals(conn)?;
+    sa::participants(conn, cycle.id)?
+        .into_iter()
+        .map(|p| state_of(conn, cycle, template, &index, &all, p))
+        .collect()
+}
+
+/// One participant's state (none if they do not take part), reading only
+/// their own goals: a person's packet on an organisation's file.
+pub fn subject_state(
+    conn: &Connection,
+    cycle: &Cycle,
+    template: &Template,
+    pace: &PaceContext,
+    person_id: i64,
+) -> Result<Option<SubjectState>> {
+    let Some(p) = sa::participants(conn, cycle.id)?
+        .into_iter()
+        .find(|p| p.person_id == person_id)
+    else {
+        return Ok(None);
+    };
+    let own = crate::store::plan::list_goals(
+        conn,
+        &crate::store::plan::GoalFilter {
+            owner: Some(p.handle.clone()),
+            ..Default::default()
+        },
+    )?;
+    let ids: Vec<i64> = own.iter().map(|g| g.id).collect();
+    let index = PlanIndex::load_for(conn, pace, &ids)?;
+    state_of(conn, cycle, template, &index, &own, p).map(Some)
+}
+
+fn state_of(
+    conn: &Connection,
+    cycle: &Cycle,
+    template: &Template,
+    index: &PlanIndex,
+    all: &[Goal],
+    p: sa::Participant,
+) -> Result<SubjectState> {
+    let reviews = sa::reviews(conn, cycle.id, Some(p.person_id))?;
+    let goals = subject_goals(index, all, cycle, &p.handle);
+    let appraisal = score(template, &goals, &reviews);
+    let count = |kind: &str, submitted: bool| {
+        reviews
+            .iter()
+            .filter(|r| r.kind == kind && (!submitted || r.state == "submitted"))
+            .count()
+    };
+    Ok(SubjectState {
+        self_review: review_state(&reviews, "self"),
+        manager_review: review_state(&reviews, "manager"),
+        peers_submitted: count("peer", true),
+        peers_total: count("peer", false),
+        upward_submitted: count("upward", true),
+        outcome: sa::outcome(conn, cycle.id, p.person_id)?,
+        appraisal,
+        goals,
+        reviews,
+        person: p,
+    })
+}

@@ -1,0 +1,315 @@
+//! Goals with their measures' current values, progress and standards, rolled
+//! up along the alignment tree.
+
+use crate::domain::pace::{Forecast, PaceThresholds};
+use crate::domain::{self, GoalNode, GoalStatus, PaceStatus, Progress, Standard};
+use crate::error::Result;
+use crate::store::checkins;
+use crate::store::plan::{self as splan, Goal, GoalFilter, Measure};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A measure with its latest value and what that value means.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureState {
+    /// The measure.
+    pub measure: Measure,
+    /// The latest value, if any.
+    pub current: Option<f64>,
+    /// The date of the latest value.
+    pub as_of: Option<NaiveDate>,
+    /// Progress from baseline to target.
+    pub progress: Progress,
+    /// Below / meets / exceeds (none without a value).
+    pub standard: Option<Standard>,
+    /// The value projected at the goal's due date from this period's check-ins.
+    pub forecast: Option<Forecast>,
+    /// The valued check-ins of the forecast window since the goal's start,
+    /// oldest first (the trend line of reports).
+    #[serde(skip)]
+    pub points: Vec<(NaiveDate, f64)>,
+}
+
+/// A goal with its rolled-up progress.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalState {
+    /// The goal.
+    pub goal: Goal,
+    /// Its measures.
+    pub measures: Vec<MeasureState>,
+    /// Rolled-up progress (0–1 scored), none when nothing can be computed.
+    pub progress: Option<f64>,
+    /// Meets (progress ≥ 100 %) or below.
+    pub standard: Option<Standard>,
+    /// How many goals align directly to it.
+    pub children: usize,
+    /// Expected progress by today from the start and due dates (0–1).
+    pub expected: Option<f64>,
+    /// On track, at risk or off track, derived from progress against expected.
+    pub pace: Option<PaceStatus>,
+    /// The latest status someone reported in a check-in (shown beside the derived one).
+    pub reported: Option<String>,
+    /// The day of the latest check-in on the goal.
+    pub last_checkin: Option<NaiveDate>,
+    /// Days since the latest check-in.
+    pub checkin_age_days: Option<i64>,
+}
+
+/// What the index needs to judge pace: today and the thresholds.
+#[derive(Debug, Clone, Copy)]
+pub struct PaceContext {
+    /// Today.
+    pub today: NaiveDate,
+    /// When a gap is at risk or off track.
+    pub thresholds: PaceThresholds,
+}
+
+/// Every goal's state, computed once over the whole alignment tree.
+pub struct PlanIndex {
+    states: Vec<GoalState>,
+    by_id: HashMap<i64, usize>,
+    children: Vec<Vec<usize>>,
+}
+
+impl PlanIndex {
+    /// Build the index from the store.
+    pub fn load(conn: &Connection, pace: &PaceContext) -> Result<PlanIndex> {
+        Self::load_from(conn, pace, None)
+    }
+
+    /// Build the index of the goals `roots` and their descendants only (all
+    /// a roll-up of those goals needs): a report on one team or person reads
+    /// its own goals, not the organisation's.
+    pub fn load_for(conn: &Connection, pace: &PaceContext, roots: &[i64]) -> Result<PlanIndex> {
+        Self::load_from(conn, pace, Some(roots))
+    }
+
+    fn load_from(
+        conn: &Connection,
+        pace: &PaceContext,
+        roots: Option<&[i64]>,
+    ) -> Result<PlanIndex> {
+        let (goals, measures) = match roots {
+            None => (splan::all_goals(conn)?, splan::all_measures(conn)?),
+            Some(roots) => {
+                let goals = splan::goals_with_descendants(conn, roots)?;
+                let ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
+                let measures = splan::measures_of_goals(conn, &ids)?;
+                (goals, measures)
+            }
+        };
+        let ids: Option<Vec<i64>> = roots.map(|_| goals.iter().map(|g| g.id).collect());
+        let ids = ids.as_deref();
+        let recent = checkins::recent_points(conn, ids)?;
+        let latest: HashMap<i64, (NaiveDate, f64)> = recent
+            .iter()
+            .filter_map(|(id, points)| points.last().map(|p| (*id, *p)))
+            .collect();
+        let mut index = Self::build(goals, measures, &latest, pace);
+        let last = checkins::last_by_goal(conn, ids)?;
+        let reported = checkins::last_status_by_goal(conn, ids)?;
+        for state in &mut index.states {
+            state.last_checkin = last.get(&state.goal.id).copied();
+            state.checkin_age_days = state.last_checkin.map(|d| (pace.today - d).num_days());
+            state.reported = reported.get(&state.goal.id).cloned();
+            for m in &mut state.measures {
+                let since = state.goal.start.unwrap_or(NaiveDate::MIN);
+                m.points = recent
+                    .get(&m.measure.id)
+                    .map(|p| p.iter().copied().filter(|(d, _)| *d >= since).collect())
+                    .unwrap_or_default();
+                if let Some(due) = state.goal.due {
+                    m.forecast = domain::pace::forecast(&m.points, due);
+                }
+            }
+        }
+        Ok(index)
+    }
+
+    /// Build the index from loaded rows (pure).
+    pub fn build(
+        goals: Vec<Goal>,
+        measures: Vec<Measure>,
+        latest: &HashMap<i64, (NaiveDate, f64)>,
+        pace: &PaceContext,
+    ) -> PlanIndex {
+        let by_id: HashMap<i64, usize> = goals.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+        let by_key: HashMap<&str, usize> = goals
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.key.as_str(), i))
+            .collect();
+        let mut own: Vec<Vec<MeasureState>> = vec![Vec::new(); goals.len()];
+        for m in measures {
+            let Some(&gi) = by_id.get(&m.goal_id) else {
+                continue;
+            };
+            let value = latest.get(&m.id).copied();
+            let spec = m.spec();
+            let current = value.map(|(_, v)| v);
+            own[gi].push(MeasureState {
+                progress: domain::progress(&spec, current),
+                standard: domain::standard(&spec, current),
+                forecast: None,
+                points: Vec::new(),
+                current,
+                as_of: value.map(|(d, _)| d),
+                measure: m,
+            });
+        }
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); goals.len()];
+        for (i, g) in goals.iter().enumerate() {
+            if let Some(p) = g.parent.as_deref().and_then(|k| by_key.get(k)) {
+                children[*p].push(i);
+            }
+        }
+        let nodes: Vec<GoalNode> = goals
+            .iter()
+            .enumerate()
+            .map(|(i, g)| GoalNode {
+                id: g.id,
+                weight: g.weight,
+                status: g.status,
+                measures: own[i]
+                    .iter()
+                    .map(|m| (m.measure.weight, m.progress.scored))
+                    .collect(),
+                children: children[i].clone(),
+            })
+            .collect();
+        let rolled = domain::rollup_tree(&nodes);
+        let states = goals
+            .into_iter()
+            .zip(own)
+            .zip(rolled)
+            .enumerate()
+            .map(|(i, ((goal, measures), progress))| {
+                // Nothing reported yet is not "below": the standard needs a value.
+                let reported = measures.is_empty() || measures.iter().any(|m| m.progress.has_value);
+                // Pace is judged for active goals only: closed and draft goals are not "behind".
+                let judged = if goal.status == GoalStatus::Active {
+                    progress
+                } else {
+                    None
+                };
+                let pace = domain::pace::goal_pace(
+                    judged,
+                    goal.start,
+                    goal.due,
+                    pace.today,
+                    &pace.thresholds,
+                );
+                GoalState {
+                    goal,
+                    measures,
+                    progress,
+                    standard: if reported {
+                        domain::goal_standard(progress)
+                    } else {
+                        None
+                    },
+                    children: children[i].len(),
+                    expected: pace.map(|(e, _)| e),
+                    pace: pace.map(|(_, p)| p),
+                    reported: None,
+                    last_checkin: None,
+                    checkin_age_days: None,
+                }
+            })
+            .collect();
+        PlanIndex {
+            states,
+            by_id,
+            children,
+        }
+    }
+
+    /// Every goal's state, by id.
+    pub fn goals(&self) -> impl Iterator<Item = &GoalState> {
+        self.states.iter()
+    }
+
+    /// One goal's state.
+    pub fn get(&self, id: i64) -> Option<&GoalState> {
+        self.by_id.get(&id).map(|&i| &self.states[i])
+    }
+
+    /// The goals aligned directly to a goal.
+    pub fn children_of(&self, id: i64) -> Vec<&GoalState> {
+        self.by_id
+            .get(&id)
+            .map(|&i| self.children[i].iter().map(|&c| &self.states[c]).collect())
+            .unwrap_or_default()
+    }
+
+    /// The alignment tree as rows in display order (depth first). With
+    /// `root`, only that goal and everything below it; otherwise every goal
+    /// whose parent is absent. `keep` decides which goals appear.
+    pub fn tree(&self, root: Option<i64>, keep: &dyn Fn(&Goal) -> bool) -> Vec<TreeRow<'_>> {
+        let mut out = Vec::new();
+        let roots: Vec<usize> = match root.and_then(|id| self.by_id.get(&id)) {
+            Some(&i) => vec![i],
+            None if root.is_some() => Vec::new(),
+            None => (0..self.states.len())
+                .filter(|&i| {
+                    let g = &self.states[i].goal;
+                    g.parent.is_none()
+                        || !self
+                            .states
+                            .iter()
+                            .any(|s| Some(&s.goal.key) == g.parent.as_ref() && keep(&s.goal))
+                })
+                .collect(),
+        };
+        let mut seen = vec![false; self.states.len()];
+        let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|i| (i, 0)).collect();
+        while let Some((i, depth)) = stack.pop() {
+            if seen[i] {
+                continue;
+            }
+            seen[i] = true;
+            let state = &self.states[i];
+            if !keep(&state.goal) {
+                continue;
+            }
+            out.push(TreeRow { depth, state });
+            for &c in self.children[i].iter().rev() {
+                stack.push((c, depth + 1));
+            }
+        }
+        out
+    }
+}
+
+/// One row of the alignment tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeRow<'a> {
+    /// How deep below its root.
+    pub depth: usize,
+    /// The goal.
+    pub state: &'a GoalState,
+}
+
+/// Goals matching a filter, with their state.
+pub fn goal_list(
+    conn: &Connection,
+    filter: &GoalFilter,
+    pace: &PaceContext,
+) -> Result<Vec<GoalState>> {
+    let goals = splan::list_goals(conn, filter)?;
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let index = PlanIndex::load(conn, pace)?;
+    Ok(goals
+        .iter()
+        .filter_map(|g| index.get(g.id).cloned())
+        .collect())
+}
+
+/// Whether a goal counts as open work (draft or active).
+pub fn is_open(status: GoalStatus) -> bool {
+    !status.is_closed()
+}

@@ -1,0 +1,299 @@
+//! Appraisal reports: a cycle's completion, rating distribution, reviewer
+//! averages and 9-box (`report cycle`), and one person's review packet
+//! (`report person`).
+
+use super::appraise::{SubjectState, cycle_states, subject_state};
+use super::plan::{GoalState, PaceContext};
+use super::progress::{MeasureLine, goals_and_index, lines_of};
+use crate::domain::appraisal::Template;
+use crate::error::Result;
+use crate::store::appraise::{self as sa, Cycle};
+use crate::store::feedback::{self as sfb, Feedback, FeedbackFilter};
+use crate::store::org::{self, Person};
+use crate::store::plan::GoalFilter;
+use rusqlite::Connection;
+
+/// A manager's ratings against the cycle's average (for calibration).
+#[derive(Debug, Clone)]
+pub struct ReviewerLine {
+    /// The reviewer.
+    pub reviewer: String,
+    /// Submitted manager reviews.
+    pub reviews: i64,
+    /// Their mean rating.
+    pub average: f64,
+    /// Their mean minus the cycle's mean.
+    pub difference: f64,
+}
+
+/// Everything `report cycle` shows.
+pub struct CycleReport {
+    /// The cycle.
+    pub cycle: Cycle,
+    /// Its template.
+    pub template: Template,
+    /// Each participant.
+    pub states: Vec<SubjectState>,
+    /// (stage, done, total).
+    pub stages: Vec<(String, i64, i64)>,
+    /// (level value, label, people at that final level).
+    pub distribution: Vec<(f64, String, i64)>,
+    /// Manager averages.
+    pub reviewers: Vec<ReviewerLine>,
+    /// The mean of all manager ratings.
+    pub cycle_average: Option<f64>,
+    /// 9-box: rows potential high, medium, low; columns performance low, medium, high; names in each cell.
+    pub nine_box: Vec<Vec<Vec<String>>>,
+}
+
+/// Build the cycle report.
+pub fn cycle_report(
+    conn: &Connection,
+    cycle: Cycle,
+    template: Template,
+    pace: &PaceContext,
+) -> Result<CycleReport> {
+    let states = cycle_states(conn, &cycle, &template, pace)?;
+    let n = i64::try_from(states.len()).unwrap_or(0);
+    let count = |f: &dyn Fn(&SubjectState) -> bool| {
+        i64::try_from(states.iter().filter(|s| f(s)).count()).unwrap_or(0)
+    };
+    let with_manager = count(&|s| s.person.manager.is_some());
+    let peers_total: usize = states.iter().map(|s| s.peers_total).sum();
+    let peers_done: usize = states.iter().map(|s| s.peers_submitted).sum();
+    let stages = vec![
+        (
+            "self reviews".to_string(),
+            count(&|s| s.self_review == "submitted"),
+            n,
+        ),
+        (
+            "manager reviews".to_string(),
+            count(&|s| s.manager_review == "submitted"),
+            with_manager,
+        ),
+        (
+            "peer reviews".to_string(),
+            i64::try_from(peers_done).unwrap_or(0),
+            i64::try_from(peers_total).unwrap_or(0),
+        ),
+        (
+            "scored".to_string(),
+            count(&|s| s.final_level().is_some()),
+            n,
+        ),
+        (
+            "calibrated".to_string(),
+            count(&|s| {
+                s.outcome
+                    .as_ref()
+                    .is_some_and(|o| o.calibrated_level.is_some())
+            }),
+            n,
+        ),
+        (
+            "outcomes".to_string(),
+            count(&|s| {
+                s.outcome
+                    .as_ref()
+                    .is_some_and(|o| o.recommendation.is_some())
+            }),
+            n,
+        ),
+        (
+            "acknowledged".to_string(),
+            count(&|s| s.person.acknowledged_at.is_some()),
+            n,
+        ),
+    ];
+    let distribution = template
+        .scale
+        .levels
+        .iter()
+        .map(|l| {
+            let k = count(&|s| s.final_level().is_some_and(|v| (v - l.value).abs() < 1e-9));
+            (l.value, l.label.clone(), k)
+        })
+        .collect();
+    // Manager averages over submitted manager reviews.
+    let mut by: Vec<(String, f64, i64, i64)> = Vec::new();
+    let (mut total, mut count_all) = (0.0, 0i64);
+    for s in &states {
+        for r in s
+            .reviews
+            .iter()
+            .filter(|r| r.kind == "manager" && r.state == "submitted")
+        {
+            let values: Vec<f64> = r.ratings.iter().filter_map(|x| x.value).collect();
+            if values.is_empty() {
+                continue;
+            }
+            let sum: f64 = values.iter().sum();
+            let k = i64::try_from(values.len()).unwrap_or(0);
+            total += sum;
+            count_all += k;
+            match by.iter_mut().find(|x| x.0 == r.reviewer) {
+                Some(x) => {
+                    x.1 += sum;
+                    x.2 += k;
+                    x.3 += 1;
+                }
+                None => by.push((r.reviewer.clone(), sum, k, 1)),
+            }
+        }
+    }
+    let cycle_average = (count_all > 0).then(|| total / count_all as f64);
+    let mut reviewers: Vec<ReviewerLine> = by
+        .into_iter()
+        .map(|(reviewer, sum, k, reviews)| {
+            let average = sum / k.max(1) as f64;
+            ReviewerLine {
+                reviewer,
+                reviews,
+                average,
+                difference: average - cycle_average.unwrap_or(average),
+            }
+        })
+        .collect();
+    reviewers.sort_by(|a, b| b.difference.total_cmp(&a.difference));
+    // 9-box: performance by thirds of the scale, potential low/medium/high.
+    let (lo, hi) = (template.scale.min(), template.scale.max());
+    let third = (hi - lo) / 3.0;
+    let mut nine_box = vec![vec![Vec::new(); 3]; 3];
+    for s in &states {
+        let (Some(level), Some(potential)) = (
+            s.final_level(),
+            s.outcome.as_ref().and_then(|o| o.potential.clone()),
+        ) else {
+            continue;
+        };
+        let col = if level < lo + third {
+            0
+        } else if level < lo + 2.0 * third {
+            1
+        } else {
+            2
+        };
+        let row = match potential.as_str() {
+            "high" => 0,
+            "medium" => 1,
+            _ => 2,
+        };
+        nine_box[row][col].push(s.person.handle.clone());
+    }
+    Ok(CycleReport {
+        cycle,
+        template,
+        states,
+        stages,
+        distribution,
+        reviewers,
+        cycle_average,
+        nine_box,
+    })
+}
+
+/// Everything a review packet shows.
+pub struct Packet {
+    /// The person.
+    pub person: Person,
+    /// Their goals in the period (or all of theirs).
+    pub goals: Vec<GoalState>,
+    /// Their measures with values.
+    pub measures: Vec<MeasureLine>,
+    /// Feedback they received.
+    pub feedback: Vec<Feedback>,
+    /// How many private items were left out.
+    pub private_hidden: usize,
+    /// Their appraisal in the cycle, if any.
+    pub appraisal: Option<(Cycle, Template, SubjectState)>,
+}
+
+/// A person's review packet. Private feedback is left out unless
+/// `include_private`; peer and upward reviews appear only through the peer
+/// average (and only from the anonymity threshold on), never with names.
+pub fn packet(
+    conn: &Connection,
+    handle: &str,
+    cycle: Option<(Cycle, Template)>,
+    period: Option<&str>,
+    include_private: bool,
+    pace: &PaceContext,
+) -> Result<Packet> {
+    let person = org::get_person(conn, handle)?;
+    // A cycle takes the goals due within its dates (a half-year holds its
+    // quarters' goals); without one, the period filter or every goal.
+    let filter = GoalFilter {
+        owner: Some(handle.to_string()),
+        period: period.map(str::to_string),
+        ..GoalFilter::default()
+    };
+    let within = |due: Option<chrono::NaiveDate>, p: Option<&str>| match &cycle {
+        Some((c, _)) => {
+            p == Some(c.period.as_str()) || due.is_some_and(|d| d >= c.start && d <= c.end)
+        }
+        None => true,
+    };
+    // One read of the goals and their plan index serves both lists.
+    let (listed, index) = goals_and_index(conn, &filter, pace)?;
+    let measures: Vec<MeasureLine> = lines_of(&listed, &index, None)
+        .into_iter()
+        .filter(|l| within(l.goal.goal.due, l.goal.goal.period.as_deref()))
+        .collect();
+    let goals = listed
+        .iter()
+        .filter(|g| within(g.due, g.period.as_deref()))
+        .filter_map(|g| index.get(g.id).cloned())
+        .collect();
+    let (since, until) = match &cycle {
+        Some((c, _)) => (Some(c.start), Some(c.end)),
+        None => (None, None),
+    };
+    let all = sfb::list(
+        conn,
+        &FeedbackFilter {
+            to: Some(person.id),
+            since,
+            until,
+            ..FeedbackFilter::default()
+        },
+    )?;
+    let private_hidden = if include_private {
+        0
+    } else {
+        all.iter().filter(|f| f.private).count()
+    };
+    let feedback = all
+        .into_iter()
+        .filter(|f| include_private || !f.private)
+        .collect();
+    let appraisal = match cycle {
+        Some((c, t)) => subject_state(conn, &c, &t, pace, person.id)?.map(|mut s| {
+            s.reviews
+                .retain(|r| r.kind == "self" || r.kind == "manager");
+            (c, t, s)
+        }),
+        None => None,
+    };
+    Ok(Packet {
+        person,
+        goals,
+        measures,
+        feedback,
+        private_hidden,
+        appraisal,
+    })
+}
+
+/// The latest cycle a person takes part in.
+pub fn latest_cycle_of(conn: &Connection, person_id: i64) -> Result<Option<Cycle>> {
+    for c in sa::list_cycles(conn)? {
+        if sa::participants(conn, c.id)?
+            .iter()
+            .any(|p| p.person_id == person_id)
+        {
+            return Ok(Some(c));
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,240 @@
+//! Raw data exchange between yardstick files: `export` and `import`.
+//!
+//! The exchange format (documented in `docs/exchange.md`) is one JSON
+//! document:
+//!
+//! ```json
+//! {"schema_version":1,"kind":"export","yardstick_schema":3,"exported_at":"…","since":null,"person":null,
+//! "records":[
+//! {"table":"team","uuid":"…","handle":"acme","name":"Acme","parent_uuid":null,"lead_uuid":"…",…},
+//! …
+//! ]}
+//! ```
+//!
+//! Every record is one row of a data table: its table, its UUID, and every
+//! column by name, with each foreign key replaced by the referenced row's
+//! UUID (`goal_id` becomes `goal_uuid`). Integer row ids never leave a file.
+//! Records come table by table in dependency order
+//! ([`crate::store::exchange::TABLES`]), one per line.
+//!
+//! [`JsonWriter`] and [`write_checkins_csv`] stream: they hold one record at a
+//! time. [`parse`] reads and validates a whole file before anything is
+//! written; [`merge`] applies it inside the caller's transaction.
+
+mod parse;
+
+pub use crate::app::merge::{Conflict, Counts, Summary, merge};
+pub use parse::{Parsed, check_references, parse};
+
+use crate::domain::text::neutralize_formula;
+use crate::error::{Error, Result};
+use crate::store::exchange::{CheckinLine, Kind, RawRow, Val};
+use std::io::Write;
+
+/// The version of the exchange document's shape.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The `kind` of an exchange document.
+pub const KIND: &str = "export";
+
+/// How the caller turns a write error into an [`Error`] (the CLI knows what a
+/// closed pipe means).
+pub type OnWriteError = fn(std::io::Error) -> Error;
+
+/// Writes an exchange document record by record.
+pub struct JsonWriter<W: Write> {
+    out: W,
+    count: usize,
+    line: String,
+}
+
+/// What the header of an export says about it.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    /// When it was made (RFC 3339).
+    pub exported_at: String,
+    /// The `--since` date, if any.
+    pub since: Option<String>,
+    /// The `--person` handle, if any.
+    pub person: Option<String>,
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+fn json_opt(s: Option<&str>) -> String {
+    s.map_or_else(|| "null".to_string(), json_string)
+}
+
+impl<W: Write> JsonWriter<W> {
+    /// Start a document: writes everything up to the records.
+    pub fn begin(mut out: W, header: &Header) -> std::io::Result<JsonWriter<W>> {
+        write!(
+            out,
+            "{{\"schema_version\":{SCHEMA_VERSION},\"kind\":\"{KIND}\",\"yardstick_schema\":{},\
+             \"exported_at\":{},\"since\":{},\"person\":{},\n\"records\":[",
+            crate::store::schema::SCHEMA_VERSION,
+            json_string(&header.exported_at),
+            json_opt(header.since.as_deref()),
+            json_opt(header.person.as_deref()),
+        )?;
+        Ok(JsonWriter {
+            out,
+            count: 0,
+            line: String::new(),
+        })
+    }
+
+    /// Write one record (on a line of its own).
+    pub fn record(&mut self, row: &RawRow) -> std::io::Result<()> {
+        let def = row.def();
+        self.line.clear();
+        self.line
+            .push_str(if self.count == 0 { "\n{" } else { ",\n{" });
+        self.line.push_str("\"table\":");
+        self.line.push_str(&json_string(def.name));
+        self.line.push_str(",\"uuid\":");
+        self.line.push_str(&json_string(&row.uuid));
+        for (col, val) in def.cols.iter().zip(&row.vals) {
+            self.line.push(',');
+            self.line.push_str(&json_string(col.key));
+            self.line.push(':');
+            match (val, col.kind) {
+                (Val::Null, _) => self.line.push_str("null"),
+                (Val::Int(i), Kind::Bool) => {
+                    self.line.push_str(if *i != 0 { "true" } else { "false" });
+                }
+                (Val::Int(i), _) => self.line.push_str(&i.to_string()),
+                (Val::Real(f), _) => match serde_json::Number::from_f64(*f) {
+                    Some(n) => self.line.push_str(&n.to_string()),
+                    None => self.line.push_str("null"),
+                },
+                (Val::Text(s), _) => self.line.push_str(&json_string(s)),
+            }
+        }
+        self.line.push('}');
+        self.count += 1;
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// Close the document; returns how many records it holds.
+    pub fn finish(mut self) -> std::io::Result<usize> {
+        self.out.write_all(b"\n]}\n")?;
+        self.out.flush()?;
+        Ok(self.count)
+    }
+}
+
+/// The columns of the spreadsheet (CSV) export of check-ins.
+pub const CSV_COLUMNS: [&str; 12] = [
+    "date",
+    "person",
+    "goal_key",
+    "goal_title",
+    "measure",
+    "unit",
+    "value",
+    "confidence",
+    "status",
+    "note",
+    "author",
+    "uuid",
+];
+
+/// Writes check-ins as an RFC 4180 CSV, row by row: one header row, CRLF line
+/// ends, text that a spreadsheet would run as a formula prefixed with `'`,
+/// numbers written as plain numbers.
+pub struct CsvWriter<W: Write> {
+    w: csv::Writer<W>,
+    count: usize,
+    on_io: OnWriteError,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// Start the file: an optional byte-order mark, then the header row.
+    pub fn begin(mut out: W, bom: bool, on_io: OnWriteError) -> Result<CsvWriter<W>> {
+        if bom {
+            out.write_all("\u{FEFF}".as_bytes()).map_err(on_io)?;
+        }
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        w.write_record(CSV_COLUMNS)
+            .map_err(|e| csv_error(e, on_io))?;
+        Ok(CsvWriter { w, count: 0, on_io })
+    }
+
+    /// Write one check-in.
+    pub fn line(&mut self, c: &CheckinLine) -> Result<()> {
+        let text = |s: &Option<String>| -> String {
+            s.as_deref()
+                .map(|t| neutralize_formula(t).into_owned())
+                .unwrap_or_default()
+        };
+        let value = match c.value {
+            Some(v) if v.is_finite() => format!("{v}"),
+            _ => String::new(),
+        };
+        let record = [
+            c.date.clone(),
+            text(&c.owner),
+            neutralize_formula(&c.goal_key).into_owned(),
+            neutralize_formula(&c.goal_title).into_owned(),
+            text(&c.measure),
+            text(&c.unit),
+            value,
+            c.confidence.map(|n| n.to_string()).unwrap_or_default(),
+            text(&c.status),
+            text(&c.note),
+            text(&c.author),
+            c.uuid.clone(),
+        ];
+        let on_io = self.on_io;
+        self.w
+            .write_record(&record)
+            .map_err(|e| csv_error(e, on_io))?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Flush the file; returns how many check-ins it holds.
+    pub fn finish(mut self) -> Result<usize> {
+        self.w.flush().map_err(self.on_io)?;
+        Ok(self.count)
+    }
+}
+
+fn csv_error(e: csv::Error, on_io: OnWriteError) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => on_io(io),
+        other => Error::failed(format!("cannot write the CSV export: {other:?}")),
+    }
+}
+
+/// Stream the selected check-ins as CSV; returns how many were written.
+pub fn write_checkins_csv(
+    conn: &rusqlite::Connection,
+    sel: &crate::store::exchange::Selection,
+    out: &mut dyn Write,
+    bom: bool,
+    on_io: OnWriteError,
+) -> Result<usize> {
+    let mut w = CsvWriter::begin(out, bom, on_io)?;
+    crate::store::exchange::for_each_checkin(conn, sel, |c| w.line(c))?;
+    w.finish()
+}
+
+/// Stream the selected records as an exchange document; returns how many
+/// were written.
+pub fn write_json(
+    conn: &rusqlite::Connection,
+    sel: &crate::store::exchange::Selection,
+    header: &Header,
+    out: &mut dyn Write,
+    on_io: OnWriteError,
+) -> Result<usize> {
+    let mut w = JsonWriter::begin(out, header).map_err(on_io)?;
+    crate::store::exchange::for_each_row(conn, sel, |row| w.record(row).map_err(on_io))?;
+    w.finish().map_err(on_io)
+}
