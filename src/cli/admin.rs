@@ -241,14 +241,14 @@ fn finalize_demo_cycle(
             s.appraisal.level,
         )?;
     }
-    sa::set_state(conn, now, &c, "finalized", false)?;
+    sa::set_state(conn, now, &c, crate::domain::CycleState::Finalized, false)?;
     sa::add_event(
         conn,
         now,
         c.id,
         "demo",
-        "calibrating",
-        "finalized",
+        crate::domain::CycleState::Calibrating,
+        crate::domain::CycleState::Finalized,
         false,
         None,
     )?;

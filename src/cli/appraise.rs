@@ -6,7 +6,13 @@ use super::ctx::Ctx;
 use super::prompt;
 use crate::app::report::appraise::{SubjectState, cycle_states, subject_goals};
 use crate::app::report::plan::PlanIndex;
+use crate::domain::ReviewKind;
 use crate::domain::appraisal::Template;
+use crate::domain::cycle::{
+    CycleAction, CycleStep, check_action, check_step, counts, is_anonymous, missing_reviews,
+    nomination_kind, parse_review_kind, reviewer_of,
+};
+use crate::domain::names::shell_word;
 use crate::error::{Error, Result};
 use crate::formats::template;
 use crate::render::appraise as views;
@@ -213,47 +219,9 @@ impl AppraiseCmd {
     }
 }
 
-/// A name as it must be typed in a shell command (quoted when it has spaces).
-fn shell_word(s: &str) -> String {
-    if s.chars()
-        .any(|c| c.is_whitespace() || "\"'$`\\".contains(c))
-    {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    } else {
-        s.to_string()
-    }
-}
-
 fn load_template(store: &Store, cycle: &Cycle) -> Result<Template> {
     let source = sa::template_source(store.conn(), cycle.template_id)?;
     template::parse(&source, &format!("template of cycle {}", cycle.name))
-}
-
-fn refuse_finalized(cycle: &Cycle) -> Result<()> {
-    if cycle.state == "finalized" {
-        return Err(
-            Error::failed(format!("cycle {} is finalized and read-only", cycle.name)).with_hint(
-                format!(
-                    "reopen it with `yardstick appraise cycle reopen {} --reason TEXT`",
-                    shell_word(&cycle.name)
-                ),
-            ),
-        );
-    }
-    Ok(())
-}
-
-fn require_state(cycle: &Cycle, allowed: &[&str], what: &str) -> Result<()> {
-    refuse_finalized(cycle)?;
-    if !allowed.contains(&cycle.state.as_str()) {
-        return Err(Error::failed(format!(
-            "cycle {} is {}; {what} needs it to be {}",
-            cycle.name,
-            cycle.state,
-            allowed.join(" or ")
-        )));
-    }
-    Ok(())
 }
 
 fn participant(
@@ -284,33 +252,23 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
         } => {
             let mut store = ctx.open_write()?;
             let c = sa::get_cycle(store.conn(), &cycle)?;
-            require_state(&c, &["draft", "open"], "nominating reviewers")?;
+            check_action(&c, CycleAction::Nominate)?;
             let p = participant(&store, &c, &subject)?;
             let mut plan = Vec::new();
             for h in &add {
                 let reviewer = org::get_person(store.conn(), h)?;
-                if reviewer.id == p.person_id {
-                    return Err(
-                        Error::failed(format!("{h} cannot review themself as a peer"))
-                            .with_hint("the self review is written with --kind self"),
-                    );
-                }
-                if p.manager.as_deref() == Some(h.as_str()) {
-                    return Err(Error::failed(format!(
-                        "{h} is {subject}'s manager and writes the manager review, not a peer review"
-                    )));
-                }
-                let kind = if reviewer.manager.as_deref() == Some(subject.as_str()) {
-                    "upward"
-                } else {
-                    "peer"
-                };
+                let kind = nomination_kind(
+                    &p.handle,
+                    p.manager.as_deref(),
+                    &reviewer.handle,
+                    reviewer.manager.as_deref(),
+                )?;
                 plan.push((reviewer.id, h.clone(), kind));
             }
             let now = ctx.now();
             let w = store.write(&ctx.op(&store)?, |tx| {
                 for (id, _, kind) in &plan {
-                    sa::ensure_review(tx, &now, c.id, p.person_id, *id, kind)?;
+                    sa::ensure_review(tx, &now, c.id, p.person_id, *id, *kind)?;
                 }
                 let names: Vec<String> =
                     plan.iter().map(|(_, h, k)| format!("{h} ({k})")).collect();
@@ -336,7 +294,7 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
         } => {
             let mut store = ctx.open_write()?;
             let c = sa::get_cycle(store.conn(), &cycle)?;
-            require_state(&c, &["calibrating"], "calibration")?;
+            check_action(&c, CycleAction::Calibrate)?;
             let t = load_template(&store, &c)?;
             let value = t
                 .scale
@@ -366,7 +324,7 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
         } => {
             let mut store = ctx.open_write()?;
             let c = sa::get_cycle(store.conn(), &cycle)?;
-            require_state(&c, &["calibrating"], "recording outcomes")?;
+            check_action(&c, CycleAction::RecordOutcome)?;
             let p = participant(&store, &c, &subject)?;
             let check =
                 |flag: &str, v: &Option<String>, allowed: &[&str]| -> Result<Option<String>> {
@@ -422,12 +380,7 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
                     .with_hint("pass --as HANDLE (the subject)"));
             };
             let p = participant(&store, &c, &me)?;
-            if c.state != "finalized" {
-                return Err(Error::failed(format!(
-                    "cycle {} is {}; outcomes are acknowledged once it is finalized",
-                    c.name, c.state
-                )));
-            }
+            check_action(&c, CycleAction::Acknowledge)?;
             let now = ctx.now();
             let w = store.write(&ctx.op(&store)?, |tx| {
                 sa::acknowledge(tx, &now, c.id, p.person_id)?;
@@ -473,12 +426,16 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
 /// threshold on. Returns notes on what was hidden.
 fn hide_reviews(s: &mut SubjectState, viewer: Option<&str>, t: &Template) -> Vec<String> {
     let mut notes = Vec::new();
-    let both = s.self_review == "submitted" && s.manager_review == "submitted";
+    let both = s.self_submitted() && s.manager_submitted();
     if let Some(v) = viewer {
         let is_subject = v == s.person.handle;
         let is_manager = s.person.manager.as_deref() == Some(v);
         if !both && (is_subject || is_manager) {
-            let hide = if is_subject { "manager" } else { "self" };
+            let hide = if is_subject {
+                ReviewKind::Manager
+            } else {
+                ReviewKind::SelfReview
+            };
             let before = s.reviews.len();
             s.reviews.retain(|r| r.kind != hide);
             if s.reviews.len() < before {
@@ -486,12 +443,8 @@ fn hide_reviews(s: &mut SubjectState, viewer: Option<&str>, t: &Template) -> Vec
             }
         }
     }
-    let peers = s
-        .reviews
-        .iter()
-        .filter(|r| r.kind == "peer" || r.kind == "upward")
-        .count();
-    s.reviews.retain(|r| r.kind != "peer" && r.kind != "upward");
+    let peers = s.reviews.iter().filter(|r| is_anonymous(r.kind)).count();
+    s.reviews.retain(|r| !is_anonymous(r.kind));
     if peers > 0 {
         notes.push(format!(
             "Peer and upward reviews are shown only as an average, and only when at least {} were submitted.",
@@ -611,60 +564,29 @@ fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {
             let events = sa::events(store.conn(), c.id)?;
             ctx.emit(&views::cycle(&c, &t, &people, &events))
         }
-        CycleCmd::Open { cycle, force } => transition(ctx, &cycle, "draft", "open", force, None),
+        CycleCmd::Open { cycle, force } => transition(ctx, &cycle, CycleStep::Open, force, None),
         CycleCmd::Calibrate { cycle, force } => {
-            transition(ctx, &cycle, "open", "calibrating", force, None)
+            transition(ctx, &cycle, CycleStep::Calibrate, force, None)
         }
         CycleCmd::Finalize { cycle, force } => {
-            transition(ctx, &cycle, "calibrating", "finalized", force, None)
+            transition(ctx, &cycle, CycleStep::Finalize, force, None)
         }
         CycleCmd::Reopen { cycle, reason } => {
-            transition(ctx, &cycle, "finalized", "calibrating", false, Some(reason))
+            transition(ctx, &cycle, CycleStep::Reopen, false, Some(reason))
         }
     }
-}
-
-/// What stops a cycle from moving from `from` to `to`.
-fn blockers(states: &[SubjectState], to: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if to == "calibrating" || to == "finalized" {
-        for s in states {
-            if s.self_review != "submitted" {
-                out.push(format!(
-                    "{}: self review {}",
-                    s.person.handle, s.self_review
-                ));
-            }
-            if s.person.manager.is_some() && s.manager_review != "submitted" {
-                out.push(format!(
-                    "{}: manager review {}",
-                    s.person.handle, s.manager_review
-                ));
-            }
-        }
-    }
-    out
 }
 
 fn transition(
     ctx: &mut Ctx,
     reference: &str,
-    from: &str,
-    to: &str,
+    step: CycleStep,
     force: bool,
     reason: Option<String>,
 ) -> Result<()> {
     let mut store = ctx.open_write()?;
     let c = sa::get_cycle(store.conn(), reference)?;
-    if c.state != from {
-        if c.state == "finalized" {
-            refuse_finalized(&c)?;
-        }
-        return Err(Error::failed(format!(
-            "cycle {} is {}; this step needs it to be {from}",
-            c.name, c.state
-        )));
-    }
+    check_step(&c, step)?;
     if let Some(r) = &reason {
         crate::domain::names::validate_text("--reason", r, 2000)?;
     }
@@ -676,12 +598,22 @@ fn transition(
             c.name
         )));
     }
-    // Reopening a finalized cycle never waits for reviews: it exists to fix things.
-    let missing = if from == "finalized" {
-        Vec::new()
+    let missing: Vec<String> = if step.waits_for_reviews() {
+        states
+            .iter()
+            .flat_map(|s| {
+                missing_reviews(
+                    &s.person.handle,
+                    s.person.manager.is_some(),
+                    s.self_review,
+                    s.manager_review,
+                )
+            })
+            .collect()
     } else {
-        blockers(&states, to)
+        Vec::new()
     };
+    let (from, to) = (step.from(), step.to());
     if !missing.is_empty() && !force {
         return Err(Error::failed(format!(
             "cycle {} cannot move to {to}: {} review(s) missing — {}",
@@ -695,7 +627,7 @@ fn transition(
     let now = ctx.now();
     let meta = ctx.op(&store)?;
     let actor = meta.actor.clone();
-    let reopening = from == "finalized";
+    let reopening = step == CycleStep::Reopen;
     store.write(&meta, |tx| {
         let store_scores = |tx: &rusqlite::Connection| -> Result<()> {
             for s in &states {
@@ -710,13 +642,11 @@ fn transition(
             }
             Ok(())
         };
-        // Scores are stored while the cycle still takes writes: before it is
-        // finalized, and after a finalized one is reopened.
-        if (to == "calibrating" && !reopening) || to == "finalized" {
+        if step.stores_scores() && !step.stores_after_move() {
             store_scores(tx)?;
         }
         sa::set_state(tx, &now, &c, to, reopening)?;
-        if reopening {
+        if step.stores_scores() && step.stores_after_move() {
             store_scores(tx)?;
         }
         sa::add_event(tx, &now, c.id, &actor, from, to, forced, reason.as_deref())?;
@@ -750,70 +680,22 @@ fn split_pair<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
 }
 
 fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
-    let kind = a.kind.trim().to_ascii_lowercase();
-    if !["self", "manager", "peer", "upward"].contains(&kind.as_str()) {
-        return Err(Error::invalid(format!("unknown review kind '{}'", a.kind))
-            .with_hint("use self, manager, peer or upward"));
-    }
+    let kind = parse_review_kind(&a.kind)?;
     let mut store = ctx.open_write()?;
     let c = sa::get_cycle(store.conn(), &a.cycle)?;
-    refuse_finalized(&c)?;
-    if c.state != "open" {
-        return Err(Error::failed(format!(
-            "cycle {} is {}; reviews are written while it is open",
-            c.name, c.state
-        )));
-    }
+    check_action(&c, CycleAction::WriteReview)?;
     let t = load_template(&store, &c)?;
     let subject = participant(&store, &c, &a.subject)?;
     let actor = ctx.actor(&store)?;
-    // Who writes this review.
-    let reviewer = match kind.as_str() {
-        "self" => {
-            if let Some(v) = &actor {
-                if v != &subject.handle {
-                    return Err(Error::failed(format!(
-                        "only {} writes their own self review (you are {v})",
-                        subject.handle
-                    )));
-                }
-            }
-            subject.handle.clone()
-        }
-        "manager" => {
-            let Some(m) = subject.manager.clone() else {
-                return Err(Error::failed(format!(
-                    "{} has no manager to write a manager review",
-                    subject.handle
-                ))
-                .with_hint(format!(
-                    "set one with `yardstick people edit {} --manager HANDLE`",
-                    subject.handle
-                )));
-            };
-            if let Some(v) = &actor {
-                if v != &m {
-                    return Err(Error::failed(format!(
-                        "only {}'s manager ({m}) writes the manager review (you are {v})",
-                        subject.handle
-                    )));
-                }
-            }
-            m
-        }
-        _ => {
-            let Some(v) = actor.clone() else {
-                return Err(
-                    Error::invalid(format!("who is writing this {kind} review?"))
-                        .with_hint("pass --as HANDLE (a nominated reviewer)"),
-                );
-            };
-            v
-        }
-    };
+    let reviewer = reviewer_of(
+        kind,
+        &subject.handle,
+        subject.manager.as_deref(),
+        actor.as_deref(),
+    )?;
     let reviewer_id = org::person_id(store.conn(), &reviewer)?;
-    let existing = sa::find_review(store.conn(), c.id, subject.person_id, reviewer_id, &kind)?;
-    if (kind == "peer" || kind == "upward") && existing.is_none() {
+    let existing = sa::find_review(store.conn(), c.id, subject.person_id, reviewer_id, kind)?;
+    if is_anonymous(kind) && existing.is_none() {
         return Err(Error::failed(format!(
             "{reviewer} is not nominated to write a {kind} review of {}",
             subject.handle
@@ -823,7 +705,7 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
             c.name, subject.handle
         )));
     }
-    if existing.as_ref().is_some_and(|r| r.state == "submitted") {
+    if existing.as_ref().is_some_and(counts) {
         return Err(Error::failed(format!(
             "the {kind} review of {} by {reviewer} is already submitted",
             subject.handle
@@ -922,13 +804,8 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
         // Checked again inside the transaction: another process may have
         // moved the cycle on or submitted this review since we looked.
         let fresh = sa::get_cycle(tx, &c.name)?;
-        if fresh.state != "open" {
-            return Err(Error::failed(format!(
-                "cycle {} is {}; reviews are written while it is open",
-                c.name, fresh.state
-            )));
-        }
-        let r = sa::ensure_review(tx, &now, c.id, subject_id, reviewer_id, &kind)?;
+        check_action(&fresh, CycleAction::WriteReview)?;
+        let r = sa::ensure_review(tx, &now, c.id, subject_id, reviewer_id, kind)?;
         sa::ensure_pending(tx, r.id)
             .map_err(|e| e.context(format!("the {kind} review of {}", subject.handle)))?;
         for (item, value, comment) in &ratings {

@@ -6,6 +6,10 @@
 //! (see `docs/scoring.md`).
 
 pub mod appraisal;
+pub mod checkin;
+pub mod cycle;
+pub mod feedback;
+pub mod goal;
 pub mod measure;
 pub mod names;
 pub mod number;
@@ -29,6 +33,6 @@ pub use pace::{
 };
 pub use rollup::{GoalNode, goal_progress, goal_standard, rollup_tree, weighted_mean};
 pub use types::{
-    Category, Component, Direction, FeedbackKind, GoalStatus, MeasureKind, MissingRule, PaceStatus,
-    Priority, ReviewKind, Standard,
+    Category, Component, CycleState, Direction, FeedbackKind, GoalStatus, MeasureKind, MissingRule,
+    PaceStatus, Priority, ReviewKind, ReviewState, Standard,
 };

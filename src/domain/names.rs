@@ -82,6 +82,18 @@ pub fn validate_text(field: &str, s: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// A name as it must be typed in a shell command (quoted when it has
+/// spaces or shell characters), for hints that show a command to run.
+pub fn shell_word(s: &str) -> String {
+    if s.chars()
+        .any(|c| c.is_whitespace() || "\"'$`\\".contains(c))
+    {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    } else {
+        s.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

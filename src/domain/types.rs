@@ -236,3 +236,27 @@ spelled_enum!(
         Zero => "zero",
     }
 );
+
+spelled_enum!(
+    /// Where a review cycle is in its life (see [`crate::domain::cycle`]).
+    CycleState, "cycle state" {
+        /// Being set up: participants, template, nominations.
+        Draft => "draft",
+        /// Reviews are being written.
+        Open => "open",
+        /// Reviews are closed; levels are calibrated and outcomes recorded.
+        Calibrating => "calibrating",
+        /// Scores are stored; the cycle is read-only until reopened.
+        Finalized => "finalized",
+    }
+);
+
+spelled_enum!(
+    /// Whether a review is still being written.
+    ReviewState, "review state" {
+        /// A draft, seen only by its author.
+        Pending => "pending",
+        /// Submitted: it counts and can no longer change.
+        Submitted => "submitted",
+    }
+);

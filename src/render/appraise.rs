@@ -4,6 +4,7 @@ use super::cells::{level, round, score};
 use super::{Cell, Column, Doc, Record, Table};
 use crate::app::report::appraise::SubjectState;
 use crate::domain::appraisal::Template;
+use crate::domain::cycle::review_status;
 use crate::store::appraise::{Cycle, CycleEvent, Outcome, Participant};
 
 /// The fields of an outcome that every appraisal view shows the same way:
@@ -56,7 +57,7 @@ pub fn cycles(rows: &[(Cycle, usize)]) -> Doc {
             c.id.into(),
             c.name.as_str().into(),
             c.period.as_str().into(),
-            Cell::Status(c.state.clone()),
+            Cell::Status(c.state.to_string()),
             c.template.as_str().into(),
             i64::try_from(*n).unwrap_or(i64::MAX).into(),
         ]);
@@ -73,7 +74,7 @@ pub fn cycle(c: &Cycle, tpl: &Template, people: &[Participant], events: &[CycleE
         .field("period", "Period", c.period.as_str())
         .field("start", "Start", c.start)
         .field("end", "End", c.end)
-        .field("state", "State", Cell::Status(c.state.clone()))
+        .field("state", "State", Cell::Status(c.state.to_string()))
         .field("template", "Template", tpl.name.as_str())
         .field(
             "scale",
@@ -141,8 +142,8 @@ pub fn status(c: &Cycle, tpl: &Template, states: &[SubjectState]) -> Doc {
     for s in states {
         t.push(vec![
             s.person.handle.as_str().into(),
-            Cell::Status(s.self_review.clone()),
-            Cell::Status(s.manager_review.clone()),
+            Cell::Status(review_status(s.self_review).into()),
+            Cell::Status(review_status(s.manager_review).into()),
             format!("{}/{}", s.peers_submitted, s.peers_total).into(),
             score(s.appraisal.score),
             level(tpl, s.appraisal.level),
@@ -158,7 +159,7 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
     let o = s.outcome.clone().unwrap_or_default();
     let r = Record::new("appraisal")
         .field("cycle", "Cycle", c.name.as_str())
-        .field("state", "Cycle state", Cell::Status(c.state.clone()))
+        .field("state", "Cycle state", Cell::Status(c.state.to_string()))
         .field("person", "Person", s.person.handle.as_str())
         .field("name", "Name", s.person.name.as_str())
         .field("manager", "Manager", s.person.manager.clone())
@@ -238,7 +239,7 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
             reviews.push(vec![
                 rv.kind.as_str().into(),
                 rv.reviewer.as_str().into(),
-                Cell::Status(rv.state.clone()),
+                Cell::Status(rv.state.to_string()),
                 Cell::Null,
                 Cell::Null,
                 rv.summary.clone().into(),
@@ -248,7 +249,7 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
             reviews.push(vec![
                 rv.kind.as_str().into(),
                 rv.reviewer.as_str().into(),
-                Cell::Status(rv.state.clone()),
+                Cell::Status(rv.state.to_string()),
                 x.item.as_str().into(),
                 level(tpl, x.value),
                 x.comment.clone().into(),
@@ -259,7 +260,7 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
                 reviews.push(vec![
                     rv.kind.as_str().into(),
                     rv.reviewer.as_str().into(),
-                    Cell::Status(rv.state.clone()),
+                    Cell::Status(rv.state.to_string()),
                     "(summary)".into(),
                     Cell::Null,
                     sm.as_str().into(),

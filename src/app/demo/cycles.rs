@@ -2,6 +2,7 @@
 //! current half-year part-way through.
 
 use super::rng::Rng;
+use crate::domain::{CycleState, ReviewKind};
 use crate::error::Result;
 use crate::store::org;
 use crate::time::{PeriodKind, Weekday, period_containing};
@@ -78,11 +79,11 @@ pub fn appraisals(
             .as_deref()
             .and_then(by_handle)
             .map_or(Ok(None), |m| Ok::<_, crate::Error>(Some(m)))?;
-        let mut kinds: Vec<(i64, &str)> = vec![(p.id, "self")];
+        let mut kinds: Vec<(i64, ReviewKind)> = vec![(p.id, ReviewKind::SelfReview)];
         if let Some(m) = manager {
-            kinds.push((m, "manager"));
+            kinds.push((m, ReviewKind::Manager));
         } else if let Some(m) = &p.manager {
-            kinds.push((org::person_id(conn, m)?, "manager"));
+            kinds.push((org::person_id(conn, m)?, ReviewKind::Manager));
         }
         // Three teammates as peers, so their average clears the anonymity threshold.
         let mates: Vec<&crate::store::org::Person> = people
@@ -92,7 +93,7 @@ pub fn appraisals(
             })
             .collect();
         for q in mates.iter().take(3) {
-            kinds.push((q.id, "peer"));
+            kinds.push((q.id, ReviewKind::Peer));
         }
         for (reviewer, kind) in kinds {
             let r = sa::ensure_review(conn, now, c.id, p.id, reviewer, kind)?;
@@ -100,8 +101,10 @@ pub fn appraisals(
                 sa::set_rating(conn, now, r.id, k, Some(pick_level(&mut rng, bias)), None)?;
             }
             let summary = match kind {
-                "self" => "Delivered what I committed to; want to grow in mentoring.",
-                "manager" => "Solid half; owns their area and helps others.",
+                ReviewKind::SelfReview => {
+                    "Delivered what I committed to; want to grow in mentoring."
+                }
+                ReviewKind::Manager => "Solid half; owns their area and helps others.",
                 _ => "Good to work with.",
             };
             sa::set_summary(conn, now, r.id, summary)?;
@@ -136,11 +139,29 @@ pub fn appraisals(
             "Calibration panel: led the incident response that saved the launch",
         )?;
     }
-    sa::set_state(conn, now, &c, "open", false)?;
-    sa::add_event(conn, now, c.id, "demo", "draft", "open", false, None)?;
+    sa::set_state(conn, now, &c, CycleState::Open, false)?;
+    sa::add_event(
+        conn,
+        now,
+        c.id,
+        "demo",
+        CycleState::Draft,
+        CycleState::Open,
+        false,
+        None,
+    )?;
     let open_c = sa::get_cycle(conn, &finished)?;
-    sa::set_state(conn, now, &open_c, "calibrating", false)?;
-    sa::add_event(conn, now, c.id, "demo", "open", "calibrating", false, None)?;
+    sa::set_state(conn, now, &open_c, CycleState::Calibrating, false)?;
+    sa::add_event(
+        conn,
+        now,
+        c.id,
+        "demo",
+        CycleState::Open,
+        CycleState::Calibrating,
+        false,
+        None,
+    )?;
 
     // This half: open, with some self reviews in, a few manager reviews, one draft.
     let open = format!("{} reviews", this_half.name);
@@ -158,13 +179,22 @@ pub fn appraisals(
             participants: ids,
         },
     )?;
-    sa::set_state(conn, now, &c2, "open", false)?;
-    sa::add_event(conn, now, c2.id, "demo", "draft", "open", false, None)?;
+    sa::set_state(conn, now, &c2, CycleState::Open, false)?;
+    sa::add_event(
+        conn,
+        now,
+        c2.id,
+        "demo",
+        CycleState::Draft,
+        CycleState::Open,
+        false,
+        None,
+    )?;
     for (i, p) in people.iter().enumerate() {
         if i % 3 == 2 {
             continue; // not started
         }
-        let r = sa::ensure_review(conn, now, c2.id, p.id, p.id, "self")?;
+        let r = sa::ensure_review(conn, now, c2.id, p.id, p.id, ReviewKind::SelfReview)?;
         for k in competencies.iter().take(2) {
             sa::set_rating(conn, now, r.id, k, Some(pick_level(&mut rng, 0)), None)?;
         }
@@ -173,7 +203,7 @@ pub fn appraisals(
             if i % 2 == 0 {
                 if let Some(m) = p.manager.as_deref() {
                     let mid = org::person_id(conn, m)?;
-                    let r = sa::ensure_review(conn, now, c2.id, p.id, mid, "manager")?;
+                    let r = sa::ensure_review(conn, now, c2.id, p.id, mid, ReviewKind::Manager)?;
                     for k in &competencies {
                         sa::set_rating(conn, now, r.id, k, Some(pick_level(&mut rng, 0)), None)?;
                     }

@@ -4,7 +4,8 @@
 
 use super::plan::{PaceContext, PlanIndex};
 use crate::domain::appraisal::{self, Appraisal, GoalInput, Inputs, Rating, ReviewInput, Template};
-use crate::domain::{GoalStatus, ReviewKind};
+use crate::domain::cycle::counts;
+use crate::domain::{GoalStatus, ReviewKind, ReviewState};
 use crate::error::Result;
 use crate::store::appraise::{self as sa, Cycle, Outcome, Participant, Review};
 use crate::store::plan::Goal;
@@ -15,10 +16,10 @@ use rusqlite::Connection;
 pub struct SubjectState {
     /// Who.
     pub person: Participant,
-    /// Self review: none, pending or submitted.
-    pub self_review: String,
-    /// Manager review: none, pending or submitted.
-    pub manager_review: String,
+    /// The self review's state (none when not started).
+    pub self_review: Option<ReviewState>,
+    /// The manager review's state (none when not started).
+    pub manager_review: Option<ReviewState>,
     /// Peer reviews submitted.
     pub peers_submitted: usize,
     /// Peer reviews nominated.
@@ -36,6 +37,16 @@ pub struct SubjectState {
 }
 
 impl SubjectState {
+    /// Whether the self review is submitted.
+    pub fn self_submitted(&self) -> bool {
+        self.self_review == Some(ReviewState::Submitted)
+    }
+
+    /// Whether the manager review is submitted.
+    pub fn manager_submitted(&self) -> bool {
+        self.manager_review == Some(ReviewState::Submitted)
+    }
+
     /// The level that stands: calibrated if set, else computed.
     pub fn final_level(&self) -> Option<f64> {
         self.outcome
@@ -63,11 +74,8 @@ pub fn subject_goals(
         .collect()
 }
 
-fn review_state(reviews: &[Review], kind: &str) -> String {
-    match reviews.iter().find(|r| r.kind == kind) {
-        None => "none".into(),
-        Some(r) => r.state.clone(),
-    }
+fn review_state(reviews: &[Review], kind: ReviewKind) -> Option<ReviewState> {
+    reviews.iter().find(|r| r.kind == kind).map(|r| r.state)
 }
 
 /// Score one subject with the template.
@@ -83,22 +91,19 @@ pub fn score(template: &Template, goals: &[(Goal, Option<f64>)], reviews: &[Revi
             .collect(),
         reviews: reviews
             .iter()
-            .filter(|r| r.state == "submitted")
-            .filter_map(|r| {
-                let kind: ReviewKind = r.kind.parse().ok()?;
-                Some(ReviewInput {
-                    kind,
-                    ratings: r
-                        .ratings
-                        .iter()
-                        .filter_map(|x| {
-                            x.value.map(|v| Rating {
-                                item: x.item.clone(),
-                                value: v,
-                            })
+            .filter(|r| counts(r))
+            .map(|r| ReviewInput {
+                kind: r.kind,
+                ratings: r
+                    .ratings
+                    .iter()
+                    .filter_map(|x| {
+                        x.value.map(|v| Rating {
+                            item: x.item.clone(),
+                            value: v,
                         })
-                        .collect(),
-                })
+                    })
+                    .collect(),
             })
             .collect(),
     };
@@ -158,18 +163,18 @@ fn state_of(
     let reviews = sa::reviews(conn, cycle.id, Some(p.person_id))?;
     let goals = subject_goals(index, all, cycle, &p.handle);
     let appraisal = score(template, &goals, &reviews);
-    let count = |kind: &str, submitted: bool| {
+    let count = |kind: ReviewKind, submitted: bool| {
         reviews
             .iter()
-            .filter(|r| r.kind == kind && (!submitted || r.state == "submitted"))
+            .filter(|r| r.kind == kind && (!submitted || counts(r)))
             .count()
     };
     Ok(SubjectState {
-        self_review: review_state(&reviews, "self"),
-        manager_review: review_state(&reviews, "manager"),
-        peers_submitted: count("peer", true),
-        peers_total: count("peer", false),
-        upward_submitted: count("upward", true),
+        self_review: review_state(&reviews, ReviewKind::SelfReview),
+        manager_review: review_state(&reviews, ReviewKind::Manager),
+        peers_submitted: count(ReviewKind::Peer, true),
+        peers_total: count(ReviewKind::Peer, false),
+        upward_submitted: count(ReviewKind::Upward, true),
         outcome: sa::outcome(conn, cycle.id, p.person_id)?,
         appraisal,
         goals,

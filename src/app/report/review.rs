@@ -5,7 +5,9 @@
 use super::appraise::{SubjectState, cycle_states, subject_state};
 use super::plan::{GoalState, PaceContext};
 use super::progress::{MeasureLine, goals_and_index, lines_of};
+use crate::domain::ReviewKind;
 use crate::domain::appraisal::Template;
+use crate::domain::cycle::{counts, is_anonymous};
 use crate::error::Result;
 use crate::store::appraise::{self as sa, Cycle};
 use crate::store::feedback::{self as sfb, Feedback, FeedbackFilter};
@@ -64,12 +66,12 @@ pub fn cycle_report(
     let stages = vec![
         (
             "self reviews".to_string(),
-            count(&|s| s.self_review == "submitted"),
+            count(&|s| s.self_submitted()),
             n,
         ),
         (
             "manager reviews".to_string(),
-            count(&|s| s.manager_review == "submitted"),
+            count(&|s| s.manager_submitted()),
             with_manager,
         ),
         (
@@ -122,7 +124,7 @@ pub fn cycle_report(
         for r in s
             .reviews
             .iter()
-            .filter(|r| r.kind == "manager" && r.state == "submitted")
+            .filter(|r| r.kind == ReviewKind::Manager && counts(r))
         {
             let values: Vec<f64> = r.ratings.iter().filter_map(|x| x.value).collect();
             if values.is_empty() {
@@ -269,8 +271,7 @@ pub fn packet(
         .collect();
     let appraisal = match cycle {
         Some((c, t)) => subject_state(conn, &c, &t, pace, person.id)?.map(|mut s| {
-            s.reviews
-                .retain(|r| r.kind == "self" || r.kind == "manager");
+            s.reviews.retain(|r| !is_anonymous(r.kind));
             (c, t, s)
         }),
         None => None,

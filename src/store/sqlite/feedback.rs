@@ -3,36 +3,11 @@
 
 use super::new_uuid;
 use crate::domain::FeedbackKind;
+pub use crate::domain::feedback::Feedback;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
-
-/// A piece of feedback.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Feedback {
-    /// Row id.
-    pub id: i64,
-    /// Stable UUID.
-    pub uuid: String,
-    /// The author's handle (none if the author was removed).
-    pub from: Option<String>,
-    /// The subject's handle.
-    pub to: String,
-    /// The day it is about.
-    pub date: NaiveDate,
-    /// Praise, coaching, concern or 360.
-    pub kind: FeedbackKind,
-    /// The feedback.
-    pub text: String,
-    /// The goal it is about, by key.
-    pub goal: Option<String>,
-    /// Private to the author and the subject's managers.
-    pub private: bool,
-    /// Created (RFC 3339).
-    pub created_at: String,
-}
 
 /// A new piece of feedback.
 #[derive(Debug, Clone)]

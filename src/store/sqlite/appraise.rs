@@ -3,139 +3,13 @@
 
 use super::new_uuid;
 use super::rows::{date, opt_date};
+pub use crate::domain::cycle::{
+    ActionRow, Cycle, CycleEvent, Outcome, Participant, RatingRow, Review,
+};
+use crate::domain::{CycleState, ReviewKind};
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
-
-/// A review cycle.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Cycle {
-    /// Row id.
-    pub id: i64,
-    /// Stable UUID.
-    pub uuid: String,
-    /// Name (`2026-H2 reviews`).
-    pub name: String,
-    /// The period under review.
-    pub period: String,
-    /// First day of the period.
-    pub start: NaiveDate,
-    /// Last day of the period.
-    pub end: NaiveDate,
-    /// The template's row id.
-    pub template_id: i64,
-    /// The template's name.
-    pub template: String,
-    /// draft, open, calibrating or finalized.
-    pub state: String,
-    /// How many times it was reopened after being finalized.
-    pub reopened: i64,
-    /// When self reviews are due.
-    pub self_due: Option<NaiveDate>,
-    /// When manager reviews are due.
-    pub manager_due: Option<NaiveDate>,
-    /// Created (RFC 3339).
-    pub created_at: String,
-}
-
-/// A participant of a cycle.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Participant {
-    /// The person's row id.
-    pub person_id: i64,
-    /// Handle.
-    pub handle: String,
-    /// Name.
-    pub name: String,
-    /// The manager's handle.
-    pub manager: Option<String>,
-    /// When the subject acknowledged their outcome.
-    pub acknowledged_at: Option<String>,
-}
-
-/// One rating (or comment) on an item in a review.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RatingRow {
-    /// A goal key or competency key.
-    pub item: String,
-    /// The level's value.
-    pub value: Option<f64>,
-    /// A comment.
-    pub comment: Option<String>,
-}
-
-/// A review in a cycle.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Review {
-    /// Row id.
-    pub id: i64,
-    /// Stable UUID.
-    pub uuid: String,
-    /// The cycle's row id.
-    pub cycle_id: i64,
-    /// The subject's handle.
-    pub subject: String,
-    /// The reviewer's handle.
-    pub reviewer: String,
-    /// self, manager, peer or upward.
-    pub kind: String,
-    /// pending or submitted.
-    pub state: String,
-    /// The overall comment.
-    pub summary: Option<String>,
-    /// When it was submitted.
-    pub submitted_at: Option<String>,
-    /// Ratings, by item.
-    pub ratings: Vec<RatingRow>,
-}
-
-/// A development action agreed in an outcome.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActionRow {
-    /// Row id.
-    pub id: i64,
-    /// What to do.
-    pub text: String,
-    /// By when.
-    pub due: Option<NaiveDate>,
-}
-
-/// The outcome of a subject's appraisal.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct Outcome {
-    /// The score computed at calibration or finalization.
-    pub computed_score: Option<f64>,
-    /// The level computed from it.
-    pub computed_level: Option<f64>,
-    /// The level set in calibration (the computed one is kept).
-    pub calibrated_level: Option<f64>,
-    /// Why it was calibrated.
-    pub calibration_reason: Option<String>,
-    /// low, medium or high (for the 9-box).
-    pub potential: Option<String>,
-    /// none, raise, bonus, promotion or improvement-plan.
-    pub recommendation: Option<String>,
-    /// Development actions.
-    pub actions: Vec<ActionRow>,
-}
-
-/// A state change of a cycle.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CycleEvent {
-    /// When.
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// From which state.
-    pub from: String,
-    /// To which state.
-    pub to: String,
-    /// Whether it was forced past missing reviews.
-    pub forced: bool,
-    /// The reason given.
-    pub reason: Option<String>,
-}
 
 /// Store a template's source text; returns its id.
 pub fn add_template(conn: &Connection, now: &str, name: &str, source: &str) -> Result<i64> {
@@ -178,7 +52,7 @@ fn cycle_row(r: &Row<'_>) -> rusqlite::Result<Cycle> {
         end: date(r, 5)?,
         template_id: r.get(6)?,
         template: r.get(7)?,
-        state: r.get(8)?,
+        state: super::rows::parse(r, 8)?,
         reopened: r.get(9)?,
         self_due: opt_date(r, 10)?,
         manager_due: opt_date(r, 11)?,
@@ -304,12 +178,12 @@ pub fn set_state(
     conn: &Connection,
     now: &str,
     cycle: &Cycle,
-    to: &str,
+    to: CycleState,
     reopen: bool,
 ) -> Result<()> {
     conn.execute(
         "UPDATE cycle SET state = ?2, reopened = reopened + ?3, updated_at = ?4 WHERE id = ?1",
-        params![cycle.id, to, i64::from(reopen), now],
+        params![cycle.id, to.as_str(), i64::from(reopen), now],
     )?;
     Ok(())
 }
@@ -321,15 +195,15 @@ pub fn add_event(
     now: &str,
     cycle_id: i64,
     actor: &str,
-    from: &str,
-    to: &str,
+    from: CycleState,
+    to: CycleState,
     forced: bool,
     reason: Option<&str>,
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO cycle_event(uuid, cycle_id, at, actor, from_state, to_state, forced, reason, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?3, ?3)",
-        params![new_uuid(), cycle_id, now, actor, from, to, forced, reason],
+        params![new_uuid(), cycle_id, now, actor, from.as_str(), to.as_str(), forced, reason],
     )?;
     Ok(())
 }
@@ -343,8 +217,8 @@ pub fn events(conn: &Connection, cycle_id: i64) -> Result<Vec<CycleEvent>> {
         Ok(CycleEvent {
             at: r.get(0)?,
             actor: r.get(1)?,
-            from: r.get(2)?,
-            to: r.get(3)?,
+            from: super::rows::parse(r, 2)?,
+            to: super::rows::parse(r, 3)?,
             forced: r.get(4)?,
             reason: r.get(5)?,
         })
@@ -362,8 +236,8 @@ fn review_row(r: &Row<'_>) -> rusqlite::Result<Review> {
         cycle_id: r.get(2)?,
         subject: r.get(3)?,
         reviewer: r.get(4)?,
-        kind: r.get(5)?,
-        state: r.get(6)?,
+        kind: super::rows::parse(r, 5)?,
+        state: super::rows::parse(r, 6)?,
         summary: r.get(7)?,
         submitted_at: r.get(8)?,
         ratings: Vec::new(),
@@ -405,13 +279,16 @@ pub fn find_review(
     cycle_id: i64,
     subject_id: i64,
     reviewer_id: i64,
-    kind: &str,
+    kind: ReviewKind,
 ) -> Result<Option<Review>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{REVIEW_SELECT} WHERE r.cycle_id = ?1 AND r.subject_id = ?2 AND r.reviewer_id = ?3 AND r.kind = ?4"
     ))?;
     let found = stmt
-        .query_row(params![cycle_id, subject_id, reviewer_id, kind], review_row)
+        .query_row(
+            params![cycle_id, subject_id, reviewer_id, kind.as_str()],
+            review_row,
+        )
         .optional()?;
     Ok(with_ratings(conn, found.into_iter().collect())?
         .into_iter()
@@ -425,14 +302,14 @@ pub fn ensure_review(
     cycle_id: i64,
     subject_id: i64,
     reviewer_id: i64,
-    kind: &str,
+    kind: ReviewKind,
 ) -> Result<Review> {
     if let Some(r) = find_review(conn, cycle_id, subject_id, reviewer_id, kind)? {
         return Ok(r);
     }
     conn.execute(
         "INSERT INTO review(uuid, cycle_id, subject_id, reviewer_id, kind, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![new_uuid(), cycle_id, subject_id, reviewer_id, kind, now],
+        params![new_uuid(), cycle_id, subject_id, reviewer_id, kind.as_str(), now],
     )?;
     find_review(conn, cycle_id, subject_id, reviewer_id, kind)?
         .ok_or_else(|| Error::database("a review just written cannot be read back"))

@@ -2,6 +2,7 @@
 
 use super::new_uuid;
 use super::rows::iso_day;
+pub use crate::domain::checkin::Checkin;
 use crate::error::Result;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -199,39 +200,6 @@ pub fn recent_points(
 /// How many check-ins the file holds.
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))?)
-}
-
-/// A recorded check-in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Checkin {
-    /// Row id (typed by users for edit and rm).
-    pub id: i64,
-    /// Stable UUID.
-    pub uuid: String,
-    /// The goal's row id.
-    pub goal_id: i64,
-    /// The goal's key.
-    pub goal: String,
-    /// The measure's row id (none for a status-only update).
-    pub measure_id: Option<i64>,
-    /// The measure's name.
-    pub measure: Option<String>,
-    /// The measure's unit.
-    pub unit: Option<String>,
-    /// The day it is about.
-    pub date: NaiveDate,
-    /// The value.
-    pub value: Option<f64>,
-    /// Confidence 0–10.
-    pub confidence: Option<i64>,
-    /// Explicit status.
-    pub status: Option<String>,
-    /// Note.
-    pub note: Option<String>,
-    /// The author's handle.
-    pub author: Option<String>,
-    /// Created (RFC 3339).
-    pub created_at: String,
 }
 
 /// Which check-ins to list.

@@ -2,63 +2,11 @@
 
 use super::new_uuid;
 use crate::domain::names::{validate_handle, validate_text};
+pub use crate::domain::org::{Owner, Person, Team};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
 
 pub use crate::domain::Mission;
-
-/// A person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Person {
-    /// Row id.
-    pub id: i64,
-    /// Stable UUID.
-    pub uuid: String,
-    /// The handle users type (`alice`).
-    pub handle: String,
-    /// Full name.
-    pub name: String,
-    /// E-mail address.
-    pub email: Option<String>,
-    /// Job title.
-    pub title: Option<String>,
-    /// The manager's handle.
-    pub manager: Option<String>,
-    /// The team's handle.
-    pub team: Option<String>,
-    /// Whether the person is active.
-    pub active: bool,
-    /// The job mission statement.
-    pub mission: Mission,
-    /// Days between expected check-ins, overriding the configured cadence.
-    pub cadence_days: Option<i64>,
-    /// Created (RFC 3339).
-    pub created_at: String,
-    /// Last updated (RFC 3339).
-    pub updated_at: String,
-}
-
-/// A team.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Team {
-    /// Row id.
-    pub id: i64,
-    /// Stable UUID.
-    pub uuid: String,
-    /// The handle users type (`platform`).
-    pub handle: String,
-    /// Display name.
-    pub name: String,
-    /// The parent team's handle (none for the organisation at the root).
-    pub parent: Option<String>,
-    /// The lead's handle.
-    pub lead: Option<String>,
-    /// Created (RFC 3339).
-    pub created_at: String,
-    /// Last updated (RFC 3339).
-    pub updated_at: String,
-}
 
 /// Changes to a person: `None` leaves a field alone, `Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
@@ -96,15 +44,6 @@ pub struct TeamPatch {
     pub parent: Option<Option<String>>,
     /// New lead handle.
     pub lead: Option<Option<String>>,
-}
-
-/// Who owns a goal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Owner {
-    /// A person (row id).
-    Person(i64),
-    /// A team (row id).
-    Team(i64),
 }
 
 const PERSON_SELECT: &str = "SELECT p.id, p.uuid, p.handle, p.name, p.email, p.title, m.handle, t.handle, p.active, \
