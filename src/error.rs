@@ -1,8 +1,16 @@
-//! The library's one error type. Each variant maps to an exit code in one
-//! place ([`Error::exit_code`]): 1 the operation failed, 2 invalid usage or
-//! input, 3 the database is unavailable.
+//! The user-facing error: what went wrong (a message), how to fix it (a
+//! hint), how a script should react (the [`ErrorKind`], which the command
+//! line turns into an exit code in one place), and what caused it (a source
+//! chain, e.g. the [`StoreError`](crate::store::StoreError) a backend raised
+//! and the driver error under it).
+//!
+//! Each layer raises what it knows: the domain and the application raise
+//! [`Error`]s for invalid input and refused operations; the storage layer
+//! raises typed [`StoreError`](crate::store::StoreError)s, converted here by
+//! `From` with the store error kept as the source.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// What went wrong, classified by how a script should react to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,16 +21,48 @@ pub enum ErrorKind {
     Invalid,
     /// The database is unavailable: locked, not a yardstick file, too new, corrupt (exit 3).
     Database,
+    /// A bug in yardstick: a statement that cannot run, a state that cannot
+    /// happen (exit 1, with a request to report it).
+    Internal,
+    /// The reader of standard output went away (a closed pipe): not a
+    /// failure; the command stops quietly (exit 0).
+    BrokenPipe,
 }
+
+/// The cause of an error, shared so that errors stay cheap to clone.
+type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// An error with a message that says what was wrong and, where it helps, a
 /// hint that says how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    source: Option<Source>,
+}
+
+impl PartialEq for Error {
+    /// Errors are equal when they say the same thing (the source is not compared).
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.message == other.message && self.hint == other.hint
+    }
+}
+
+impl Eq for Error {}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// Shorthand for results in this crate.
@@ -44,16 +84,29 @@ impl Error {
         Self::new(ErrorKind::Database, message)
     }
 
+    /// A bug in yardstick (exit 1); the message says "internal error".
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+            .with_hint("this is a bug in yardstick; please report it with the command you ran")
+    }
+
+    /// The reader of standard output went away.
+    pub fn broken_pipe() -> Self {
+        Self::new(ErrorKind::BrokenPipe, "broken pipe")
+    }
+
     /// Something that was looked up and not found (exit 1).
     pub fn not_found(what: &str, name: &str) -> Self {
         Self::failed(format!("no {what} '{name}'"))
     }
 
-    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    /// An error of `kind` with a message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
             message: message.into(),
             hint: None,
+            source: None,
         }
     }
 
@@ -61,6 +114,13 @@ impl Error {
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attach the error that caused this one.
+    #[must_use]
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
         self
     }
 
@@ -86,12 +146,35 @@ impl Error {
         self.hint.as_deref()
     }
 
-    /// The process exit code for this error: 1, 2 or 3.
+    /// The storage error behind this one, if a backend raised it.
+    pub fn store_error(&self) -> Option<&crate::store::StoreError> {
+        self.source
+            .as_deref()
+            .and_then(|s| (s as &(dyn std::error::Error + 'static)).downcast_ref())
+    }
+
+    /// The causes of this error, outermost first (for internal errors,
+    /// which are shown with their chain).
+    pub fn causes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            let text = e.to_string();
+            if out.last() != Some(&text) && text != self.message {
+                out.push(text);
+            }
+            next = e.source();
+        }
+        out
+    }
+
+    /// The process exit code for this error: 1, 2 or 3 (0 for a closed pipe).
     pub fn exit_code(&self) -> i32 {
         match self.kind {
-            ErrorKind::Failed => 1,
+            ErrorKind::Failed | ErrorKind::Internal => 1,
             ErrorKind::Invalid => 2,
             ErrorKind::Database => 3,
+            ErrorKind::BrokenPipe => 0,
         }
     }
 }

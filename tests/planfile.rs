@@ -1393,11 +1393,11 @@ proptest! {
     #[test]
     fn apply_into_an_empty_database_then_export_reproduces_the_plan(p in plan()) {
         use yardstick::app::plansync;
-        use yardstick::store::{OpMeta, Store};
+        use yardstick::store::{OpMeta, Store, WriteScope};
         prop_assume!(p.goals.iter().all(|g| g.owner != "nobody"));
         let mut store = Store::open_memory().unwrap();
         let meta = OpMeta { actor: "t".into(), command: "plan apply".into(), at: "2026-11-22T12:00:00Z".into() };
-        let sync = plansync::plan(store.conn(), chrono::Weekday::Mon, &p, &Positions::default(), "gen.toml", false);
+        let sync = plansync::plan(&*store.read(), chrono::Weekday::Mon, &p, &Positions::default(), "gen.toml", false);
         let sync = match sync {
             Ok(s) => s,
             Err(e) => {
@@ -1408,13 +1408,13 @@ proptest! {
                 return Ok(());
             }
         };
-        let applied = store.write(&meta, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &sync));
+        let applied = store.write(&meta, WriteScope::Any, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &sync));
         prop_assert!(applied.is_ok(), "{:?}\n{}", applied.err(), to_toml(&p));
-        let exported = plansync::export(store.conn(), chrono::Weekday::Mon, None, None).unwrap();
+        let exported = plansync::export(&*store.read(), chrono::Weekday::Mon, None, None).unwrap();
         prop_assert_eq!(to_toml(&exported), to_toml(&as_exported(&p)));
-        let again = plansync::plan(store.conn(), chrono::Weekday::Mon, &p, &Positions::default(), "gen.toml", false).unwrap();
+        let again = plansync::plan(&*store.read(), chrono::Weekday::Mon, &p, &Positions::default(), "gen.toml", false).unwrap();
         prop_assert!(again.changes.is_empty(), "{:?}", again.changes);
-        let w = store.write(&meta, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &again)).unwrap();
+        let w = store.write(&meta, WriteScope::Any, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &again)).unwrap();
         prop_assert!(!w.changed);
     }
 }

@@ -695,13 +695,13 @@ fn cold_start(processes: usize, rounds: usize) {
             .expect("user_version");
         assert_eq!(
             version,
-            yardstick::store::schema::SCHEMA_VERSION,
+            yardstick::store::sqlite::schema::SCHEMA_VERSION,
             "schema version"
         );
         let app: i32 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .expect("application_id");
-        assert_eq!(app, yardstick::store::schema::APPLICATION_ID);
+        assert_eq!(app, yardstick::store::sqlite::schema::APPLICATION_ID);
         drop(conn);
         assert_eq!(
             count(&db, "SELECT count(*) FROM person"),

@@ -3,10 +3,11 @@
 //! listed, finalized cycles are left alone, unique-key clashes refuse the
 //! whole import.
 
+use crate::domain::CycleState;
 use crate::error::{Error, Result};
-use crate::store::exchange::{self as sx, Kind, RawRow, TABLES, Val};
+use crate::store::exchange::{Kind, RawRow, TABLES, Val, table_index};
+use crate::store::{Session, StoreError};
 use chrono::DateTime;
-use rusqlite::Connection;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -96,31 +97,30 @@ enum Applied {
     Clash(Vec<String>),
 }
 
-fn apply(conn: &Connection, row: &RawRow, existing: Option<i64>, vals: &[Val]) -> Result<Applied> {
+fn apply(
+    s: &mut dyn Session,
+    row: &RawRow,
+    existing: Option<i64>,
+    vals: &[Val],
+) -> Result<Applied> {
     let result = match existing {
-        Some(id) => sx::update(conn, row.table, id, vals).map(|()| id),
-        None => sx::insert(conn, row.table, &row.uuid, vals),
+        Some(id) => s.update_row(row.table, id, vals).map(|()| id),
+        None => s.insert_row(row.table, &row.uuid, vals),
     };
     match result {
         Ok(id) => Ok(Applied::Done(id)),
-        Err(e) => {
-            if let Some(msg) = sx::trigger_abort(&e) {
-                Ok(Applied::Guarded(msg))
-            } else if let Some(cols) = sx::unique_clash(&e) {
-                Ok(Applied::Clash(cols))
-            } else {
-                Err(Error::from(e))
-            }
-        }
+        Err(StoreError::Refused { message }) => Ok(Applied::Guarded(message)),
+        Err(StoreError::Clash { columns, .. }) => Ok(Applied::Clash(columns)),
+        Err(e) => Err(Error::from(e)),
     }
 }
 
 /// Merge `records` (validated, references checked) into the database behind
-/// `conn`, which must be inside a transaction. Returns what happened; a
+/// `s`, a write session. Returns what happened; a
 /// unique-key clash (a handle, goal key or cycle name that exists locally
 /// under another UUID) fails the whole merge with [`Error::failed`].
 pub fn merge(
-    conn: &Connection,
+    s: &mut dyn Session,
     records: &[RawRow],
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Summary> {
@@ -134,7 +134,8 @@ pub fn merge(
     let mut fixups: Vec<Fixup> = Vec::new();
     let mut finalize: Vec<i64> = Vec::new();
     let mut clashes: Vec<String> = Vec::new();
-    let cycle_table = sx::table_index("cycle");
+    let cycle_table = table_index("cycle");
+    let finalized = CycleState::Finalized.as_str();
 
     let total = u64::try_from(order.len()).unwrap_or(u64::MAX);
     for (done, index) in order.into_iter().enumerate() {
@@ -153,7 +154,7 @@ pub fn merge(
                 reason,
             });
         };
-        let local = sx::find(conn, row.table, &row.uuid)?;
+        let local = s.find_row(row.table, &row.uuid)?;
         if let Some((_, l)) = &local {
             if l.vals == row.vals {
                 summary.tables[row.table].unchanged += 1;
@@ -183,7 +184,7 @@ pub fn merge(
             }
             // A finalized cycle is read-only: an import never reopens or edits it.
             if Some(row.table) == cycle_table
-                && l.get("state").and_then(Val::as_text) == Some("finalized")
+                && l.get("state").and_then(Val::as_text) == Some(finalized)
             {
                 conflict(
                     &mut summary,
@@ -204,10 +205,10 @@ pub fn merge(
                 continue;
             };
             let u = u.clone();
-            match sx::id_of(conn, target, &u)? {
+            match s.row_id(target, &u)? {
                 Some(id) => *val = Val::Int(id),
                 None => {
-                    let ti = sx::table_index(target).unwrap_or(usize::MAX);
+                    let ti = table_index(target).unwrap_or(usize::MAX);
                     if skipped.contains(&(ti, u.clone())) {
                         missing = Some(format!("its {} {target} {u} was not imported", col.key));
                         break;
@@ -237,15 +238,17 @@ pub fn merge(
                 let local_state = local
                     .as_ref()
                     .and_then(|(_, l)| l.vals.get(si).and_then(Val::as_text).map(str::to_string));
-                if vals.get(si).and_then(Val::as_text) == Some("finalized")
-                    && local_state.as_deref() != Some("finalized")
+                if vals.get(si).and_then(Val::as_text) == Some(finalized)
+                    && local_state.as_deref() != Some(finalized)
                 {
-                    vals[si] = Val::Text(local_state.unwrap_or_else(|| "calibrating".into()));
+                    vals[si] = Val::Text(
+                        local_state.unwrap_or_else(|| CycleState::Calibrating.as_str().into()),
+                    );
                     finalize_this = true;
                 }
             }
         }
-        match apply(conn, row, local.as_ref().map(|(id, _)| *id), &vals)? {
+        match apply(s, row, local.as_ref().map(|(id, _)| *id), &vals)? {
             Applied::Done(id) => {
                 if local.is_some() {
                     summary.tables[row.table].updated += 1;
@@ -305,8 +308,8 @@ pub fn merge(
     }
 
     for f in fixups {
-        match sx::id_of(conn, f.target, &f.uuid)? {
-            Some(id) => sx::set_column(conn, f.table, f.id, f.column, &Val::Int(id))?,
+        match s.row_id(f.target, &f.uuid)? {
+            Some(id) => s.set_row_column(f.table, f.id, f.column, &Val::Int(id))?,
             None => {
                 let table = TABLES[f.table].name;
                 let uuid = records[f.index].uuid.clone();
@@ -326,7 +329,7 @@ pub fn merge(
     }
     if let Some(ct) = cycle_table {
         for id in finalize {
-            sx::set_column(conn, ct, id, "state", &Val::Text("finalized".into()))?;
+            s.set_row_column(ct, id, "state", &Val::Text(finalized.into()))?;
         }
     }
     if !clashes.is_empty() {
@@ -340,5 +343,23 @@ pub fn merge(
              rename one of them (or remove it) and import again; nothing was imported",
         ));
     }
+    Ok(summary)
+}
+
+/// `import`: check that every reference of a parsed file resolves, then
+/// merge it (see [`merge`]), logged as one operation.
+pub fn import(
+    s: &mut dyn Session,
+    parsed: &crate::formats::exchange::Parsed,
+    shown: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Summary> {
+    super::exchange::check_references(s, parsed, shown)?;
+    let summary = merge(s, &parsed.records, progress)?;
+    let t = summary.total();
+    s.set_summary(&format!(
+        "imported {shown}: {} inserted, {} updated, {} unchanged, {} conflicts",
+        t.inserted, t.updated, t.unchanged, t.conflicts
+    ));
     Ok(summary)
 }

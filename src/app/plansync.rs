@@ -6,17 +6,18 @@
 //! desired fields. Because a store edit that sets the same values writes
 //! nothing, applying a file the database already matches writes nothing.
 
+use crate::app::org::{self, PersonPatch, TeamPatch};
+use crate::app::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch};
+use crate::domain::goal::{PeriodRow, resolve_period};
 use crate::error::{Error, Result};
 use crate::formats::planfile::{
     self, Change, EntityRef, GoalDef, MeasureDef, Mission, PeriodDef, PersonDef, PlanFile,
     Positions, TeamDef,
 };
-use crate::store::org::{self, PersonPatch, TeamPatch};
-use crate::store::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch, PeriodRow};
+use crate::store::Session;
 use crate::time::{Weekday, parse_period};
 use chrono::NaiveDate;
-use rusqlite::Connection;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// What an apply will do.
 #[derive(Debug)]
@@ -27,47 +28,44 @@ pub struct SyncPlan {
     pub changes: Vec<Change>,
     /// Whether goals and measures absent from the file are removed.
     pub prune: bool,
-    bounds: HashMap<String, (NaiveDate, NaiveDate)>,
+    periods: Vec<PeriodRow>,
 }
 
-fn period_bounds(
-    conn: &Connection,
-    week_start: Weekday,
-    extra: &[PeriodDef],
-) -> Result<HashMap<String, (NaiveDate, NaiveDate)>> {
-    let mut out: HashMap<String, (NaiveDate, NaiveDate)> = HashMap::new();
-    for p in splan::list_periods(conn)? {
-        out.insert(p.name, (p.start, p.end));
-    }
-    for p in extra {
-        out.insert(p.name.clone(), (p.start, p.end));
-    }
-    let _ = week_start;
+/// The custom periods an apply knows: the database's, with the file's
+/// declarations over them.
+fn custom_periods(s: &dyn Session, extra: &[PeriodDef]) -> Result<Vec<PeriodRow>> {
+    let mut out: Vec<PeriodRow> = s
+        .list_periods()?
+        .into_iter()
+        .filter(|p| !extra.iter().any(|x| x.name == p.name))
+        .collect();
+    out.extend(extra.iter().map(|p| PeriodRow {
+        name: p.name.clone(),
+        start: p.start,
+        end: p.end,
+    }));
     Ok(out)
 }
 
 fn bounds_of(
-    bounds: &HashMap<String, (NaiveDate, NaiveDate)>,
+    periods: &[PeriodRow],
     week_start: Weekday,
     name: &str,
 ) -> Result<Option<(NaiveDate, NaiveDate)>> {
-    if let Some(p) = parse_period(name, week_start)? {
-        return Ok(Some((p.start, p.end)));
-    }
-    Ok(bounds.get(name).copied())
+    Ok(resolve_period(name, week_start, periods)?.map(|p| (p.start, p.end)))
 }
 
 /// Drop start and due dates that equal their period's bounds (they follow from it).
 fn normalize(
     plan: &mut PlanFile,
-    bounds: &HashMap<String, (NaiveDate, NaiveDate)>,
+    periods: &[PeriodRow],
     week_start: Weekday,
     file: &str,
     positions: &Positions,
 ) -> Result<()> {
     for g in &mut plan.goals {
         if let Some(name) = g.period.clone() {
-            let Some((s, e)) = bounds_of(bounds, week_start, &name)? else {
+            let Some((s, e)) = bounds_of(periods, week_start, &name)? else {
                 let at = positions
                     .get(&format!("goal.{}.period", g.key))
                     .map(|(l, c)| format!("{file}:{l}:{c}: "))
@@ -94,20 +92,20 @@ fn normalize(
 /// The database's plan as a `PlanFile`: every period, team and person, and
 /// the goals that match the filters.
 pub fn export(
-    conn: &Connection,
+    s: &dyn Session,
     week_start: Weekday,
     period: Option<&str>,
     owner: Option<&str>,
 ) -> Result<PlanFile> {
     let mut plan = PlanFile::default();
-    for p in splan::list_periods(conn)? {
+    for p in s.list_periods()? {
         plan.periods.push(PeriodDef {
             name: p.name,
             start: p.start,
             end: p.end,
         });
     }
-    for t in org::list_teams(conn)? {
+    for t in s.list_teams()? {
         plan.teams.push(TeamDef {
             handle: t.handle,
             name: t.name,
@@ -115,7 +113,7 @@ pub fn export(
             lead: t.lead,
         });
     }
-    for p in org::list_people(conn, None, true)? {
+    for p in s.list_people(None, true)? {
         let mission = if p.mission.is_empty() {
             None
         } else {
@@ -143,8 +141,9 @@ pub fn export(
         statuses: crate::domain::GoalStatus::ALL.to_vec(),
         ..GoalFilter::default()
     };
-    for g in splan::list_goals(conn, &filter)? {
-        let measures = splan::measures(conn, g.id)?
+    for g in splan::list_goals(s, &filter)? {
+        let measures = s
+            .measures(g.id)?
             .into_iter()
             .map(|m| MeasureDef {
                 name: m.name,
@@ -174,10 +173,10 @@ pub fn export(
             measures,
         });
     }
-    let bounds = period_bounds(conn, week_start, &[])?;
+    let periods = custom_periods(s, &[])?;
     normalize(
         &mut plan,
-        &bounds,
+        &periods,
         week_start,
         "database",
         &Positions::default(),
@@ -187,20 +186,20 @@ pub fn export(
 
 /// Work out what applying `desired` does, checking every reference first.
 pub fn plan(
-    conn: &Connection,
+    s: &dyn Session,
     week_start: Weekday,
     desired: &PlanFile,
     positions: &Positions,
     file: &str,
     prune: bool,
 ) -> Result<SyncPlan> {
-    let current = export(conn, week_start, None, None)?;
-    let bounds = period_bounds(conn, week_start, &desired.periods)?;
+    let current = export(s, week_start, None, None)?;
+    let periods = custom_periods(s, &desired.periods)?;
     let mut desired = desired.clone();
-    normalize(&mut desired, &bounds, week_start, file, positions)?;
+    normalize(&mut desired, &periods, week_start, file, positions)?;
     for g in &desired.goals {
         let (ps, pe) = match &g.period {
-            Some(name) => bounds_of(&bounds, week_start, name)?
+            Some(name) => bounds_of(&periods, week_start, name)?
                 .map_or((None, None), |(s, e)| (Some(s), Some(e))),
             None => (None, None),
         };
@@ -228,7 +227,7 @@ pub fn plan(
         desired,
         changes,
         prune,
-        bounds,
+        periods,
     })
 }
 
@@ -267,11 +266,11 @@ fn some_text(v: &Option<String>) -> Option<Option<String>> {
 }
 
 /// Carry out an apply inside the caller's transaction.
-pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
+pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
     let d = &plan.desired;
     for p in &d.periods {
         splan::put_period(
-            conn,
+            s,
             now,
             &PeriodRow {
                 name: p.name.clone(),
@@ -282,9 +281,9 @@ pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
     }
     // Create missing teams and people first, so references between them resolve.
     for t in &d.teams {
-        if org::find_team(conn, &t.handle)?.is_none() {
+        if s.find_team(&t.handle)?.is_none() {
             org::add_team(
-                conn,
+                s,
                 now,
                 &t.handle,
                 &TeamPatch {
@@ -295,9 +294,9 @@ pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
         }
     }
     for p in &d.people {
-        if org::find_person(conn, &p.handle)?.is_none() {
+        if s.find_person(&p.handle)?.is_none() {
             org::add_person(
-                conn,
+                s,
                 now,
                 &p.handle,
                 &PersonPatch {
@@ -313,7 +312,7 @@ pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
             parent: Some(t.parent.clone()),
             lead: Some(t.lead.clone()),
         };
-        org::edit_team(conn, now, &t.handle, &patch)?;
+        org::edit_team(s, now, &t.handle, &patch)?;
     }
     for p in &d.people {
         let m = p.mission.clone().unwrap_or_default();
@@ -330,31 +329,31 @@ pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
             scope: some_text(&m.scope),
             cadence_days: None,
         };
-        org::edit_person(conn, now, &p.handle, &patch)?;
+        org::edit_person(s, now, &p.handle, &patch)?;
     }
     let desired_keys: HashSet<&str> = d.goals.iter().map(|g| g.key.as_str()).collect();
     if plan.prune {
         // Unlink goals that will go before anything else changes, then remove them.
-        for g in splan::all_goals(conn)? {
+        for g in s.all_goals()? {
             if !desired_keys.contains(g.key.as_str()) {
-                splan::remove_goal(conn, &g.key)?;
+                splan::remove_goal(s, &g.key)?;
             }
         }
     }
     for g in &d.goals {
-        if splan::find_goal(conn, &g.key)?.is_none() {
+        if splan::find_goal(s, &g.key)?.is_none() {
             let patch = GoalPatch {
                 key: Some(g.key.clone()),
                 title: Some(g.title.clone()),
                 owner: Some(g.owner.clone()),
                 ..GoalPatch::default()
             };
-            splan::add_goal(conn, now, &patch)?;
+            splan::add_goal(s, now, &patch)?;
         }
     }
     for g in &d.goals {
         let (ps, pe) = match &g.period {
-            Some(name) => match bounds_of(&plan.bounds, crate::time::Weekday::Mon, name)? {
+            Some(name) => match bounds_of(&plan.periods, crate::time::Weekday::Mon, name)? {
                 Some((s, e)) => (Some(s), Some(e)),
                 None => (None, None),
             },
@@ -374,8 +373,8 @@ pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
             category: Some(g.category),
             status: Some(g.status),
         };
-        let (goal, _) = splan::edit_goal(conn, now, &g.key, &patch)?;
-        let existing = splan::measures(conn, goal.id)?;
+        let (goal, _) = splan::edit_goal(s, now, &g.key, &patch)?;
+        let existing = s.measures(goal.id)?;
         for m in &g.measures {
             let patch = MeasurePatch {
                 name: Some(m.name.clone()),
@@ -389,15 +388,15 @@ pub fn execute(conn: &Connection, now: &str, plan: &SyncPlan) -> Result<()> {
                 weight: Some(m.weight),
             };
             if existing.iter().any(|x| x.name == m.name) {
-                splan::edit_measure(conn, now, &goal, &m.name, &patch)?;
+                splan::edit_measure(s, now, &goal, &m.name, &patch)?;
             } else {
-                splan::add_measure(conn, now, &goal, &patch)?;
+                splan::add_measure(s, now, &goal, &patch)?;
             }
         }
         if plan.prune {
             for x in existing {
                 if !g.measures.iter().any(|m| m.name == x.name) {
-                    splan::remove_measure(conn, &goal, &x.name)?;
+                    splan::remove_measure(s, &goal, &x.name)?;
                 }
             }
         }

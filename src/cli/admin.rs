@@ -6,7 +6,7 @@ use crate::app::plansync;
 use crate::error::{Error, Result};
 use crate::formats::planfile;
 use crate::render::{Cell, Column, Doc, Table, views};
-use crate::store::{Missing, Store, org};
+use crate::store::{Missing, Store, WriteScope};
 use clap::{Args, Subcommand};
 use std::path::Path;
 
@@ -52,11 +52,13 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
     // Settle every answer before anything is created: a refused init writes nothing.
     let (me_set, known): (Option<String>, Vec<String>) = if existed {
         let store = Store::open_read(&path, Missing::Refuse, ctx.busy_timeout)?;
-        let people = org::list_people(store.conn(), None, true)?
+        let s = store.read();
+        let people = s
+            .list_people(None, true)?
             .into_iter()
             .map(|p| p.handle)
             .collect();
-        (org::setting(store.conn(), "me")?, people)
+        (s.setting("me")?, people)
     } else {
         (None, Vec::new())
     };
@@ -85,21 +87,8 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
         let now = ctx.now();
         let mut meta = ctx.op(&store)?;
         meta.actor = handle.clone();
-        store.write(&meta, |tx| {
-            if let Some(n) = &name {
-                org::add_person(
-                    tx,
-                    &now,
-                    handle,
-                    &org::PersonPatch {
-                        name: Some(n.clone()),
-                        ..Default::default()
-                    },
-                )?;
-            }
-            org::set_setting(tx, "me", handle)?;
-            tx.set_summary(format!("set me = {handle}"));
-            Ok(())
+        store.write(&meta, WriteScope::Any, |s| {
+            crate::app::admin::set_me(s, &now, handle, name.as_deref())
         })?;
     }
     if existed {
@@ -133,7 +122,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
             .with_hint("pass --db with a new path, or remove the file"));
         }
         // The default demo file is ours to replace, but only if it really is a yardstick file.
-        crate::store::open::check_header(&path)?;
+        crate::store::check_file(&path)?;
         for suffix in ["", "-wal", "-shm"] {
             let mut p = path.clone().into_os_string();
             p.push(suffix);
@@ -162,24 +151,13 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
             b.set_position(done);
         }
     };
-    let w = store.write(&meta, |tx| {
-        // A new file filled in one go: no undo history, and a page cache big
-        // enough for the check-in indexes of an organisation-sized set.
-        tx.bulk()?;
-        tx.pragma_update(None, "cache_size", -131_072)?;
-        let size = crate::app::demo::DemoSize {
-            people: a.people,
-            weeks: a.weeks,
-            seed: a.seed,
-        };
-        let s = crate::app::demo::generate(tx, &now, today, week_start, size, &mut tick)?;
-        let cycles = crate::app::demo::appraisals(tx, &now, today, week_start, a.seed)?;
-        finalize_demo_cycle(tx, &now, &cycles, &pace)?;
-        tx.set_summary(format!(
-            "demo: {} people, {} goals, {} check-ins",
-            s.people, s.goals, s.checkins
-        ));
-        Ok(s)
+    let size = crate::app::demo::DemoSize {
+        people: a.people,
+        weeks: a.weeks,
+        seed: a.seed,
+    };
+    let w = store.write(&meta, WriteScope::Any, |s| {
+        crate::app::demo::fill(s, &now, (today, week_start), size, &pace, &mut tick)
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -201,10 +179,12 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         "Explore it with: yardstick --db {} plan list   (or plan tree, people list, team tree)\n",
         path.display()
     ));
-    let index = crate::app::report::plan::PlanIndex::load(store.conn(), &ctx.pace())?;
+    let session = store.read();
+    let index = crate::app::report::plan::PlanIndex::load(&*session, &ctx.pace())?;
     let rows = index.tree(None, &|_| true);
     let mut doc = views::goal_tree(&rows);
-    let goals: Vec<_> = crate::store::plan::all_goals(store.conn())?
+    let goals: Vec<_> = session
+        .all_goals()?
         .iter()
         .filter_map(|g| index.get(g.id).cloned())
         .collect();
@@ -218,71 +198,11 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
     ctx.emit(&doc)
 }
 
-/// Score and finalize the demo's finished cycle, then record some acknowledgements.
-fn finalize_demo_cycle(
-    conn: &rusqlite::Connection,
-    now: &str,
-    cycles: &crate::app::demo::DemoCycles,
-    pace: &crate::app::report::plan::PaceContext,
-) -> Result<()> {
-    use crate::store::appraise as sa;
-    let c = sa::get_cycle(conn, &cycles.finished)?;
-    let t = crate::formats::template::parse(
-        &sa::template_source(conn, c.template_id)?,
-        "the demo template",
-    )?;
-    for s in crate::app::report::appraise::cycle_states(conn, &c, &t, pace)? {
-        sa::set_computed(
-            conn,
-            now,
-            c.id,
-            s.person.person_id,
-            s.appraisal.score,
-            s.appraisal.level,
-        )?;
-    }
-    sa::set_state(conn, now, &c, crate::domain::CycleState::Finalized, false)?;
-    sa::add_event(
-        conn,
-        now,
-        c.id,
-        "demo",
-        crate::domain::CycleState::Calibrating,
-        crate::domain::CycleState::Finalized,
-        false,
-        None,
-    )?;
-    for h in &cycles.acknowledging {
-        sa::acknowledge(conn, now, c.id, org::person_id(conn, h)?)?;
-    }
-    let _ = &cycles.open;
-    Ok(())
-}
-
 pub fn undo(ctx: &mut Ctx) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let Some(preview) = store.undo_preview()? else {
-        return Err(Error::failed("nothing to undo"));
-    };
+    let preview = crate::app::admin::undo_preview(&*store.read())?;
     let op = &preview.op;
-    let what: Vec<String> = preview
-        .changes
-        .iter()
-        .map(|(t, action, n)| {
-            let verb = match action.as_str() {
-                "insert" => "remove",
-                "delete" => "restore",
-                _ => "revert",
-            };
-            let noun = match (t.as_str(), *n) {
-                ("person", 1) => "person".to_string(),
-                ("person", _) => "people".to_string(),
-                (other, 1) => other.to_string(),
-                (other, _) => format!("{other}s"),
-            };
-            format!("{verb} {n} {noun}")
-        })
-        .collect();
+    let what = crate::app::admin::undo_effects(&preview);
     ctx.ui.note(format!(
         "Operation {} by {} at {}: {} — {}",
         op.id, op.actor, op.at, op.command, op.summary
@@ -290,9 +210,7 @@ pub fn undo(ctx: &mut Ctx) -> Result<()> {
     if !what.is_empty() {
         ctx.ui.note(format!("Undo will {}.", what.join(", ")));
     }
-    if !ctx.confirm(&format!("Undo operation {} ({})?", op.id, op.command))? {
-        return Err(Error::failed("cancelled; nothing was changed"));
-    }
+    ctx.confirm_or_cancel(&format!("Undo operation {} ({})?", op.id, op.command))?;
     let at = ctx.now();
     store.undo(op.id, &at)?;
     ctx.ui
@@ -302,14 +220,14 @@ pub fn undo(ctx: &mut Ctx) -> Result<()> {
 
 pub fn log(ctx: &mut Ctx, a: LogArgs) -> Result<()> {
     let store = ctx.open_read()?;
-    let entries = crate::store::oplog::list(store.conn(), Some(a.limit))?;
+    let entries = store.read().list_ops(Some(a.limit))?;
     ctx.emit(&views::log(&entries))
 }
 
 pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
     let ConfigCmd::Show = cmd;
     let store_me = match ctx.open_read() {
-        Ok(s) => org::setting(s.conn(), "me").ok().flatten(),
+        Ok(s) => s.read().setting("me").ok().flatten(),
         Err(_) => None,
     };
     let user = match (&ctx.acting, store_me) {
@@ -392,7 +310,7 @@ pub fn apply(ctx: &mut Ctx, file: &Path, dry_run: bool, prune: bool) -> Result<(
         ctx.open_write()?
     };
     let plan = plansync::plan(
-        store.conn(),
+        &*store.read(),
         ctx.clock.week_start,
         &desired,
         &positions,
@@ -414,9 +332,9 @@ pub fn apply(ctx: &mut Ctx, file: &Path, dry_run: bool, prune: bool) -> Result<(
     }
     let now = ctx.now();
     let count = plan.changes.len();
-    let w = store.write(&ctx.op(&store)?, |tx| {
-        plansync::execute(tx, &now, &plan)?;
-        tx.set_summary(format!("applied {shown}: {count} change(s)"));
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        plansync::execute(s, &now, &plan)?;
+        s.set_summary(&format!("applied {shown}: {count} change(s)"));
         Ok(())
     })?;
     if !w.changed || count == 0 {
@@ -438,11 +356,12 @@ pub fn export(ctx: &mut Ctx, period: Option<&str>, owner: Option<&str>) -> Resul
         .with_hint("drop --format; use -o FILE.toml to write a file"));
     }
     let store = ctx.open_read()?;
+    let session = store.read();
     let period = match period {
-        Some(p) => Some(super::plan::resolve_period(&store, ctx, p)?.0),
+        Some(p) => Some(crate::app::plan::resolve_period(&*session, ctx.clock.week_start, p)?.name),
         None => None,
     };
-    let state = plansync::export(store.conn(), ctx.clock.week_start, period.as_deref(), owner)?;
+    let state = plansync::export(&*session, ctx.clock.week_start, period.as_deref(), owner)?;
     let text = planfile::to_toml(&state);
     match &ctx.output {
         Some(path) => {

@@ -3,19 +3,16 @@
 
 use super::ctx::Ctx;
 use super::{clearable, prompt};
+use crate::app::checkin::{self, Answer, CheckinInput, EditInput, ListInput};
+use crate::app::plan;
+use crate::domain::checkin::parse_confidence;
+use crate::domain::goal::Measure;
 use crate::domain::value::parse_value;
-use crate::domain::{self, GoalStatus};
+use crate::domain::{self};
 use crate::error::{Error, Result};
-use crate::render::activity::{self, DueRow};
-use crate::store::Store;
-use crate::store::checkins::{self, CheckinFilter, CheckinPatch, NewCheckin};
-use crate::store::org;
-use crate::store::plan::{self as splan, Goal, GoalFilter, Measure};
-use crate::time::{days_between, parse_date};
-use chrono::NaiveDate;
+use crate::render::activity;
+use crate::store::WriteScope;
 use clap::{Args, Subcommand};
-
-const STATUSES: [&str; 3] = ["on-track", "at-risk", "off-track"];
 
 #[derive(Debug, Args)]
 #[command(
@@ -131,92 +128,8 @@ impl CheckinArgs {
     }
 }
 
-fn confidence(s: Option<String>) -> Result<Option<Option<i64>>> {
-    match clearable(s) {
-        None => Ok(None),
-        Some(None) => Ok(Some(None)),
-        Some(Some(v)) => match v.trim().parse::<i64>() {
-            Ok(n) if (0..=10).contains(&n) => Ok(Some(Some(n))),
-            _ => Err(Error::invalid(format!(
-                "--confidence must be a whole number from 0 to 10 (got '{v}')"
-            ))),
-        },
-    }
-}
-
-fn status(s: Option<String>) -> Result<Option<Option<String>>> {
-    match clearable(s) {
-        None => Ok(None),
-        Some(None) => Ok(Some(None)),
-        Some(Some(v)) => {
-            let v = v.trim().to_ascii_lowercase();
-            if STATUSES.contains(&v.as_str()) {
-                Ok(Some(Some(v)))
-            } else {
-                Err(Error::invalid(format!("unknown status '{v}'"))
-                    .with_hint("use on-track, at-risk or off-track"))
-            }
-        }
-    }
-}
-
 fn percent_max(ctx: &Ctx) -> f64 {
     f64::from(ctx.config.checkin.percent_max.unwrap_or(100))
-}
-
-/// The acting person's id, if they are a person in the file. An explicit
-/// `--as` naming nobody is an error; no identity at all is fine.
-fn author(ctx: &Ctx, store: &Store) -> Result<Option<i64>> {
-    match ctx.actor(store)? {
-        Some(h) => match org::find_person(store.conn(), &h)? {
-            Some(p) => Ok(Some(p.id)),
-            None if ctx.acting.is_some() => {
-                Err(Error::not_found("person", &h).with_hint("check --as / YARDSTICK_USER"))
-            }
-            None => Ok(None),
-        },
-        None => Ok(None),
-    }
-}
-
-fn pick_measure(
-    conn: &rusqlite::Connection,
-    goal: &Goal,
-    name: Option<&str>,
-) -> Result<Option<Measure>> {
-    let all = splan::measures(conn, goal.id)?;
-    if let Some(n) = name {
-        return splan::get_measure(conn, goal, n).map(Some);
-    }
-    match all.len() {
-        0 => Ok(None),
-        1 => Ok(all.into_iter().next()),
-        _ => {
-            let names: Vec<&str> = all.iter().map(|m| m.name.as_str()).collect();
-            Err(Error::invalid(format!(
-                "goal {} has {} measures; say which with --measure",
-                goal.key,
-                all.len()
-            ))
-            .with_hint(format!("measures: {}", names.join(", "))))
-        }
-    }
-}
-
-/// The day a check-in is about: today, or a past day. A check-in records
-/// what was observed, so a day after today is refused.
-fn date_or_today(ctx: &Ctx, s: Option<&str>) -> Result<NaiveDate> {
-    let d = match s {
-        Some(d) => parse_date(d, &ctx.clock).map_err(|e| e.context("--date"))?,
-        None => ctx.clock.today,
-    };
-    if d > ctx.clock.today {
-        return Err(
-            Error::invalid(format!("--date {d} is after today ({})", ctx.clock.today))
-                .with_hint("a check-in records progress already made; use today or an earlier day"),
-        );
-    }
-    Ok(d)
 }
 
 pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
@@ -234,103 +147,43 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
             limit,
         }) => {
             let store = ctx.open_read()?;
-            let conn = store.conn();
-            let f = CheckinFilter {
-                goal: goal
-                    .map(|g| splan::get_goal(conn, &g).map(|g| g.id))
-                    .transpose()?,
-                people: person
-                    .map(|p| org::person_id(conn, &p).map(|id| vec![id]))
-                    .transpose()?,
-                teams: team
-                    .map(|t| org::team_id(conn, &t).and_then(|id| org::team_subtree(conn, id)))
-                    .transpose()?,
-                since: since
-                    .map(|d| parse_date(&d, &ctx.clock).map_err(|e| e.context("--since")))
-                    .transpose()?,
-                until: until
-                    .map(|d| {
-                        crate::time::parse_date_end(&d, &ctx.clock)
-                            .map_err(|e| e.context("--until"))
-                    })
-                    .transpose()?,
+            let input = ListInput {
+                goal,
+                person,
+                team,
+                since,
+                until,
                 limit,
-                ..CheckinFilter::default()
             };
-            ctx.emit(&activity::checkins(&checkins::list(conn, &f)?))
+            let list = checkin::list(&*store.read(), &ctx.clock, &input)?;
+            ctx.emit(&activity::checkins(&list))
         }
         Some(CheckinCmd::Edit {
             id,
             value,
-            confidence: c,
-            status: s,
+            confidence,
+            status,
             note,
             date,
         }) => {
-            let mut store = ctx.open_write()?;
-            let current = checkins::get(store.conn(), id)?;
-            let value = match clearable(value) {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(v)) => {
-                    let Some(mid) = current.measure_id else {
-                        return Err(Error::invalid(format!(
-                            "check-in {id} is a status-only update; it has no value to set"
-                        )));
-                    };
-                    let m = splan::all_measures(store.conn())?
-                        .into_iter()
-                        .find(|m| m.id == mid);
-                    let kind = m.map_or(crate::domain::MeasureKind::Number, |m| m.kind);
-                    Some(Some(
-                        parse_value(kind, &v, percent_max(ctx))
-                            .map_err(|e| e.context("--value"))?,
-                    ))
-                }
-            };
-            let patch = CheckinPatch {
-                date: date
-                    .map(|d| parse_date(&d, &ctx.clock).map_err(|e| e.context("--date")))
-                    .transpose()?,
-                value,
-                confidence: confidence(c)?,
-                status: status(s)?,
+            let input = EditInput {
+                date,
+                value: clearable(value),
+                confidence: clearable(confidence),
+                status: clearable(status),
                 note: clearable(note),
+                percent_max: percent_max(ctx),
             };
-            let now = ctx.now();
-            let w = store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
-                let (c, changed) = checkins::edit(tx, &now, id, &patch)?;
-                if changed {
-                    tx.set_summary(format!("edited check-in {id} on {}", c.goal));
-                }
-                Ok(c)
-            })?;
-            ctx.ui.note(if w.changed {
-                format!("Updated check-in {id}.")
-            } else {
-                format!("No changes to check-in {id}.")
-            });
-            ctx.emit_if_asked(&activity::checkins(&[w.value]))
+            edit(ctx, id, &input)
         }
         Some(CheckinCmd::Rm { id, purge }) => {
             let mut store = ctx.open_write()?;
-            let c = checkins::get(store.conn(), id)?;
-            let what = match (&c.measure, c.value) {
-                (Some(m), Some(v)) => format!("{} {m} = {v} on {}", c.goal, c.date),
-                _ => format!("{} status update on {}", c.goal, c.date),
-            };
-            if !ctx.confirm(&format!("Remove check-in {id} ({what})?"))? {
-                return Err(Error::failed("cancelled; nothing was changed"));
-            }
+            let c = checkin::get(&*store.read(), id)?;
+            let what = checkin::describe(&c);
+            ctx.confirm_or_cancel(&format!("Remove check-in {id} ({what})?"))?;
             let now = ctx.now();
-            store.write_touching(&ctx.op(&store)?, &["checkin"], |tx| {
-                checkins::remove(tx, id)?;
-                tx.set_summary(format!("removed check-in {id} ({what})"));
-                if purge {
-                    crate::store::oplog::purge_row_history(tx, "checkin", id, &now)?;
-                    tx.mark_changed();
-                }
-                Ok(())
+            ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
+                checkin::remove(s, &now, id, purge)
             })?;
             ctx.ui.note(if purge {
                 format!("Removed check-in {id} and erased it from the undo history; it cannot be brought back.")
@@ -341,85 +194,64 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
         }
         Some(CheckinCmd::Due { person, team }) => {
             let store = ctx.open_read()?;
-            let rows = due_rows(ctx, &store, person.as_deref(), team.as_deref())?;
+            let cadence = i64::from(ctx.config.checkin.cadence_days.unwrap_or(7));
+            let rows = checkin::due_rows(
+                &*store.read(),
+                ctx.clock.today,
+                cadence,
+                person.as_deref(),
+                team.as_deref(),
+            )?;
             ctx.emit(&activity::due(&rows))
         }
     }
 }
 
+fn edit(ctx: &mut Ctx, id: i64, input: &EditInput) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let mut c = checkin::get(&*store.read(), id)?;
+    checkin::apply_edit(&*store.read(), &ctx.clock, &mut c, input)?;
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
+        checkin::edit(s, &now, &c)
+    })?;
+    ctx.ui.note(if w.changed {
+        format!("Updated check-in {id}.")
+    } else {
+        format!("No changes to check-in {id}.")
+    });
+    ctx.emit_if_asked(&activity::checkins(&[w.value]))
+}
+
 fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let goal = splan::get_goal(store.conn(), goal_ref)?;
-    if goal.status.is_closed() {
-        ctx.ui.warn(format!(
-            "goal {} is {}; recording anyway",
-            goal.key, goal.status
-        ));
-    }
-    let measure = match &value {
-        Some(_) => match pick_measure(store.conn(), &goal, f.measure.as_deref())? {
-            Some(m) => Some(m),
-            None => {
-                return Err(Error::invalid(format!("goal {} has no measures, so a value cannot be recorded", goal.key))
-                    .with_hint(format!("add one with `yardstick plan measure {} NAME ...`, or record a status with --status", goal.key)));
-            }
-        },
-        None => match &f.measure {
-            Some(n) => Some(splan::get_measure(store.conn(), &goal, n)?),
-            None => None,
-        },
-    };
-    let parsed = match (&value, &measure) {
-        (Some(v), Some(m)) => Some(
-            parse_value(m.kind, v, percent_max(ctx))
-                .map_err(|e| e.context(format!("value for {}", m.name)))?,
-        ),
-        _ => None,
-    };
-    let conf = confidence(f.confidence)?.flatten();
-    let stat = status(f.status)?.flatten();
-    if parsed.is_none() && stat.is_none() && f.note.is_none() && conf.is_none() {
-        return Err(
-            Error::invalid(format!("nothing to record for {}", goal.key)).with_hint(
-                "pass a VALUE, or --status / --note / --confidence for an update without a value",
-            ),
-        );
-    }
-    let date = date_or_today(ctx, f.date.as_deref())?;
-    let author_id = author(ctx, &store)?;
-    let note = f
-        .note
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty());
-    if let Some(n) = &note {
-        crate::domain::names::validate_text("note", n, 10_000)?;
-    }
-    let now = ctx.now();
-    let new = NewCheckin {
-        goal_id: goal.id,
-        measure_id: if parsed.is_some() {
-            measure.as_ref().map(|m| m.id)
-        } else {
-            None
-        },
-        date,
-        value: parsed,
-        confidence: conf,
-        status: stat,
-        note,
-        author_id,
-    };
-    let w = store.write_inserting(&ctx.op(&store)?, |tx| {
-        let id = checkins::insert(tx, &now, &new)?;
-        let what = match (&measure, parsed) {
-            (Some(m), Some(v)) => format!("{}/{} = {v}", goal.key, m.name),
-            _ => format!("{} status update", goal.key),
+    let actor = ctx.actor(&store)?;
+    let prepared = {
+        let s = store.read();
+        let goal = plan::get_goal(&*s, goal_ref)?;
+        if goal.status.is_closed() {
+            ctx.ui.warn(format!(
+                "goal {} is {}; recording anyway",
+                goal.key, goal.status
+            ));
+        }
+        let input = CheckinInput {
+            measure: f.measure,
+            value,
+            confidence: clearable(f.confidence).flatten(),
+            status: clearable(f.status).flatten(),
+            note: f.note,
+            date: f.date,
+            percent_max: percent_max(ctx),
         };
-        tx.set_summary(format!("checked in {what} on {date}"));
-        Ok(id)
+        checkin::prepare(&*s, &ctx.clock, &actor, &goal, &input)?
+    };
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Inserts, |s| {
+        checkin::record(s, &now, &prepared)
     })?;
-    let mut msg = format!("Check-in {} recorded for {}", w.value, goal.key);
-    if let (Some(m), Some(v)) = (&measure, parsed) {
+    let mut msg = format!("Check-in {} recorded for {}", w.value, prepared.goal.key);
+    if let (Some(m), Some(v)) = (&prepared.measure, prepared.new.value) {
         let p = domain::progress(&m.spec(), Some(v));
         msg.push_str(&format!(
             ": {} {v}{} — {:.0}% of the way from {} to {}",
@@ -431,7 +263,7 @@ fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Re
         ));
     }
     ctx.ui.note(format!("{msg}."));
-    let c = checkins::get(store.conn(), w.value)?;
+    let c = checkin::get(&*store.read(), w.value)?;
     ctx.emit_if_asked(&activity::checkins(&[c]))
 }
 
@@ -448,77 +280,6 @@ fn unit(m: &Measure) -> String {
         .unwrap_or_default()
 }
 
-/// Who should check in on a goal: its owner, or a team goal's lead.
-fn responsible(conn: &rusqlite::Connection, g: &Goal) -> Result<Option<String>> {
-    if g.owner_is_team {
-        Ok(org::find_team(conn, &g.owner)?.and_then(|t| t.lead))
-    } else {
-        Ok(Some(g.owner.clone()))
-    }
-}
-
-/// Measures of active goals whose last check-in is older than the
-/// responsible person's cadence (or that have none).
-pub fn due_rows(
-    ctx: &Ctx,
-    store: &Store,
-    person: Option<&str>,
-    team: Option<&str>,
-) -> Result<Vec<DueRow>> {
-    let conn = store.conn();
-    if let Some(p) = person {
-        org::person_id(conn, p)?;
-    }
-    let people: std::collections::HashMap<String, crate::store::org::Person> =
-        org::list_people(conn, team, false)?
-            .into_iter()
-            .map(|p| (p.handle.clone(), p))
-            .collect();
-    let default_cadence = i64::from(ctx.config.checkin.cadence_days.unwrap_or(7));
-    let goals = splan::list_goals(
-        conn,
-        &GoalFilter {
-            statuses: vec![GoalStatus::Active],
-            ..GoalFilter::default()
-        },
-    )?;
-    let mut rows = Vec::new();
-    for g in goals {
-        let Some(who) = responsible(conn, &g)? else {
-            continue;
-        };
-        if person.is_some_and(|p| p != who) {
-            continue;
-        }
-        let Some(p) = people.get(&who) else { continue };
-        let cadence = p.cadence_days.unwrap_or(default_cadence);
-        for m in splan::measures(conn, g.id)? {
-            let last = checkins::latest(conn, m.id)?.map(|(d, _)| d);
-            let days = last.map(|d| days_between(d, ctx.clock.today));
-            if days.is_none_or(|d| d > cadence) {
-                rows.push(DueRow {
-                    person: who.clone(),
-                    goal: g.key.clone(),
-                    measure: m.name.clone(),
-                    last,
-                    days,
-                    cadence,
-                });
-            }
-        }
-    }
-    rows.sort_by(|a, b| {
-        a.person
-            .cmp(&b.person)
-            .then(b.days.unwrap_or(i64::MAX).cmp(&a.days.unwrap_or(i64::MAX)))
-    });
-    Ok(rows)
-}
-
-/// A check-in answered at the prompt, not yet saved: goal, measure, value,
-/// confidence, note.
-type Pending = (Goal, Measure, f64, Option<i64>, Option<String>);
-
 /// `checkin` with no arguments on a terminal: walk through the acting
 /// person's active measures.
 fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
@@ -528,83 +289,20 @@ fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
         ));
     }
     let mut store = ctx.open_write()?;
-    let Some(me) = ctx.actor(&store)? else {
+    let Some(me) = ctx.actor(&store)?.handle else {
         return Err(Error::invalid("who is checking in?")
             .with_hint("pass --as HANDLE or run `yardstick init --me HANDLE`"));
     };
-    let person = org::get_person(store.conn(), &me)?;
-    let date = date_or_today(ctx, f.date.as_deref())?;
-    let mut goals = splan::list_goals(
-        store.conn(),
-        &GoalFilter {
-            owner: Some(me.clone()),
-            statuses: vec![GoalStatus::Active],
-            ..GoalFilter::default()
-        },
-    )?;
-    for t in org::list_teams(store.conn())? {
-        if t.lead.as_deref() == Some(me.as_str()) {
-            goals.extend(splan::list_goals(
-                store.conn(),
-                &GoalFilter {
-                    owner: Some(t.handle.clone()),
-                    statuses: vec![GoalStatus::Active],
-                    ..GoalFilter::default()
-                },
-            )?);
-        }
-    }
-    let mut pending: Vec<Pending> = Vec::new();
-    for g in &goals {
-        for m in splan::measures(store.conn(), g.id)? {
-            let current = checkins::latest(store.conn(), m.id)?.map(|(_, v)| v);
-            let p = domain::progress(&m.spec(), current);
-            let shown = current.map_or_else(|| "—".to_string(), |v| v.to_string());
-            let pace = domain::pace::goal_pace(
-                Some(p.scored),
-                g.start,
-                g.due,
-                ctx.clock.today,
-                &ctx.pace().thresholds,
-            )
-            .map(|(e, st)| format!(", expected {:.0}% by today: {st}", e * 100.0))
-            .unwrap_or_default();
-            ctx.ui.note(format!(
-                "\n{} — {}\n  {}: {} → {} → {}{}   progress {:.0}%{pace}",
-                g.key,
-                g.title,
-                m.name,
-                m.baseline,
-                shown,
-                m.target,
-                unit(&m),
-                p.raw * 100.0
-            ));
-            let Some(text) = prompt::optional_text(&format!("{} value (empty to skip)", m.name))?
-            else {
-                continue;
-            };
-            let v = match parse_value(m.kind, &text, percent_max(ctx)) {
-                Ok(v) => v,
-                Err(e) => {
-                    ctx.ui.warn(format!("{} — skipped", e.message()));
-                    continue;
-                }
-            };
-            let conf = match prompt::optional_text("confidence 0–10 (empty to skip)")? {
-                Some(c) => confidence(Some(c))?.flatten(),
-                None => None,
-            };
-            let note = prompt::optional_text("note (empty for none)")?;
-            pending.push((g.clone(), m, v, conf, note));
-        }
-    }
-    if pending.is_empty() {
+    let person = crate::app::org::get_person(&*store.read(), &me)?;
+    let date = checkin::day(&ctx.clock, f.date.as_deref())?;
+    let measures = checkin::my_measures(&*store.read(), &me)?;
+    let answers = ask(ctx, measures)?;
+    if answers.is_empty() {
         ctx.ui.note("Nothing recorded.");
         return Ok(());
     }
     ctx.ui.note("\nTo save:");
-    for (g, m, v, c, n) in &pending {
+    for (g, m, v, c, n) in &answers {
         ctx.ui.note(format!(
             "  {}/{} = {v}{}{}{}",
             g.key,
@@ -614,31 +312,63 @@ fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
             n.as_ref().map(|n| format!(", \"{n}\"")).unwrap_or_default()
         ));
     }
-    if !prompt::confirm(&format!("Save {} check-in(s) for {date}?", pending.len()))? {
+    if !prompt::confirm(&format!("Save {} check-in(s) for {date}?", answers.len()))? {
         return Err(Error::failed("cancelled; nothing was saved"));
     }
     let now = ctx.now();
-    let n = pending.len();
-    store.write_inserting(&ctx.op(&store)?, |tx| {
-        for (g, m, v, c, note) in &pending {
-            checkins::insert(
-                tx,
-                &now,
-                &NewCheckin {
-                    goal_id: g.id,
-                    measure_id: Some(m.id),
-                    date,
-                    value: Some(*v),
-                    confidence: *c,
-                    status: None,
-                    note: note.clone(),
-                    author_id: Some(person.id),
-                },
-            )?;
-        }
-        tx.set_summary(format!("checked in {n} measure(s) on {date}"));
-        Ok(())
+    ctx.write(&mut store, WriteScope::Inserts, |s| {
+        checkin::record_answers(s, &now, date, person.id, &answers)
     })?;
-    ctx.ui.note(format!("Saved {n} check-in(s)."));
+    ctx.ui.note(format!("Saved {} check-in(s).", answers.len()));
     Ok(())
+}
+
+/// Ask for a value (and confidence and note) for each measure.
+fn ask(
+    ctx: &Ctx,
+    measures: Vec<(domain::goal::Goal, Measure, Option<f64>)>,
+) -> Result<Vec<Answer>> {
+    let mut answers = Vec::new();
+    for (g, m, current) in measures {
+        let p = domain::progress(&m.spec(), current);
+        let shown = current.map_or_else(|| "—".to_string(), |v| v.to_string());
+        let pace = domain::pace::goal_pace(
+            Some(p.scored),
+            g.start,
+            g.due,
+            ctx.clock.today,
+            &ctx.pace().thresholds,
+        )
+        .map(|(e, st)| format!(", expected {:.0}% by today: {st}", e * 100.0))
+        .unwrap_or_default();
+        ctx.ui.note(format!(
+            "\n{} — {}\n  {}: {} → {} → {}{}   progress {:.0}%{pace}",
+            g.key,
+            g.title,
+            m.name,
+            m.baseline,
+            shown,
+            m.target,
+            unit(&m),
+            p.raw * 100.0
+        ));
+        let Some(text) = prompt::optional_text(&format!("{} value (empty to skip)", m.name))?
+        else {
+            continue;
+        };
+        let v = match parse_value(m.kind, &text, percent_max(ctx)) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.ui.warn(format!("{} — skipped", e.message()));
+                continue;
+            }
+        };
+        let conf = match prompt::optional_text("confidence 0–10 (empty to skip)")? {
+            Some(c) if !c.eq_ignore_ascii_case("none") => Some(parse_confidence(&c)?),
+            _ => None,
+        };
+        let note = prompt::optional_text("note (empty for none)")?;
+        answers.push((g, m, v, conf, note));
+    }
+    Ok(answers)
 }

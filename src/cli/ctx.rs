@@ -2,10 +2,11 @@
 //! database location and the acting person, resolved once per run.
 
 use super::ui::Ui;
+use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::formats::config::{Config, expand_home};
 use crate::render::{Doc, Format};
-use crate::store::{self, Missing, OpMeta, Store};
+use crate::store::{Missing, OpMeta, Session, Store, WriteScope, Written};
 use crate::time::Clock;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -96,17 +97,23 @@ impl Ctx {
         Store::open_write(&self.db.0, missing, self.busy_timeout)
     }
 
-    /// The acting person's handle if known (flag, env, config, or `init --me`).
-    pub fn actor(&self, store: &Store) -> Result<Option<String>> {
+    /// The acting person (flag, env, config, or `init --me`).
+    pub fn actor(&self, store: &Store) -> Result<Actor> {
         if let Some((h, _)) = &self.acting {
-            return Ok(Some(h.clone()));
+            return Ok(Actor {
+                handle: Some(h.clone()),
+                explicit: true,
+            });
         }
-        store::org::setting(store.conn(), "me")
+        Ok(Actor {
+            handle: store.read().setting("me")?,
+            explicit: false,
+        })
     }
 
     /// The operation-log entry for a write by this run.
     pub fn op(&self, store: &Store) -> Result<OpMeta> {
-        let actor = match self.actor(store)? {
+        let actor = match self.actor(store)?.handle {
             Some(a) => a,
             None => std::env::var("USER")
                 .or_else(|_| std::env::var("USERNAME"))
@@ -117,6 +124,17 @@ impl Ctx {
             command: self.command.clone(),
             at: self.clock.timestamp(),
         })
+    }
+
+    /// Run `f` as one logged write of this run's command.
+    pub fn write<T>(
+        &self,
+        store: &mut Store,
+        scope: WriteScope,
+        f: impl FnOnce(&mut dyn Session) -> Result<T>,
+    ) -> Result<Written<T>> {
+        let meta = self.op(store)?;
+        store.write(&meta, scope, f)
     }
 
     /// Today and the pace thresholds from the configuration.
@@ -188,6 +206,15 @@ impl Ctx {
                 .with_hint("pass --yes to confirm without a prompt"));
         }
         super::prompt::confirm(question)
+    }
+
+    /// Confirm, or stop with "cancelled" (exit 1) when the answer is no.
+    pub fn confirm_or_cancel(&self, question: &str) -> Result<()> {
+        if self.confirm(question)? {
+            Ok(())
+        } else {
+            Err(Error::failed("cancelled; nothing was changed"))
+        }
     }
 
     /// A required value: given, else asked for on a terminal, else an error naming the flag.

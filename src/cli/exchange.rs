@@ -1,12 +1,14 @@
 //! `export` and `import`: raw data exchange between yardstick files by UUID.
 
 use super::ctx::Ctx;
+use crate::app::exchange::{write_checkins_csv, write_json};
+use crate::app::merge::{self, Counts, Summary};
 use crate::error::{Error, Result};
-use crate::formats::exchange::{self, Header, Summary};
+use crate::formats::exchange::{self, Header};
 use crate::render::{Cell, Column, Doc, Format, Table};
+use crate::store::WriteScope;
 use crate::store::exchange::{Selection, TABLES};
 use clap::Args;
-use rusqlite::Connection;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -53,7 +55,7 @@ pub struct ImportArgs {
 /// Map a write error; a closed pipe exits quietly.
 fn write_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Error::failed(super::ui::BROKEN_PIPE)
+        Error::broken_pipe()
     } else {
         Error::failed(format!("cannot write the export: {e}"))
     }
@@ -84,7 +86,8 @@ fn export_format(ctx: &Ctx) -> Result<ExportFormat> {
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
     let format = export_format(ctx)?;
     let store = ctx.open_read()?;
-    let conn = store.conn();
+    let session = store.read();
+    let s = &*session;
     let since = match &a.since {
         Some(s) => Some(
             crate::time::parse_date(s, &ctx.clock)
@@ -95,7 +98,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
         None => None,
     };
     let person = match &a.person {
-        Some(h) => Some(crate::store::org::person_id(conn, h)?),
+        Some(h) => Some(crate::app::org::person_id(s, h)?),
         None => None,
     };
     let sel = Selection {
@@ -110,10 +113,8 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
     };
     let write = |out: &mut dyn Write| -> Result<usize> {
         match format {
-            ExportFormat::Json => exchange::write_json(conn, &sel, &header, out, write_error),
-            ExportFormat::Csv => {
-                exchange::write_checkins_csv(conn, &sel, out, ctx.bom, write_error)
-            }
+            ExportFormat::Json => write_json(s, &sel, &header, out, write_error),
+            ExportFormat::Csv => write_checkins_csv(s, &sel, out, ctx.bom, write_error),
         }
     };
     let what = match format {
@@ -216,31 +217,13 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
     };
     let summary = if a.dry_run {
         let store = ctx.open_read()?;
-        let mut mem = Connection::open_in_memory()?;
-        {
-            let backup = rusqlite::backup::Backup::new(store.conn(), &mut mem)?;
-            backup.run_to_completion(1 << 12, std::time::Duration::ZERO, None)?;
-        }
-        mem.pragma_update(None, "foreign_keys", true)?;
-        let tx = mem.transaction()?;
-        exchange::check_references(&tx, &parsed, &shown)?;
-        let s = exchange::merge(&tx, &parsed.records, &mut tick)?;
-        tx.rollback()?;
-        s
+        store.rehearse(|s| merge::import(s, &parsed, &shown, &mut tick))?
     } else {
         let mut store = ctx.open_write()?;
-        let meta = ctx.op(&store)?;
-        let w = store.write(&meta, |tx| {
-            exchange::check_references(tx, &parsed, &shown)?;
-            let s = exchange::merge(tx, &parsed.records, &mut tick)?;
-            let t = s.total();
-            tx.set_summary(format!(
-                "imported {shown}: {} inserted, {} updated, {} unchanged, {} conflicts",
-                t.inserted, t.updated, t.unchanged, t.conflicts
-            ));
-            Ok(s)
-        })?;
-        w.value
+        ctx.write(&mut store, WriteScope::Any, |s| {
+            merge::import(s, &parsed, &shown, &mut tick)
+        })?
+        .value
     };
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -291,7 +274,7 @@ fn summary_doc(s: &Summary) -> Doc {
         ],
     );
     let count = |n: usize| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
-    let row = |name: &str, c: &exchange::Counts| {
+    let row = |name: &str, c: &Counts| {
         vec![
             Cell::from(name),
             count(c.inserted),

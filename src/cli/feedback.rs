@@ -5,14 +5,12 @@
 //! YARDSTICK_USER or the config's `user`); lists say how many items were hidden.
 
 use super::ctx::Ctx;
+use crate::app::feedback::{self, GiveInput, ListInput};
 use crate::domain::FeedbackKind;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render::activity;
-use crate::store::feedback::{self as sfb, Feedback, FeedbackFilter, NewFeedback};
-use crate::store::{org, plan as splan};
-use crate::time::{parse_date, parse_date_end};
+use crate::store::WriteScope;
 use clap::Subcommand;
-use rusqlite::Connection;
 
 #[derive(Debug, Subcommand)]
 pub enum FeedbackCmd {
@@ -85,16 +83,6 @@ impl FeedbackCmd {
     }
 }
 
-/// Whether `viewer` may see `f`: shared feedback is visible to all; private
-/// feedback to its author and the managers above its subject.
-pub fn visible(conn: &Connection, f: &Feedback, viewer: Option<&str>) -> Result<bool> {
-    let Some(v) = viewer else { return Ok(true) };
-    if !f.private || f.from.as_deref() == Some(v) {
-        return Ok(true);
-    }
-    Ok(sfb::managers(conn, &f.to)?.iter().any(|m| m == v))
-}
-
 pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
     match cmd {
         FeedbackCmd::Give {
@@ -105,46 +93,21 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
             private,
             date,
         } => {
-            let mut store = ctx.open_write()?;
-            let Some(me) = ctx.actor(&store)? else {
-                return Err(Error::invalid("who is giving the feedback?").with_hint(
-                    "pass --as HANDLE (or set YARDSTICK_USER, or `yardstick init --me HANDLE`)",
-                ));
-            };
-            let from = org::get_person(store.conn(), &me).map_err(|e| e.context("--as"))?;
-            let subject = org::get_person(store.conn(), &to)?;
-            if subject.id == from.id {
-                return Err(Error::invalid("feedback is for someone else").with_hint(
-                    "record notes on your own goals with `yardstick checkin GOAL --note ...`",
-                ));
-            }
-            let goal_id = goal
-                .map(|g| splan::get_goal(store.conn(), &g).map(|g| g.id))
-                .transpose()?;
-            let date = match date {
-                Some(d) => parse_date(&d, &ctx.clock).map_err(|e| e.context("--date"))?,
-                None => ctx.clock.today,
-            };
-            let new = NewFeedback {
-                from_id: Some(from.id),
-                to_id: subject.id,
-                date,
-                kind,
+            let input = GiveInput {
+                to,
                 text,
-                goal_id,
+                kind,
+                goal,
                 private,
+                date,
             };
+            let mut store = ctx.open_write()?;
+            let actor = ctx.actor(&store)?;
+            let new = feedback::prepare(&*store.read(), &ctx.clock, &actor, &input)?;
+            let me = actor.handle.unwrap_or_default();
             let now = ctx.now();
-            let w = store.write_inserting(&ctx.op(&store)?, |tx| {
-                let f = sfb::add(tx, &now, &new)?;
-                tx.set_summary(format!(
-                    "{} feedback from {} to {}{}",
-                    f.kind,
-                    me,
-                    f.to,
-                    if f.private { " (private)" } else { "" }
-                ));
-                Ok(f)
+            let w = ctx.write(&mut store, WriteScope::Inserts, |s| {
+                feedback::give(s, &now, &me, &new)
             })?;
             ctx.ui.note(format!(
                 "Recorded {} for {}{}.",
@@ -168,34 +131,17 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
             limit,
         } => {
             let store = ctx.open_read()?;
-            let conn = store.conn();
-            let filter = FeedbackFilter {
-                to: to.map(|h| org::person_id(conn, &h)).transpose()?,
-                from: from.map(|h| org::person_id(conn, &h)).transpose()?,
-                teams: team
-                    .map(|t| org::team_id(conn, &t).and_then(|id| org::team_subtree(conn, id)))
-                    .transpose()?,
-                since: since
-                    .map(|d| parse_date(&d, &ctx.clock).map_err(|e| e.context("--since")))
-                    .transpose()?,
-                until: until
-                    .map(|d| parse_date_end(&d, &ctx.clock).map_err(|e| e.context("--until")))
-                    .transpose()?,
+            let input = ListInput {
+                to,
+                from,
+                team,
+                since,
+                until,
                 kind,
+                limit,
             };
             let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
-            let mut shown = Vec::new();
-            let mut hidden = 0usize;
-            for f in sfb::list(conn, &filter)? {
-                if visible(conn, &f, viewer)? {
-                    shown.push(f);
-                } else {
-                    hidden += 1;
-                }
-            }
-            if let Some(l) = limit {
-                shown.truncate(l);
-            }
+            let (shown, hidden) = feedback::list(&*store.read(), &ctx.clock, viewer, &input)?;
             if hidden > 0 {
                 ctx.ui.note(format!(
                     "{hidden} private item(s) hidden: private feedback is visible only to its author and the subject's managers."
@@ -205,23 +151,12 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
         }
         FeedbackCmd::Rm { id, purge } => {
             let mut store = ctx.open_write()?;
-            let f = sfb::get(store.conn(), id)?;
             let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
-            if !visible(store.conn(), &f, viewer)? {
-                return Err(Error::not_found("feedback", &id.to_string()));
-            }
-            if !ctx.confirm(&format!("Remove {} feedback {id} for {}?", f.kind, f.to))? {
-                return Err(Error::failed("cancelled; nothing was changed"));
-            }
+            let f = feedback::get_visible(&*store.read(), id, viewer)?;
+            ctx.confirm_or_cancel(&format!("Remove {} feedback {id} for {}?", f.kind, f.to))?;
             let now = ctx.now();
-            store.write_touching(&ctx.op(&store)?, &["feedback"], |tx| {
-                sfb::remove(tx, id)?;
-                tx.set_summary(format!("removed feedback {id} for {}", f.to));
-                if purge {
-                    crate::store::oplog::purge_row_history(tx, "feedback", id, &now)?;
-                    tx.mark_changed();
-                }
-                Ok(())
+            ctx.write(&mut store, WriteScope::Tables(&["feedback"]), |s| {
+                feedback::remove(s, &now, &f, purge)
             })?;
             ctx.ui.note(if purge {
                 format!("Removed feedback {id} and erased it from the undo history; it cannot be brought back.")

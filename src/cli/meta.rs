@@ -126,29 +126,7 @@ complete -F _yardstick_dynamic -o bashdefault -o default yardstick
 /// Print the values dynamic completion asks for, one per line.
 pub fn values(ctx: &Ctx, kind: &str) -> Result<()> {
     let store = ctx.open_read()?;
-    let conn = store.conn();
-    let list: Vec<String> = match kind {
-        "handles" => crate::store::org::list_people(conn, None, false)?
-            .into_iter()
-            .map(|p| p.handle)
-            .collect(),
-        "teams" => crate::store::org::list_teams(conn)?
-            .into_iter()
-            .map(|t| t.handle)
-            .collect(),
-        "goals" => crate::store::plan::all_goals(conn)?
-            .into_iter()
-            .map(|g| g.key)
-            .collect(),
-        "cycles" => crate::store::appraise::list_cycles(conn)?
-            .into_iter()
-            .map(|c| c.name)
-            .collect(),
-        other => {
-            return Err(Error::invalid(format!("unknown value kind '{other}'"))
-                .with_hint("handles, teams, goals or cycles"));
-        }
-    };
+    let list = crate::app::admin::completion_values(&*store.read(), kind)?;
     let mut out = list.join("\n");
     out.push('\n');
     ctx.ui.write_stdout(out.as_bytes())

@@ -2,10 +2,12 @@
 
 use super::clearable;
 use super::ctx::Ctx;
+use crate::app::org::{self, PersonPatch, TeamPatch};
+use crate::app::plan;
+use crate::domain::goal::{PeriodRow, refuse_builtin};
 use crate::error::{Error, Result};
 use crate::render::views;
-use crate::store::org::{self, PersonPatch, TeamPatch};
-use crate::store::plan::{self as splan, PeriodRow};
+use crate::store::WriteScope;
 use crate::time::{parse_date, parse_date_end};
 use clap::{Args, Subcommand};
 
@@ -117,6 +119,31 @@ impl PersonFields {
             scope: clearable(self.scope),
             cadence_days: None,
         }
+    }
+
+    /// The patch of `people edit`: the fields, plus active/inactive and the cadence.
+    fn edit_patch(
+        self,
+        active: bool,
+        inactive: bool,
+        cadence: Option<String>,
+    ) -> Result<PersonPatch> {
+        let mut patch = self.patch();
+        patch.cadence_days = match clearable(cadence) {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(d)) => Some(Some(d.trim().parse::<i64>().map_err(|_| {
+                Error::invalid(format!(
+                    "--cadence takes a whole number of days (got '{d}')"
+                ))
+            })?)),
+        };
+        if active {
+            patch.active = Some(true);
+        } else if inactive {
+            patch.active = Some(false);
+        }
+        Ok(patch)
     }
 }
 
@@ -238,10 +265,8 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
             }
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
-                let p = org::add_person(tx, &now, &handle, &patch)?;
-                tx.set_summary(format!("added person {handle}"));
-                Ok(p)
+            let w = ctx.write(&mut store, WriteScope::Any, |s| {
+                org::person_add(s, &now, &handle, &patch)
             })?;
             ctx.ui
                 .note(format!("Added {} ({}).", w.value.handle, w.value.name));
@@ -249,16 +274,12 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
         }
         PeopleCmd::List { team, all } => {
             let store = ctx.open_read()?;
-            let list = org::list_people(store.conn(), team.as_deref(), all)?;
+            let list = org::list_people(&*store.read(), team.as_deref(), all)?;
             ctx.emit(&views::people(&list))
         }
         PeopleCmd::Show { handle } => {
             let store = ctx.open_read()?;
-            let p = org::get_person(store.conn(), &handle)?;
-            let reports: Vec<_> = org::list_people(store.conn(), None, true)?
-                .into_iter()
-                .filter(|r| r.manager.as_deref() == Some(handle.as_str()))
-                .collect();
+            let (p, reports) = org::person_view(&*store.read(), &handle)?;
             ctx.emit(&views::person(&p, &reports))
         }
         PeopleCmd::Edit {
@@ -268,29 +289,11 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
             inactive,
             cadence,
         } => {
-            let mut patch = fields.patch();
-            patch.cadence_days = match clearable(cadence) {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(d)) => Some(Some(d.trim().parse::<i64>().map_err(|_| {
-                    Error::invalid(format!(
-                        "--cadence takes a whole number of days (got '{d}')"
-                    ))
-                })?)),
-            };
-            if active {
-                patch.active = Some(true);
-            } else if inactive {
-                patch.active = Some(false);
-            }
+            let patch = fields.edit_patch(active, inactive, cadence)?;
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
-                let (p, changed) = org::edit_person(tx, &now, &handle, &patch)?;
-                if changed {
-                    tx.set_summary(format!("edited person {handle}"));
-                }
-                Ok(p)
+            let w = ctx.write(&mut store, WriteScope::Any, |s| {
+                org::person_edit(s, &now, &handle, &patch)
             })?;
             ctx.ui.note(if w.changed {
                 format!("Updated {handle}.")
@@ -301,14 +304,10 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
         }
         PeopleCmd::Rm { handle } => {
             let mut store = ctx.open_write()?;
-            let p = org::get_person(store.conn(), &handle)?;
-            if !ctx.confirm(&format!("Remove {} ({})?", p.handle, p.name))? {
-                return Err(Error::failed("cancelled; nothing was changed"));
-            }
-            store.write(&ctx.op(&store)?, |tx| {
-                org::remove_person(tx, &handle)?;
-                tx.set_summary(format!("removed person {handle}"));
-                Ok(())
+            let p = org::get_person(&*store.read(), &handle)?;
+            ctx.confirm_or_cancel(&format!("Remove {} ({})?", p.handle, p.name))?;
+            ctx.write(&mut store, WriteScope::Any, |s| {
+                org::person_remove(s, &handle)
             })?;
             ctx.ui.note(format!(
                 "Removed {handle}. `yardstick undo` brings them back."
@@ -328,10 +327,8 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
             }
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
-                let t = org::add_team(tx, &now, &handle, &patch)?;
-                tx.set_summary(format!("added team {handle}"));
-                Ok(t)
+            let w = ctx.write(&mut store, WriteScope::Any, |s| {
+                org::team_add(s, &now, &handle, &patch)
             })?;
             ctx.ui
                 .note(format!("Added team {} ({}).", w.value.handle, w.value.name));
@@ -339,37 +336,19 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
         }
         TeamCmd::List => {
             let store = ctx.open_read()?;
-            let teams = org::list_teams(store.conn())?;
-            let mut rows = Vec::with_capacity(teams.len());
-            for t in teams {
-                let n = org::team_size(store.conn(), t.id)?;
-                rows.push((t, n));
-            }
-            ctx.emit(&views::teams(&rows))
+            ctx.emit(&views::teams(&org::teams_with_sizes(&*store.read())?))
         }
         TeamCmd::Show { handle } => {
             let store = ctx.open_read()?;
-            let t = org::get_team(store.conn(), &handle)?;
-            let members: Vec<_> = org::list_people(store.conn(), None, false)?
-                .into_iter()
-                .filter(|p| p.team.as_deref() == Some(handle.as_str()))
-                .collect();
-            let subs: Vec<_> = org::list_teams(store.conn())?
-                .into_iter()
-                .filter(|s| s.parent.as_deref() == Some(handle.as_str()))
-                .collect();
+            let (t, members, subs) = org::team_view(&*store.read(), &handle)?;
             ctx.emit(&views::team(&t, &members, &subs))
         }
         TeamCmd::Edit { handle, fields } => {
             let patch = fields.patch();
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
-                let (t, changed) = org::edit_team(tx, &now, &handle, &patch)?;
-                if changed {
-                    tx.set_summary(format!("edited team {handle}"));
-                }
-                Ok(t)
+            let w = ctx.write(&mut store, WriteScope::Any, |s| {
+                org::team_edit(s, &now, &handle, &patch)
             })?;
             ctx.ui.note(if w.changed {
                 format!("Updated team {handle}.")
@@ -380,14 +359,10 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
         }
         TeamCmd::Rm { handle } => {
             let mut store = ctx.open_write()?;
-            let t = org::get_team(store.conn(), &handle)?;
-            if !ctx.confirm(&format!("Remove team {} ({})?", t.handle, t.name))? {
-                return Err(Error::failed("cancelled; nothing was changed"));
-            }
-            store.write(&ctx.op(&store)?, |tx| {
-                org::remove_team(tx, &handle)?;
-                tx.set_summary(format!("removed team {handle}"));
-                Ok(())
+            let t = org::get_team(&*store.read(), &handle)?;
+            ctx.confirm_or_cancel(&format!("Remove team {} ({})?", t.handle, t.name))?;
+            ctx.write(&mut store, WriteScope::Any, |s| {
+                org::team_remove(s, &handle)
             })?;
             ctx.ui.note(format!(
                 "Removed team {handle}. `yardstick undo` brings it back."
@@ -396,32 +371,7 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
         }
         TeamCmd::Tree => {
             let store = ctx.open_read()?;
-            let teams = org::list_teams(store.conn())?;
-            let mut sizes = Vec::with_capacity(teams.len());
-            for t in &teams {
-                sizes.push(org::team_size(store.conn(), t.id)?);
-            }
-            let mut rows = Vec::new();
-            let mut seen = vec![false; teams.len()];
-            let mut stack: Vec<(usize, usize)> = teams
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.parent.is_none())
-                .map(|(i, _)| (i, 0))
-                .rev()
-                .collect();
-            while let Some((i, depth)) = stack.pop() {
-                if std::mem::replace(&mut seen[i], true) {
-                    continue;
-                }
-                rows.push((depth, &teams[i], sizes[i]));
-                for (j, t) in teams.iter().enumerate().rev() {
-                    if t.parent.as_deref() == Some(teams[i].handle.as_str()) {
-                        stack.push((j, depth + 1));
-                    }
-                }
-            }
-            ctx.emit(&views::team_tree(&rows))
+            ctx.emit(&views::team_tree(&org::team_tree(&*store.read())?))
         }
     }
 }
@@ -434,16 +384,12 @@ pub fn period(ctx: &mut Ctx, cmd: PeriodCmd) -> Result<()> {
                 start: parse_date(&start, &ctx.clock).map_err(|e| e.context("--start"))?,
                 end: parse_date_end(&end, &ctx.clock).map_err(|e| e.context("--end"))?,
             };
-            if crate::time::parse_period(&name, ctx.clock.week_start)?.is_some() {
-                return Err(Error::invalid(format!("{name} is a built-in period name"))
-                    .with_hint("built-in periods (2026, 2026-H1, 2026-Q3, 2026-11, 2026-W47) need no declaration"));
-            }
+            refuse_builtin(&name, ctx.clock.week_start)?;
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
-                let changed = splan::put_period(tx, &now, &p)?;
-                tx.set_summary(format!("set period {name} {} – {}", p.start, p.end));
-                Ok(changed)
+            let week_start = ctx.clock.week_start;
+            let w = ctx.write(&mut store, WriteScope::Any, |s| {
+                plan::period_set(s, &now, week_start, &p)
             })?;
             ctx.ui.note(if w.changed {
                 format!("Period {name}: {} – {}.", p.start, p.end)
@@ -454,34 +400,12 @@ pub fn period(ctx: &mut Ctx, cmd: PeriodCmd) -> Result<()> {
         }
         PeriodCmd::List => {
             let store = ctx.open_read()?;
-            let rows = splan::list_periods(store.conn())?;
-            let mut t = crate::render::Table::new(
-                "periods",
-                vec![
-                    crate::render::Column::new("name", "Name"),
-                    crate::render::Column::new("start", "Start"),
-                    crate::render::Column::new("end", "End"),
-                    crate::render::Column::new("days", "Days"),
-                ],
-            );
-            for p in rows {
-                t.push(vec![
-                    p.name.as_str().into(),
-                    p.start.into(),
-                    p.end.into(),
-                    (crate::time::days_between(p.start, p.end) + 1).into(),
-                ]);
-            }
-            ctx.emit(&crate::render::Doc::table("periods", t).with_empty_message(
-                "No custom periods. Built-in names (2026, 2026-H1, 2026-Q3, 2026-11, 2026-W47) need none.",
-            ))
+            ctx.emit(&views::periods(&store.read().list_periods()?))
         }
         PeriodCmd::Rm { name } => {
             let mut store = ctx.open_write()?;
-            store.write(&ctx.op(&store)?, |tx| {
-                splan::remove_period(tx, &name)?;
-                tx.set_summary(format!("removed period {name}"));
-                Ok(())
+            ctx.write(&mut store, WriteScope::Any, |s| {
+                plan::period_remove(s, &name)
             })?;
             ctx.ui.note(format!("Removed period {name}."));
             Ok(())

@@ -2,14 +2,14 @@
 
 use super::ctx::Ctx;
 use super::{clearable, number, weight};
-use crate::app::report::plan::{PlanIndex, goal_list};
-use crate::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
+use crate::app::org;
+use crate::app::plan::{self, GoalFields, GoalFilter, MeasurePatch};
+use crate::app::report::plan::{goal_list, goal_view, plan_tree};
+use crate::domain::goal::parse_statuses;
+use crate::domain::{Direction, GoalStatus, MeasureKind, Priority};
 use crate::error::{Error, Result};
 use crate::render::views;
-use crate::store::Store;
-use crate::store::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch};
-use crate::time::{PeriodKind, parse_date, parse_date_end, period_containing};
-use chrono::NaiveDate;
+use crate::store::{Session, Store, WriteScope};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -304,118 +304,35 @@ pub struct ListArgs {
     limit: Option<usize>,
 }
 
-fn statuses(s: Option<&str>) -> Result<Vec<GoalStatus>> {
-    match s.map(str::trim) {
-        None => Ok(Vec::new()),
-        Some("all") => Ok(GoalStatus::ALL.to_vec()),
-        Some("open") => Ok(vec![GoalStatus::Draft, GoalStatus::Active]),
-        Some(list) => list
-            .split(',')
-            .map(|p| p.trim().parse::<GoalStatus>())
-            .collect(),
-    }
-}
-
-fn filter(store: &Store, ctx: &Ctx, f: &FilterArgs, limit: Option<usize>) -> Result<GoalFilter> {
+fn filter(s: &dyn Session, ctx: &Ctx, f: &FilterArgs, limit: Option<usize>) -> Result<GoalFilter> {
     let period = match &f.period {
-        Some(p) => Some(resolve_period(store, ctx, p)?.0),
+        Some(p) => Some(plan::resolve_period(s, ctx.clock.week_start, p)?.name),
         None => None,
     };
     Ok(GoalFilter {
         owner: f.owner.clone(),
         team: f.team.clone(),
         period,
-        statuses: statuses(f.status.as_deref())?,
+        statuses: parse_statuses(f.status.as_deref())?,
         limit,
     })
 }
 
-/// A period by name: built-in or custom. Returns (canonical name, first day, last day).
-pub fn resolve_period(
-    store: &Store,
-    ctx: &Ctx,
-    name: &str,
-) -> Result<(String, NaiveDate, NaiveDate)> {
-    if let Some(p) = crate::time::parse_period(name, ctx.clock.week_start)? {
-        return Ok((p.name, p.start, p.end));
-    }
-    match splan::find_period(store.conn(), name)? {
-        Some(p) => Ok((p.name, p.start, p.end)),
-        None => Err(Error::failed(format!("no period '{name}'")).with_hint(
-            "use a built-in name (2026, 2026-H1, 2026-Q3, 2026-11, 2026-W47) or declare it with `yardstick period add`",
-        )),
-    }
-}
-
-/// A date expression that may also be a custom period name.
-fn date_expr(store: &Store, ctx: &Ctx, flag: &str, s: &str, end: bool) -> Result<NaiveDate> {
-    let parsed = if end {
-        parse_date_end(s, &ctx.clock)
-    } else {
-        parse_date(s, &ctx.clock)
-    };
-    match parsed {
-        Ok(d) => Ok(d),
-        Err(e) => match splan::find_period(store.conn(), s)? {
-            Some(p) => Ok(if end { p.end } else { p.start }),
-            None => Err(e.context(flag)),
-        },
-    }
-}
-
-fn goal_patch(
-    store: &Store,
-    ctx: &Ctx,
-    a: &GoalArgs,
-    title: Option<String>,
-    adding: bool,
-) -> Result<GoalPatch> {
-    let mut patch = GoalPatch {
-        key: a.key.clone(),
-        title,
-        description: clearable(a.description.clone()),
-        owner: a.owner.clone(),
-        parent: clearable(a.parent.clone()),
-        weight: a.weight,
-        priority: a.priority,
-        category: match clearable(a.category.clone()) {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(c)) => Some(Some(c.parse::<Category>()?)),
-        },
-        ..GoalPatch::default()
-    };
-    let mut bounds = None;
-    match clearable(a.period.clone()) {
-        Some(Some(p)) => {
-            let (name, s, e) = resolve_period(store, ctx, &p)?;
-            patch.period = Some(Some(name));
-            bounds = Some((s, e));
-        }
-        Some(None) => patch.period = Some(None),
-        None => {
-            if adding && a.start.is_none() && a.due.is_none() {
-                let q =
-                    period_containing(PeriodKind::Quarter, ctx.clock.today, ctx.clock.week_start);
-                patch.period = Some(Some(q.name));
-                bounds = Some((q.start, q.end));
-            }
+impl GoalArgs {
+    fn fields(&self) -> GoalFields {
+        GoalFields {
+            key: self.key.clone(),
+            owner: self.owner.clone(),
+            parent: clearable(self.parent.clone()),
+            period: clearable(self.period.clone()),
+            start: clearable(self.start.clone()),
+            due: clearable(self.due.clone()),
+            weight: self.weight,
+            priority: self.priority,
+            category: clearable(self.category.clone()),
+            description: clearable(self.description.clone()),
         }
     }
-    patch.start = match clearable(a.start.clone()) {
-        Some(Some(s)) => Some(Some(date_expr(store, ctx, "--start", &s, false)?)),
-        Some(None) => Some(None),
-        None => bounds.map(|(s, _)| Some(s)),
-    };
-    patch.due = match clearable(a.due.clone()) {
-        Some(Some(s)) => Some(Some(date_expr(store, ctx, "--due", &s, true)?)),
-        Some(None) => Some(None),
-        None => bounds.map(|(_, e)| Some(e)),
-    };
-    if adding && patch.start.is_none() {
-        patch.start = Some(Some(ctx.clock.today));
-    }
-    Ok(patch)
 }
 
 pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
@@ -429,11 +346,8 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
             let patch = measure.patch(Some(name.clone()))?;
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = store.write(&ctx.op(&store)?, |tx| {
-                let g = splan::get_goal(tx, &goal)?;
-                let m = splan::add_measure(tx, &now, &g, &patch)?;
-                tx.set_summary(format!("added measure '{}' to {}", m.name, g.key));
-                Ok(g.key)
+            let w = ctx.write(&mut store, WriteScope::Any, |s| {
+                plan::measure_add(s, &now, &goal, &patch)
             })?;
             ctx.ui
                 .note(format!("Added measure '{name}' to {}.", w.value));
@@ -441,18 +355,18 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
         }
         PlanCmd::List(a) => {
             let store = ctx.open_read()?;
-            let mut f = filter(&store, ctx, &a.filter, a.limit)?;
+            let s = store.read();
+            let mut f = filter(&*s, ctx, &a.filter, a.limit)?;
             if let Some(p) = a.person {
-                crate::store::org::person_id(store.conn(), &p)?;
+                org::person_id(&*s, &p)?;
                 f.owner = Some(p);
             }
-            let states = goal_list(store.conn(), &f, &ctx.pace())?;
-            ctx.emit(&views::goals(&states))
+            ctx.emit(&views::goals(&goal_list(&*s, &f, &ctx.pace())?))
         }
         PlanCmd::Show { goal } => {
             let store = ctx.open_read()?;
-            let g = splan::get_goal(store.conn(), &goal)?;
-            show(ctx, &store, &g.key)
+            let key = plan::get_goal(&*store.read(), &goal)?.key;
+            show(ctx, &store, &key)
         }
         PlanCmd::Edit(a) => edit(ctx, a),
         PlanCmd::Close { goal, outcome } => {
@@ -462,50 +376,24 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
         PlanCmd::Reopen { goal } => set_status(ctx, &goal, GoalStatus::Active, "reopened"),
         PlanCmd::Rm { goal, measure } => {
             let mut store = ctx.open_write()?;
-            let g = splan::get_goal(store.conn(), &goal)?;
-            let question = match &measure {
-                Some(m) => format!("Remove measure '{m}' of {} and its check-ins?", g.key),
-                None => format!(
-                    "Remove goal {} \"{}\" with its measures and check-ins?",
-                    g.key, g.title
-                ),
-            };
-            if let Some(m) = &measure {
-                splan::get_measure(store.conn(), &g, m)?;
-            }
-            if !ctx.confirm(&question)? {
-                return Err(Error::failed("cancelled; nothing was changed"));
-            }
-            store.write(&ctx.op(&store)?, |tx| {
-                match &measure {
-                    Some(m) => {
-                        splan::remove_measure(tx, &g, m)?;
-                        tx.set_summary(format!("removed measure '{m}' of {}", g.key));
-                    }
-                    None => {
-                        splan::remove_goal(tx, &g.key)?;
-                        tx.set_summary(format!("removed goal {}", g.key));
-                    }
-                }
-                Ok(())
+            let question = plan::removal_question(&*store.read(), &goal, measure.as_deref())?;
+            ctx.confirm_or_cancel(&question)?;
+            ctx.write(&mut store, WriteScope::Any, |s| {
+                plan::goal_remove(s, &goal, measure.as_deref())
             })?;
             ctx.ui.note("Removed. `yardstick undo` brings it back.");
             Ok(())
         }
         PlanCmd::Tree { goal, filter: fa } => {
             let store = ctx.open_read()?;
+            let s = store.read();
             let root = match &goal {
-                Some(g) => Some(splan::get_goal(store.conn(), g)?.id),
+                Some(g) => Some(plan::get_goal(&*s, g)?.id),
                 None => None,
             };
-            let f = filter(&store, ctx, &fa, None)?;
-            let keep_ids: std::collections::HashSet<i64> = splan::list_goals(store.conn(), &f)?
-                .into_iter()
-                .map(|g| g.id)
-                .collect();
-            let index = PlanIndex::load(store.conn(), &ctx.pace())?;
-            let rows = index.tree(root, &|g| keep_ids.contains(&g.id));
-            ctx.emit(&views::goal_tree(&rows))
+            let f = filter(&*s, ctx, &fa, None)?;
+            let tree = plan_tree(&*s, &ctx.pace(), root, &f)?;
+            ctx.emit(&views::goal_tree(&tree.rows()))
         }
         PlanCmd::Carry { from, to, dry_run } => carry(ctx, &from, &to, dry_run),
         PlanCmd::Apply {
@@ -526,9 +414,15 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
             .with_hint("pass --metric \"name\" to add a first measure, or add one later with `yardstick plan measure`"));
     }
     let mut store = ctx.open_write()?;
-    let mut patch = goal_patch(&store, ctx, &a.goal, Some(title), true)?;
+    let mut patch = plan::goal_patch(
+        &*store.read(),
+        &ctx.clock,
+        &a.goal.fields(),
+        Some(title),
+        true,
+    )?;
     if patch.owner.is_none() {
-        patch.owner = Some(ctx.actor(&store)?.ok_or_else(|| {
+        patch.owner = Some(ctx.actor(&store)?.handle.ok_or_else(|| {
             Error::invalid("missing --owner").with_hint(
                 "pass --owner HANDLE, or set who you are with --as / `yardstick init --me`",
             )
@@ -549,13 +443,8 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
         None => None,
     };
     let now = ctx.now();
-    let w = store.write(&ctx.op(&store)?, |tx| {
-        let g = splan::add_goal(tx, &now, &patch)?;
-        if let Some(m) = &measure {
-            splan::add_measure(tx, &now, &g, m)?;
-        }
-        tx.set_summary(format!("added goal {} \"{}\"", g.key, g.title));
-        Ok(g)
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        plan::goal_add(s, &now, &patch, measure.as_ref())
     })?;
     let g = w.value;
     ctx.ui
@@ -565,48 +454,23 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
 
 fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let goal = splan::get_goal(store.conn(), &a.goal)?;
-    let mut patch = goal_patch(&store, ctx, &a.fields, a.title.clone(), false)?;
-    patch.status = a.status;
-    let measure_target = if a.measure.is_some() || !a.measure_fields.is_empty() {
-        match &a.measure {
-            Some(m) => Some(m.clone()),
-            None => {
-                let all = splan::measures(store.conn(), goal.id)?;
-                match all.as_slice() {
-                    [one] => Some(one.name.clone()),
-                    [] => {
-                        return Err(Error::failed(format!(
-                            "goal {} has no measures to edit",
-                            goal.key
-                        )));
-                    }
-                    many => {
-                        let names: Vec<&str> = many.iter().map(|m| m.name.as_str()).collect();
-                        return Err(Error::invalid(format!(
-                            "goal {} has several measures; say which with --measure",
-                            goal.key
-                        ))
-                        .with_hint(format!("measures: {}", names.join(", "))));
-                    }
-                }
-            }
-        }
-    } else {
-        None
+    let (goal, mut patch, measure) = {
+        let s = store.read();
+        let goal = plan::get_goal(&*s, &a.goal)?;
+        let patch = plan::goal_patch(&*s, &ctx.clock, &a.fields.fields(), a.title.clone(), false)?;
+        let measure = if a.measure.is_some() || !a.measure_fields.is_empty() {
+            Some(plan::measure_to_edit(&*s, &goal, a.measure.as_deref())?)
+        } else {
+            None
+        };
+        (goal, patch, measure)
     };
+    patch.status = a.status;
     let mpatch = a.measure_fields.patch(a.rename.clone())?;
     let now = ctx.now();
-    let w = store.write(&ctx.op(&store)?, |tx| {
-        let (g, mut changed) = splan::edit_goal(tx, &now, &goal.key, &patch)?;
-        if let Some(name) = &measure_target {
-            let (_, c) = splan::edit_measure(tx, &now, &g, name, &mpatch)?;
-            changed |= c;
-        }
-        if changed {
-            tx.set_summary(format!("edited goal {}", g.key));
-        }
-        Ok(g.key)
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        let m = measure.as_deref().map(|name| (name, &mpatch));
+        plan::goal_edit(s, &now, &goal.key, &patch, m)
     })?;
     ctx.ui.note(if w.changed {
         format!("Updated {}.", w.value)
@@ -619,16 +483,8 @@ fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
 fn set_status(ctx: &mut Ctx, goal: &str, status: GoalStatus, verb: &str) -> Result<()> {
     let mut store = ctx.open_write()?;
     let now = ctx.now();
-    let patch = GoalPatch {
-        status: Some(status),
-        ..GoalPatch::default()
-    };
-    let w = store.write(&ctx.op(&store)?, |tx| {
-        let (g, changed) = splan::edit_goal(tx, &now, goal, &patch)?;
-        if changed {
-            tx.set_summary(format!("{verb} goal {} as {status}", g.key));
-        }
-        Ok(g.key)
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        plan::goal_set_status(s, &now, goal, status, verb)
     })?;
     if w.changed {
         ctx.ui.note(format!("Goal {} is now {status}.", w.value));
@@ -640,13 +496,8 @@ fn set_status(ctx: &mut Ctx, goal: &str, status: GoalStatus, verb: &str) -> Resu
 }
 
 fn show(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
-    let g = splan::get_goal(store.conn(), key)?;
-    let index = PlanIndex::load(store.conn(), &ctx.pace())?;
-    let Some(state) = index.get(g.id) else {
-        return Err(Error::not_found("goal", key));
-    };
-    let children = index.children_of(g.id);
-    ctx.emit(&views::goal(state, &children))
+    let (state, children) = goal_view(&*store.read(), &ctx.pace(), key)?;
+    ctx.emit(&views::goal(&state, &children.iter().collect::<Vec<_>>()))
 }
 
 fn show_if_asked(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
@@ -663,121 +514,23 @@ fn carry(ctx: &mut Ctx, from: &str, to: &str, dry_run: bool) -> Result<()> {
     } else {
         ctx.open_write()?
     };
-    let (from_name, _, _) = resolve_period(&store, ctx, from)?;
-    let (to_name, to_start, to_end) = resolve_period(&store, ctx, to)?;
-    if from_name == to_name {
-        return Err(Error::invalid("--from and --to name the same period"));
-    }
-    let f = GoalFilter {
-        period: Some(from_name.clone()),
-        statuses: vec![GoalStatus::Draft, GoalStatus::Active],
-        ..GoalFilter::default()
-    };
-    let goals = splan::list_goals(store.conn(), &f)?;
-    let suffix = to_name.to_ascii_lowercase();
-    let mut rows = Vec::new();
-    let mut plan = Vec::new();
-    for g in &goals {
-        let base = g
-            .key
-            .strip_suffix(&format!("-{}", from_name.to_ascii_lowercase()))
-            .unwrap_or(&g.key);
-        let mut key = format!("{base}-{suffix}");
-        key.truncate(crate::domain::names::MAX_KEY);
-        if splan::find_goal(store.conn(), &key)?.is_some() {
-            rows.push((
-                "skip".to_string(),
-                "goal".to_string(),
-                key,
-                "already carried".to_string(),
+    let plan = plan::carry_plan(&*store.read(), ctx.clock.week_start, from, to)?;
+    if dry_run || plan.goals.is_empty() {
+        if plan.goals.is_empty() {
+            ctx.ui.note(format!(
+                "Nothing to carry from {} to {}.",
+                plan.from, plan.to.name
             ));
-            continue;
         }
-        rows.push((
-            "add".to_string(),
-            "goal".to_string(),
-            key.clone(),
-            format!("from {}", g.key),
-        ));
-        plan.push((g.clone(), key));
-    }
-    if dry_run || plan.is_empty() {
-        if plan.is_empty() {
-            ctx.ui
-                .note(format!("Nothing to carry from {from_name} to {to_name}."));
-        }
-        return ctx.emit(&views::changes("carry", &rows));
+        return ctx.emit(&views::changes("carry", &plan.rows));
     }
     let now = ctx.now();
-    let carried: std::collections::HashMap<String, String> = plan
-        .iter()
-        .map(|(g, k)| (g.key.clone(), k.clone()))
-        .collect();
-    store.write(&ctx.op(&store)?, |tx| {
-        for (g, key) in &plan {
-            let patch = GoalPatch {
-                key: Some(key.clone()),
-                title: Some(g.title.clone()),
-                description: Some(g.description.clone()),
-                owner: Some(g.owner.clone()),
-                period: Some(Some(to_name.clone())),
-                start: Some(Some(to_start)),
-                due: Some(Some(to_end)),
-                weight: Some(g.weight),
-                priority: Some(g.priority),
-                category: Some(g.category),
-                status: Some(g.status),
-                parent: None,
-            };
-            let new = splan::add_goal(tx, &now, &patch)?;
-            for m in splan::measures(tx, g.id)? {
-                let latest = crate::store::checkins::latest(tx, m.id)?.map(|(_, v)| v);
-                let mp = MeasurePatch {
-                    name: Some(m.name.clone()),
-                    unit: Some(m.unit.clone()),
-                    kind: Some(m.kind),
-                    direction: Some(m.direction),
-                    baseline: Some(latest.unwrap_or(m.baseline)),
-                    target: Some(m.target),
-                    stretch: Some(m.stretch),
-                    floor: Some(m.floor),
-                    weight: Some(m.weight),
-                };
-                // A latest value already past the target leaves nothing to carry for that measure's
-                // baseline; keep the original baseline so the measure stays valid.
-                if splan::add_measure(tx, &now, &new, &mp).is_err() {
-                    splan::add_measure(
-                        tx,
-                        &now,
-                        &new,
-                        &MeasurePatch {
-                            baseline: Some(m.baseline),
-                            ..mp
-                        },
-                    )?;
-                }
-            }
-        }
-        // Parents are linked after every carried goal exists.
-        for (g, key) in &plan {
-            if let Some(p) = &g.parent {
-                let target = carried.get(p).cloned().unwrap_or_else(|| p.clone());
-                let patch = GoalPatch {
-                    parent: Some(Some(target)),
-                    ..GoalPatch::default()
-                };
-                splan::edit_goal(tx, &now, key, &patch)?;
-            }
-        }
-        tx.set_summary(format!(
-            "carried {} goal(s) from {from_name} to {to_name}",
-            plan.len()
-        ));
-        Ok(())
-    })?;
+    ctx.write(&mut store, WriteScope::Any, |s| plan::carry(s, &now, &plan))?;
     ctx.ui.note(format!(
-        "Carried {} goal(s) from {from_name} to {to_name}.",
-        plan.len()
+        "Carried {} goal(s) from {} to {}.",
+        plan.goals.len(),
+        plan.from,
+        plan.to.name
     ));
-    ctx.emit_if_asked(&views::changes("carry", &rows))
+    ctx.emit_if_asked(&views::changes("carry", &plan.rows))
 }

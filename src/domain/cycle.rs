@@ -391,3 +391,9 @@ pub fn nomination_kind(
         ReviewKind::Peer
     })
 }
+
+/// The potentials an outcome records (the 9-box's rows).
+pub const POTENTIALS: [&str; 3] = ["low", "medium", "high"];
+
+/// The recommendations an outcome records.
+pub const RECOMMENDATIONS: [&str; 5] = ["none", "raise", "bonus", "promotion", "improvement-plan"];

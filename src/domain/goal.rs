@@ -2,6 +2,8 @@
 
 use crate::domain::measure::MeasureSpec;
 use crate::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
+use crate::error::{Error, Result};
+use crate::time::{Period, PeriodKind, Weekday, parse_period, period_containing};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -104,4 +106,98 @@ pub struct PeriodRow {
     pub start: NaiveDate,
     /// Last day.
     pub end: NaiveDate,
+}
+
+impl Goal {
+    /// Set when the goal was closed: the time of its first closing is
+    /// kept, a goal closed now gets `now`, and an open goal has none.
+    pub fn stamp_closed(&mut self, now: &str) {
+        self.closed_at = if self.status.is_closed() {
+            self.closed_at.clone().or_else(|| Some(now.to_string()))
+        } else {
+            None
+        };
+    }
+}
+
+/// The period a new goal gets when none is given: the quarter holding today.
+pub fn default_period(today: NaiveDate, week_start: Weekday) -> Period {
+    period_containing(PeriodKind::Quarter, today, week_start)
+}
+
+/// A period by name: a built-in one (`2026-Q4`, canonical spelling) or one
+/// of `custom`. `None` when neither knows it; an error when the name looks
+/// built-in but is impossible (`2026-Q5`).
+pub fn resolve_period(
+    name: &str,
+    week_start: Weekday,
+    custom: &[PeriodRow],
+) -> Result<Option<Period>> {
+    if let Some(p) = parse_period(name, week_start)? {
+        return Ok(Some(p));
+    }
+    Ok(custom.iter().find(|p| p.name == name).map(|p| Period {
+        name: p.name.clone(),
+        start: p.start,
+        end: p.end,
+    }))
+}
+
+/// The error for a period nobody declared.
+pub fn unknown_period(name: &str) -> Error {
+    Error::failed(format!("no period '{name}'")).with_hint(
+        "use a built-in name (2026, 2026-H1, 2026-Q3, 2026-11, 2026-W47) or declare it with `yardstick period add`",
+    )
+}
+
+/// Refuse to declare a built-in period name (`2026-Q4` needs no declaration).
+pub fn refuse_builtin(name: &str, week_start: Weekday) -> Result<()> {
+    if parse_period(name, week_start)?.is_some() {
+        return Err(
+            Error::invalid(format!("{name} is a built-in period name")).with_hint(
+                "built-in periods (2026, 2026-H1, 2026-Q3, 2026-11, 2026-W47) need no declaration",
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Check a custom period: a name like a key (any case) and start ≤ end.
+pub fn validate_period(p: &PeriodRow) -> Result<()> {
+    crate::domain::names::validate_key(&p.name.to_ascii_lowercase()).map_err(|_| {
+        Error::invalid(format!("'{}' is not a valid period name", p.name))
+            .with_hint("use letters, digits, '-', '_' or '.', starting with a letter, e.g. FY2027")
+    })?;
+    if p.start > p.end {
+        return Err(Error::invalid(format!(
+            "period {} would end ({}) before it starts ({})",
+            p.name, p.end, p.start
+        )));
+    }
+    Ok(())
+}
+
+/// Check a goal's or a measure's weight: a number greater than 0.
+pub fn check_weight(what: &str, w: f64) -> Result<()> {
+    if !w.is_finite() || w <= 0.0 {
+        return Err(Error::invalid(format!(
+            "{what} weight must be a number greater than 0 (got {w})"
+        ))
+        .with_hint("weights are relative, e.g. 1, 2 or 0.5"));
+    }
+    Ok(())
+}
+
+/// A status filter as typed: comma-separated statuses, `open` (draft and
+/// active) or `all`; none given means the default (empty: all but dropped).
+pub fn parse_statuses(text: Option<&str>) -> Result<Vec<GoalStatus>> {
+    match text.map(str::trim) {
+        None => Ok(Vec::new()),
+        Some("all") => Ok(GoalStatus::ALL.to_vec()),
+        Some("open") => Ok(vec![GoalStatus::Draft, GoalStatus::Active]),
+        Some(list) => list
+            .split(',')
+            .map(|p| p.trim().parse::<GoalStatus>())
+            .collect(),
+    }
 }

@@ -1,9 +1,8 @@
 //! Documents for check-ins, due check-ins and feedback.
 
 use super::{Cell, Column, Doc, Table};
-use crate::store::checkins::Checkin;
-use crate::store::feedback::Feedback;
-use chrono::NaiveDate;
+use crate::domain::checkin::{Checkin, DueRow};
+use crate::domain::feedback::Feedback;
 
 /// `checkin list`.
 pub fn checkins(rows: &[Checkin]) -> Doc {
@@ -37,23 +36,6 @@ pub fn checkins(rows: &[Checkin]) -> Doc {
         ]);
     }
     Doc::table("checkins", t).with_empty_message("No check-ins match.")
-}
-
-/// One overdue measure in `checkin due`.
-#[derive(Debug, Clone)]
-pub struct DueRow {
-    /// Who should check in.
-    pub person: String,
-    /// The goal's key.
-    pub goal: String,
-    /// The measure's name.
-    pub measure: String,
-    /// The last check-in, if any.
-    pub last: Option<NaiveDate>,
-    /// Days since then.
-    pub days: Option<i64>,
-    /// The person's cadence in days.
-    pub cadence: i64,
 }
 
 /// `checkin due`.

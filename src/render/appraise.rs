@@ -5,7 +5,7 @@ use super::{Cell, Column, Doc, Record, Table};
 use crate::app::report::appraise::SubjectState;
 use crate::domain::appraisal::Template;
 use crate::domain::cycle::review_status;
-use crate::store::appraise::{Cycle, CycleEvent, Outcome, Participant};
+use crate::domain::cycle::{Cycle, CycleEvent, Outcome, Participant};
 
 /// The fields of an outcome that every appraisal view shows the same way:
 /// the calibrated level and its reason (the computed level is shown beside

@@ -4,8 +4,8 @@
 use super::cells::{bar, status};
 use super::{Cell, Column, Doc, Record, Table};
 use crate::app::report::plan::{GoalState, TreeRow};
-use crate::store::oplog::OpEntry;
-use crate::store::org::{Person, Team};
+use crate::domain::org::{Person, Team};
+use crate::store::OpEntry;
 
 fn raw_pct(ratio: f64, has_value: bool) -> Cell {
     if has_value {
@@ -115,7 +115,7 @@ pub fn teams(teams: &[(Team, i64)]) -> Doc {
 }
 
 /// `team tree`: teams indented under their parents.
-pub fn team_tree(rows: &[(usize, &Team, i64)]) -> Doc {
+pub fn team_tree(rows: &[(usize, Team, i64)]) -> Doc {
     let mut t = Table::new(
         "teams",
         vec![
@@ -392,4 +392,28 @@ pub fn changes(kind: &'static str, rows: &[(String, String, String, String)]) ->
         ]);
     }
     Doc::table(kind, t).with_empty_message("No changes.")
+}
+
+/// `period list`.
+pub fn periods(rows: &[crate::domain::goal::PeriodRow]) -> Doc {
+    let mut t = Table::new(
+        "periods",
+        vec![
+            Column::new("name", "Name"),
+            Column::new("start", "Start"),
+            Column::new("end", "End"),
+            Column::new("days", "Days"),
+        ],
+    );
+    for p in rows {
+        t.push(vec![
+            p.name.as_str().into(),
+            p.start.into(),
+            p.end.into(),
+            (crate::time::days_between(p.start, p.end) + 1).into(),
+        ]);
+    }
+    Doc::table("periods", t).with_empty_message(
+        "No custom periods. Built-in names (2026, 2026-H1, 2026-Q3, 2026-11, 2026-W47) need none.",
+    )
 }

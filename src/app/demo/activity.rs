@@ -4,17 +4,21 @@ use super::data::NAMED;
 use super::plan::Tracked;
 use super::rng::{Rng, pick_text};
 use super::{DemoSize, DemoSummary, Org};
+use crate::app::org;
 use crate::domain::{FeedbackKind, MeasureKind};
 use crate::error::Result;
-use crate::store::checkins::{self, NewCheckin};
-use crate::store::{feedback, org};
+use crate::store::Session;
+use crate::store::checkins::NewCheckin;
+use crate::store::feedback::NewFeedback;
 use chrono::{Duration, NaiveDate};
-use rusqlite::Connection;
+
+/// Check-ins written per bulk insert (memory stays flat whatever the size).
+const BATCH: usize = 200;
 
 /// Weekly check-ins up to today, in bulk.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn record_checkins(
-    conn: &Connection,
+    db: &mut dyn Session,
     now: &str,
     today: NaiveDate,
     size: DemoSize,
@@ -25,7 +29,7 @@ pub(super) fn record_checkins(
 ) -> Result<()> {
     let DemoSize { weeks, seed, .. } = size;
     let mut ids = Rng::new(seed ^ 0x1D5);
-    let mut batch = checkins::Batch::new(now);
+    let mut batch: Vec<(String, NewCheckin)> = Vec::with_capacity(BATCH);
     let total = u64::try_from(tracked.len()).unwrap_or(u64::MAX);
     for (done, t) in tracked.iter().enumerate() {
         let Tracked {
@@ -73,8 +77,7 @@ pub(super) fn record_checkins(
                 1 => Some("Good progress after the review".to_string()),
                 _ => None,
             };
-            batch.push(
-                conn,
+            batch.push((
                 ids.uuid(),
                 NewCheckin {
                     goal_id: m.goal_id,
@@ -87,18 +90,22 @@ pub(super) fn record_checkins(
                     note,
                     author_id: *author,
                 },
-            )?;
+            ));
+            if batch.len() >= BATCH {
+                db.insert_checkins(now, &batch)?;
+                batch.clear();
+            }
             s.checkins += 1;
         }
     }
-    batch.flush(conn)?;
+    db.insert_checkins(now, &batch)?;
     Ok(())
 }
 
 /// Feedback: managers praise and coach, peers give 360 input, and now and
 /// then a manager notes a private concern.
 pub(super) fn give_feedback(
-    conn: &Connection,
+    db: &mut dyn Session,
     now: &str,
     today: NaiveDate,
     weeks: u32,
@@ -121,11 +128,12 @@ pub(super) fn give_feedback(
         "Always willing to pair on hard problems",
         "Reviews are thorough and kind",
     ];
+    let mut pending: Vec<NewFeedback> = Vec::new();
     for (ti, team) in members.iter().enumerate() {
         let lead = NAMED[ti].0;
         for (i, handle) in team.iter().enumerate() {
-            let to = org::person_id(conn, handle)?;
-            let manager = org::person_id(conn, managers.get(handle).map_or(lead, String::as_str))?;
+            let to = org::person_id(db, handle)?;
+            let manager = org::person_id(db, managers.get(handle).map_or(lead, String::as_str))?;
             let mut give = |from: i64,
                             kind: FeedbackKind,
                             text: &str,
@@ -133,19 +141,15 @@ pub(super) fn give_feedback(
                             rng: &mut Rng|
              -> Result<()> {
                 let date = today - Duration::days(rng.range(0, i64::from(weeks.max(1)) * 7));
-                feedback::add(
-                    conn,
-                    now,
-                    &feedback::NewFeedback {
-                        from_id: Some(from),
-                        to_id: to,
-                        date,
-                        kind,
-                        text: text.to_string(),
-                        goal_id: None,
-                        private,
-                    },
-                )?;
+                pending.push(NewFeedback {
+                    from_id: Some(from),
+                    to_id: to,
+                    date,
+                    kind,
+                    text: text.to_string(),
+                    goal_id: None,
+                    private,
+                });
                 s.feedback += 1;
                 Ok(())
             };
@@ -166,7 +170,7 @@ pub(super) fn give_feedback(
                 )?;
             }
             if let Some(peer) = team.get((i + 1) % team.len()).filter(|p| *p != handle) {
-                let from = org::person_id(conn, peer)?;
+                let from = org::person_id(db, peer)?;
                 give(
                     from,
                     FeedbackKind::ThreeSixty,
@@ -185,6 +189,9 @@ pub(super) fn give_feedback(
                 )?;
             }
         }
+    }
+    for f in &pending {
+        db.insert_feedback(now, f)?;
     }
     Ok(())
 }

@@ -2,12 +2,15 @@
 //! current half-year part-way through.
 
 use super::rng::Rng;
-use crate::domain::{CycleState, ReviewKind};
+use crate::app::cycles as sa;
+use crate::app::org;
+use crate::domain::ReviewKind;
+use crate::domain::cycle::CycleStep;
 use crate::error::Result;
-use crate::store::org;
+use crate::store::Session;
+use crate::store::cycles::NewCycle;
 use crate::time::{PeriodKind, Weekday, period_containing};
 use chrono::{Duration, NaiveDate};
-use rusqlite::Connection;
 
 /// The demo's review cycles: the previous half-year's, complete and ready to
 /// finalize (the caller computes the scores and finalizes it), and the
@@ -23,24 +26,23 @@ pub struct DemoCycles {
 
 /// Create the demo's review cycles (inside the caller's transaction).
 pub fn appraisals(
-    conn: &Connection,
+    db: &mut dyn Session,
     now: &str,
     today: NaiveDate,
     week_start: Weekday,
     seed: u64,
 ) -> Result<DemoCycles> {
-    use crate::store::appraise::{self as sa, NewCycle};
     let mut rng = Rng::new(seed ^ 0xA9);
     let template =
         crate::formats::template::parse(crate::formats::template::DEFAULT, "the default template")?;
-    let tid = sa::add_template(conn, now, &template.name, crate::formats::template::DEFAULT)?;
+    let tid = sa::add_template(db, now, &template.name, crate::formats::template::DEFAULT)?;
     let this_half = period_containing(PeriodKind::Half, today, week_start);
     let last_half = period_containing(
         PeriodKind::Half,
         this_half.start - Duration::days(1),
         week_start,
     );
-    let people: Vec<crate::store::org::Person> = org::list_people(conn, None, false)?
+    let people: Vec<crate::domain::org::Person> = org::list_people(db, None, false)?
         .into_iter()
         .filter(|p| p.manager.is_some())
         .collect();
@@ -58,7 +60,7 @@ pub fn appraisals(
 
     let finished = format!("{} reviews", last_half.name);
     let c = sa::create_cycle(
-        conn,
+        db,
         now,
         &NewCycle {
             name: finished.clone(),
@@ -68,8 +70,8 @@ pub fn appraisals(
             template_id: tid,
             self_due: Some(last_half.end + Duration::days(14)),
             manager_due: Some(last_half.end + Duration::days(28)),
-            participants: ids.clone(),
         },
+        &ids,
     )?;
     let by_handle = |h: &str| people.iter().find(|p| p.handle == h).map(|p| p.id);
     for (i, p) in people.iter().enumerate() {
@@ -83,10 +85,10 @@ pub fn appraisals(
         if let Some(m) = manager {
             kinds.push((m, ReviewKind::Manager));
         } else if let Some(m) = &p.manager {
-            kinds.push((org::person_id(conn, m)?, ReviewKind::Manager));
+            kinds.push((org::person_id(db, m)?, ReviewKind::Manager));
         }
         // Three teammates as peers, so their average clears the anonymity threshold.
-        let mates: Vec<&crate::store::org::Person> = people
+        let mates: Vec<&crate::domain::org::Person> = people
             .iter()
             .filter(|q| {
                 q.team == p.team && q.id != p.id && Some(q.handle.as_str()) != p.manager.as_deref()
@@ -96,9 +98,9 @@ pub fn appraisals(
             kinds.push((q.id, ReviewKind::Peer));
         }
         for (reviewer, kind) in kinds {
-            let r = sa::ensure_review(conn, now, c.id, p.id, reviewer, kind)?;
+            let r = sa::ensure_review(db, now, c.id, p.id, reviewer, kind)?;
             for k in &competencies {
-                sa::set_rating(conn, now, r.id, k, Some(pick_level(&mut rng, bias)), None)?;
+                sa::set_rating(db, now, r.id, k, Some(pick_level(&mut rng, bias)), None)?;
             }
             let summary = match kind {
                 ReviewKind::SelfReview => {
@@ -107,8 +109,8 @@ pub fn appraisals(
                 ReviewKind::Manager => "Solid half; owns their area and helps others.",
                 _ => "Good to work with.",
             };
-            sa::set_summary(conn, now, r.id, summary)?;
-            sa::submit(conn, now, r.id)?;
+            sa::set_summary(db, now, r.id, summary)?;
+            sa::submit(db, now, r.id)?;
         }
         let (potential, recommendation) = match i % 4 {
             0 => ("high", "promotion"),
@@ -116,10 +118,10 @@ pub fn appraisals(
             2 => ("medium", "none"),
             _ => ("low", "improvement-plan"),
         };
-        sa::set_outcome(conn, now, c.id, p.id, Some(potential), Some(recommendation))?;
+        sa::set_outcome(db, now, c.id, p.id, Some(potential), Some(recommendation))?;
         if i % 3 == 0 {
             sa::add_action(
-                conn,
+                db,
                 now,
                 c.id,
                 p.id,
@@ -131,7 +133,7 @@ pub fn appraisals(
     if let Some(p) = people.first() {
         let top = levels.last().copied().unwrap_or(5.0);
         sa::calibrate(
-            conn,
+            db,
             now,
             c.id,
             p.id,
@@ -139,34 +141,13 @@ pub fn appraisals(
             "Calibration panel: led the incident response that saved the launch",
         )?;
     }
-    sa::set_state(conn, now, &c, CycleState::Open, false)?;
-    sa::add_event(
-        conn,
-        now,
-        c.id,
-        "demo",
-        CycleState::Draft,
-        CycleState::Open,
-        false,
-        None,
-    )?;
-    let open_c = sa::get_cycle(conn, &finished)?;
-    sa::set_state(conn, now, &open_c, CycleState::Calibrating, false)?;
-    sa::add_event(
-        conn,
-        now,
-        c.id,
-        "demo",
-        CycleState::Open,
-        CycleState::Calibrating,
-        false,
-        None,
-    )?;
+    sa::record_step(db, now, &c, CycleStep::Open, ("demo", false, None))?;
+    sa::record_step(db, now, &c, CycleStep::Calibrate, ("demo", false, None))?;
 
     // This half: open, with some self reviews in, a few manager reviews, one draft.
     let open = format!("{} reviews", this_half.name);
     let c2 = sa::create_cycle(
-        conn,
+        db,
         now,
         &NewCycle {
             name: open.clone(),
@@ -176,38 +157,28 @@ pub fn appraisals(
             template_id: tid,
             self_due: Some(this_half.end + Duration::days(14)),
             manager_due: Some(this_half.end + Duration::days(28)),
-            participants: ids,
         },
+        &ids,
     )?;
-    sa::set_state(conn, now, &c2, CycleState::Open, false)?;
-    sa::add_event(
-        conn,
-        now,
-        c2.id,
-        "demo",
-        CycleState::Draft,
-        CycleState::Open,
-        false,
-        None,
-    )?;
+    sa::record_step(db, now, &c2, CycleStep::Open, ("demo", false, None))?;
     for (i, p) in people.iter().enumerate() {
         if i % 3 == 2 {
             continue; // not started
         }
-        let r = sa::ensure_review(conn, now, c2.id, p.id, p.id, ReviewKind::SelfReview)?;
+        let r = sa::ensure_review(db, now, c2.id, p.id, p.id, ReviewKind::SelfReview)?;
         for k in competencies.iter().take(2) {
-            sa::set_rating(conn, now, r.id, k, Some(pick_level(&mut rng, 0)), None)?;
+            sa::set_rating(db, now, r.id, k, Some(pick_level(&mut rng, 0)), None)?;
         }
         if i % 3 == 0 {
-            sa::submit(conn, now, r.id)?;
+            sa::submit(db, now, r.id)?;
             if i % 2 == 0 {
                 if let Some(m) = p.manager.as_deref() {
-                    let mid = org::person_id(conn, m)?;
-                    let r = sa::ensure_review(conn, now, c2.id, p.id, mid, ReviewKind::Manager)?;
+                    let mid = org::person_id(db, m)?;
+                    let r = sa::ensure_review(db, now, c2.id, p.id, mid, ReviewKind::Manager)?;
                     for k in &competencies {
-                        sa::set_rating(conn, now, r.id, k, Some(pick_level(&mut rng, 0)), None)?;
+                        sa::set_rating(db, now, r.id, k, Some(pick_level(&mut rng, 0)), None)?;
                     }
-                    sa::submit(conn, now, r.id)?;
+                    sa::submit(db, now, r.id)?;
                 }
             }
         }

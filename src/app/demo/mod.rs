@@ -16,13 +16,13 @@ mod rng;
 pub use cycles::{DemoCycles, appraisals};
 pub use rng::Rng;
 
+use crate::app::org::{self, PersonPatch, TeamPatch};
+use crate::app::plan as splan;
 use crate::error::Result;
-use crate::store::org::{self, PersonPatch, TeamPatch};
-use crate::store::plan as splan;
+use crate::store::Session;
 use crate::time::{PeriodKind, Weekday, period_containing};
 use chrono::{Datelike, NaiveDate};
 use data::{FIRST, LAST, NAMED, SQUAD, TEAMS};
-use rusqlite::Connection;
 use std::collections::HashMap;
 
 /// How big the demo organisation is, and its seed.
@@ -65,9 +65,9 @@ pub(super) struct Org {
     pub(super) everyone: Vec<String>,
 }
 
-/// Fill `conn` (inside the caller's transaction) with the demo organisation.
+/// Fill `db` (inside the caller's transaction) with the demo organisation.
 pub fn generate(
-    conn: &Connection,
+    db: &mut dyn Session,
     now: &str,
     today: NaiveDate,
     week_start: Weekday,
@@ -85,18 +85,18 @@ pub fn generate(
         period: q.name.clone(),
         ..DemoSummary::default()
     };
-    fiscal_year(conn, now, today)?;
-    let org = organisation(conn, now, people, &mut rng, &mut s)?;
+    fiscal_year(db, now, today)?;
+    let org = organisation(db, now, people, &mut rng, &mut s)?;
     let tracked = plan::plan(
-        conn, now, today, week_start, weeks, &q, &org, &mut rng, &mut s,
+        db, now, today, week_start, weeks, &q, &org, &mut rng, &mut s,
     )?;
-    activity::record_checkins(conn, now, today, size, &tracked, &mut rng, &mut s, progress)?;
-    activity::give_feedback(conn, now, today, weeks, &org, &mut rng, &mut s)?;
+    activity::record_checkins(db, now, today, size, &tracked, &mut rng, &mut s, progress)?;
+    activity::give_feedback(db, now, today, weeks, &org, &mut rng, &mut s)?;
     Ok(s)
 }
 
 /// A custom period: the fiscal year running July to June.
-fn fiscal_year(conn: &Connection, now: &str, today: NaiveDate) -> Result<()> {
+fn fiscal_year(db: &mut dyn Session, now: &str, today: NaiveDate) -> Result<()> {
     let fy_start = NaiveDate::from_ymd_opt(
         if today.month() >= 7 {
             today.year()
@@ -109,9 +109,9 @@ fn fiscal_year(conn: &Connection, now: &str, today: NaiveDate) -> Result<()> {
     if let Some(start) = fy_start {
         let end = NaiveDate::from_ymd_opt(start.year() + 1, 6, 30).unwrap_or(start);
         splan::put_period(
-            conn,
+            db,
             now,
-            &splan::PeriodRow {
+            &crate::domain::goal::PeriodRow {
                 name: format!("FY{}", start.year() + 1),
                 start,
                 end,
@@ -124,7 +124,7 @@ fn fiscal_year(conn: &Connection, now: &str, today: NaiveDate) -> Result<()> {
 /// The organisation, its departments and people: the named ones, then
 /// generated ones in squads.
 fn organisation(
-    conn: &Connection,
+    db: &mut dyn Session,
     now: &str,
     people: u32,
     rng: &mut Rng,
@@ -132,7 +132,7 @@ fn organisation(
 ) -> Result<Org> {
     // The organisation and its teams.
     org::add_team(
-        conn,
+        db,
         now,
         "acme",
         &TeamPatch {
@@ -142,7 +142,7 @@ fn organisation(
     )?;
     s.teams += 1;
     org::add_person(
-        conn,
+        db,
         now,
         "dana",
         &PersonPatch {
@@ -161,7 +161,7 @@ fn organisation(
     )?;
     s.people += 1;
     org::edit_team(
-        conn,
+        db,
         now,
         "acme",
         &TeamPatch {
@@ -171,7 +171,7 @@ fn organisation(
     )?;
     for t in TEAMS {
         org::add_team(
-            conn,
+            db,
             now,
             t.handle,
             &TeamPatch {
@@ -230,7 +230,7 @@ fn organisation(
         };
         if let Some((squad, name)) = &new_squad {
             org::add_team(
-                conn,
+                db,
                 now,
                 squad,
                 &TeamPatch {
@@ -249,7 +249,7 @@ fn organisation(
             }
         };
         org::add_person(
-            conn,
+            db,
             now,
             &handle,
             &PersonPatch {
@@ -267,7 +267,7 @@ fn organisation(
         )?;
         if lead || new_squad.is_some() {
             org::edit_team(
-                conn,
+                db,
                 now,
                 &team,
                 &TeamPatch {
@@ -288,4 +288,60 @@ fn organisation(
         managers,
         everyone,
     })
+}
+
+/// `demo`: fill a new database in one bulk load (no undo history): the
+/// organisation, its plan and activity, and the two review cycles, the
+/// finished one scored and finalized.
+pub fn fill(
+    db: &mut dyn Session,
+    now: &str,
+    (today, week_start): (NaiveDate, Weekday),
+    size: DemoSize,
+    pace: &crate::app::report::plan::PaceContext,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<DemoSummary> {
+    db.bulk_load()?;
+    let s = generate(db, now, today, week_start, size, progress)?;
+    let cycles = appraisals(db, now, today, week_start, size.seed)?;
+    finalize(db, now, &cycles, pace)?;
+    db.set_summary(&format!(
+        "demo: {} people, {} goals, {} check-ins",
+        s.people, s.goals, s.checkins
+    ));
+    Ok(s)
+}
+
+/// Score and finalize the demo's finished cycle, then record some acknowledgements.
+fn finalize(
+    db: &mut dyn Session,
+    now: &str,
+    cycles: &DemoCycles,
+    pace: &crate::app::report::plan::PaceContext,
+) -> Result<()> {
+    use crate::app::cycles as sa;
+    let c = sa::get_cycle(db, &cycles.finished)?;
+    let t = sa::load_template(db, &c)?;
+    for st in crate::app::report::appraise::cycle_states(db, &c, &t, pace)? {
+        sa::set_computed(
+            db,
+            now,
+            c.id,
+            st.person.person_id,
+            st.appraisal.score,
+            st.appraisal.level,
+        )?;
+    }
+    sa::record_step(
+        db,
+        now,
+        &c,
+        crate::domain::cycle::CycleStep::Finalize,
+        ("demo", false, None),
+    )?;
+    for h in &cycles.acknowledging {
+        let id = org::person_id(db, h)?;
+        db.acknowledge(now, c.id, id)?;
+    }
+    Ok(())
 }

@@ -4,17 +4,18 @@
 use super::data::{STANDARDS, TEAMS};
 use super::rng::Rng;
 use super::{DemoSummary, Org};
+use crate::app::org;
+use crate::app::plan::{self as splan, GoalPatch, MeasurePatch};
+use crate::domain::goal::Measure;
 use crate::domain::{Direction, MeasureKind, Priority};
 use crate::error::Result;
-use crate::store::org;
-use crate::store::plan::{self as splan, GoalPatch, MeasurePatch};
+use crate::store::Session;
 use crate::time::{Period, PeriodKind, Weekday, period_containing};
 use chrono::{Duration, NaiveDate};
-use rusqlite::Connection;
 
 /// A measure the demo reports on, with how its owner is doing.
 pub(super) struct Tracked {
-    pub(super) measure: splan::Measure,
+    pub(super) measure: Measure,
     pub(super) pace: f64,
     pub(super) stale: bool,
     pub(super) author: Option<i64>,
@@ -39,7 +40,7 @@ fn profile(rng: &mut Rng) -> (f64, bool) {
 /// last quarter's closed goals. Returns the measures to report on.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn plan(
-    conn: &Connection,
+    db: &mut dyn Session,
     now: &str,
     today: NaiveDate,
     week_start: Weekday,
@@ -92,27 +93,27 @@ pub(super) fn plan(
 
     // Organisation goals.
     let mut tracked: Vec<Tracked> = Vec::new();
-    let mut add = |conn: &Connection,
+    let mut add = |db: &mut dyn Session,
                    g: GoalPatch,
                    ms: Vec<MeasurePatch>,
                    s: &mut DemoSummary,
                    rng: &mut Rng|
      -> Result<()> {
-        let goal = splan::add_goal(conn, now, &g)?;
+        let goal = splan::add_goal(db, now, &g)?;
         s.goals += 1;
         let (pace, stale) = profile(rng);
         // Check-ins are written by the owner, or by the lead of an owning team.
         let author = if goal.owner_is_team {
-            org::find_team(conn, &goal.owner)?.and_then(|t| t.lead)
+            db.find_team(&goal.owner)?.and_then(|t| t.lead)
         } else {
             Some(goal.owner.clone())
         };
         let author = match author {
-            Some(h) => Some(org::person_id(conn, &h)?),
+            Some(h) => Some(org::person_id(db, &h)?),
             None => None,
         };
         for m in ms {
-            let m = splan::add_measure(conn, now, &goal, &m)?;
+            let m = splan::add_measure(db, now, &goal, &m)?;
             s.measures += 1;
             tracked.push(Tracked {
                 measure: m,
@@ -127,7 +128,7 @@ pub(super) fn plan(
         Ok(())
     };
     add(
-        conn,
+        db,
         goal(
             "grow-revenue",
             "Grow annual recurring revenue",
@@ -149,7 +150,7 @@ pub(super) fn plan(
         rng,
     )?;
     add(
-        conn,
+        db,
         goal(
             "reliable-product",
             "Make the product reliable",
@@ -184,7 +185,7 @@ pub(super) fn plan(
     for (ti, t) in TEAMS.iter().enumerate() {
         let (name, unit, kind, b, tg, st, fl) = t.metric;
         add(
-            conn,
+            db,
             goal(
                 t.goal_key,
                 t.goal,
@@ -206,7 +207,7 @@ pub(super) fn plan(
                 key
             };
             add(
-                conn,
+                db,
                 goal(&key, title, handle, Some(t.goal_key), 1.0, Priority::Medium),
                 vec![measure(mname, unit, kind, b, tg, None, None)],
                 s,
@@ -223,7 +224,7 @@ pub(super) fn plan(
             for (title, ms) in STANDARDS {
                 let key = format!("{handle}-{}", crate::domain::names::slugify(title));
                 add(
-                    conn,
+                    db,
                     GoalPatch {
                         key: Some(key),
                         title: Some((*title).into()),
@@ -270,7 +271,7 @@ pub(super) fn plan(
         ),
     ] {
         splan::add_goal(
-            conn,
+            db,
             now,
             &GoalPatch {
                 key: Some(key.into()),

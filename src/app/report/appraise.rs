@@ -3,13 +3,14 @@
 //! and the outcome.
 
 use super::plan::{PaceContext, PlanIndex};
+use crate::app::plan::{GoalFilter, list_goals};
 use crate::domain::appraisal::{self, Appraisal, GoalInput, Inputs, Rating, ReviewInput, Template};
 use crate::domain::cycle::counts;
+use crate::domain::cycle::{Cycle, Outcome, Participant, Review};
+use crate::domain::goal::Goal;
 use crate::domain::{GoalStatus, ReviewKind, ReviewState};
 use crate::error::Result;
-use crate::store::appraise::{self as sa, Cycle, Outcome, Participant, Review};
-use crate::store::plan::Goal;
-use rusqlite::Connection;
+use crate::store::Session;
 
 /// One participant's appraisal in a cycle.
 #[derive(Debug, Clone)]
@@ -112,55 +113,56 @@ pub fn score(template: &Template, goals: &[(Goal, Option<f64>)], reviews: &[Revi
 
 /// Every participant's state in a cycle.
 pub fn cycle_states(
-    conn: &Connection,
+    s: &dyn Session,
     cycle: &Cycle,
     template: &Template,
     pace: &PaceContext,
 ) -> Result<Vec<SubjectState>> {
-    let index = PlanIndex::load(conn, pace)?;
-    let all = crate::store::plan::all_goals(conn)?;
-    sa::participants(conn, cycle.id)?
+    let index = PlanIndex::load(s, pace)?;
+    let all = s.all_goals()?;
+    s.participants(cycle.id)?
         .into_iter()
-        .map(|p| state_of(conn, cycle, template, &index, &all, p))
+        .map(|p| state_of(s, cycle, template, &index, &all, p))
         .collect()
 }
 
 /// One participant's state (none if they do not take part), reading only
 /// their own goals: a person's packet on an organisation's file.
 pub fn subject_state(
-    conn: &Connection,
+    s: &dyn Session,
     cycle: &Cycle,
     template: &Template,
     pace: &PaceContext,
     person_id: i64,
 ) -> Result<Option<SubjectState>> {
-    let Some(p) = sa::participants(conn, cycle.id)?
+    let Some(p) = s
+        .participants(cycle.id)?
         .into_iter()
         .find(|p| p.person_id == person_id)
     else {
         return Ok(None);
     };
-    let own = crate::store::plan::list_goals(
-        conn,
-        &crate::store::plan::GoalFilter {
+    let own = list_goals(
+        s,
+        &GoalFilter {
             owner: Some(p.handle.clone()),
             ..Default::default()
         },
     )?;
     let ids: Vec<i64> = own.iter().map(|g| g.id).collect();
-    let index = PlanIndex::load_for(conn, pace, &ids)?;
-    state_of(conn, cycle, template, &index, &own, p).map(Some)
+    let index = PlanIndex::load_for(s, pace, &ids)?;
+    state_of(s, cycle, template, &index, &own, p).map(Some)
 }
 
 fn state_of(
-    conn: &Connection,
+    s: &dyn Session,
     cycle: &Cycle,
     template: &Template,
     index: &PlanIndex,
     all: &[Goal],
-    p: sa::Participant,
+    p: Participant,
 ) -> Result<SubjectState> {
-    let reviews = sa::reviews(conn, cycle.id, Some(p.person_id))?;
+    let reviews = s.reviews(cycle.id, Some(p.person_id))?;
     let goals = subject_goals(index, all, cycle, &p.handle);
     let appraisal = score(template, &goals, &reviews);
     let count = |kind: ReviewKind, submitted: bool| {
@@ -175,7 +177,7 @@ fn state_of(
         peers_submitted: count(ReviewKind::Peer, true),
         peers_total: count(ReviewKind::Peer, false),
         upward_submitted: count(ReviewKind::Upward, true),
-        outcome: sa::outcome(conn, cycle.id, p.person_id)?,
+        outcome: s.outcome(cycle.id, p.person_id)?,
         appraisal,
         goals,
         reviews,

@@ -3,13 +3,13 @@
 //! performance management is working at all (`report effectiveness`).
 
 use super::plan::{PaceContext, PlanIndex};
+use crate::app::org;
+use crate::app::plan::{GoalFilter, list_goals};
+use crate::domain::org::{Person, Team};
 use crate::domain::{GoalStatus, PaceStatus};
 use crate::error::Result;
-use crate::store::org::{self, Person};
-use crate::store::plan::{self as splan, GoalFilter};
-use crate::store::stats;
+use crate::store::Session;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use std::collections::HashMap;
 
 /// How a person (or a team, rolled up) is doing.
@@ -59,15 +59,15 @@ fn add(a: &mut TeamLine, b: &TeamLine, sum: &mut (f64, i64)) {
 /// One line per person (of a team and its sub-teams, or everyone), and one
 /// per team rolling up its members and sub-teams.
 pub fn team(
-    conn: &Connection,
+    s: &dyn Session,
     team: Option<&str>,
     period: Option<&str>,
     pace: &PaceContext,
     since: Option<NaiveDate>,
 ) -> Result<(Vec<TeamLine>, Vec<TeamLine>)> {
-    let people = org::list_people(conn, team, false)?;
-    let goals = splan::list_goals(
-        conn,
+    let people = org::list_people(s, team, false)?;
+    let goals = list_goals(
+        s,
         &GoalFilter {
             team: team.map(str::to_string),
             period: period.map(str::to_string),
@@ -76,12 +76,10 @@ pub fn team(
         },
     )?;
     let index = match team {
-        Some(_) => {
-            PlanIndex::load_for(conn, pace, &goals.iter().map(|g| g.id).collect::<Vec<_>>())?
-        }
-        None => PlanIndex::load(conn, pace)?,
+        Some(_) => PlanIndex::load_for(s, pace, &goals.iter().map(|g| g.id).collect::<Vec<_>>())?,
+        None => PlanIndex::load(s, pace)?,
     };
-    let feedback = stats::feedback_received(conn, since, Some(pace.today), false)?;
+    let feedback = s.feedback_received(since, Some(pace.today), false)?;
     let mut lines: Vec<TeamLine> = Vec::new();
     for p in &people {
         let mut l = TeamLine {
@@ -118,17 +116,17 @@ pub fn team(
         lines.push(l);
     }
     // Team roll-ups, sub-teams included.
-    let teams = org::list_teams(conn)?;
-    let in_scope: Vec<&crate::store::org::Team> = match team {
+    let teams = s.list_teams()?;
+    let in_scope: Vec<&Team> = match team {
         Some(t) => {
-            let ids = org::team_subtree(conn, org::team_id(conn, t)?)?;
+            let ids = org::subtree(s, t)?;
             teams.iter().filter(|x| ids.contains(&x.id)).collect()
         }
         None => teams.iter().collect(),
     };
     let mut rollups = Vec::new();
     for t in in_scope {
-        let ids = org::team_subtree(conn, t.id)?;
+        let ids = s.team_subtree(t.id)?;
         let handles: Vec<&str> = teams
             .iter()
             .filter(|x| ids.contains(&x.id))
@@ -174,17 +172,17 @@ pub struct CheckinLine {
 
 /// Cadence and compliance per person over [since, until].
 pub fn checkins(
-    conn: &Connection,
+    s: &dyn Session,
     team: Option<&str>,
     (since, until, pace_today): (NaiveDate, NaiveDate, NaiveDate),
     default_cadence: i64,
     overdue: &HashMap<String, i64>,
 ) -> Result<Vec<CheckinLine>> {
-    let by_author = stats::checkins_by_author(conn, Some(since), Some(until))?;
+    let by_author = s.checkins_by_author(Some(since), Some(until))?;
     // Weeks still ahead cannot be missed yet.
     let today = until.min(pace_today);
     let weeks = ((today - since).num_days() / 7 + 1).max(1);
-    Ok(org::list_people(conn, team, false)?
+    Ok(org::list_people(s, team, false)?
         .into_iter()
         .map(|p| {
             let (n, w, last) = by_author.get(&p.handle).cloned().unwrap_or((0, 0, None));
@@ -224,7 +222,7 @@ pub struct Effectiveness {
 
 /// The effectiveness of the process over [since, until].
 pub fn effectiveness(
-    conn: &Connection,
+    s: &dyn Session,
     pace: &PaceContext,
     since: NaiveDate,
     until: NaiveDate,
@@ -239,7 +237,7 @@ pub fn effectiveness(
         },
         ..filter.clone()
     };
-    let goals = splan::list_goals(conn, &scope)?;
+    let goals = list_goals(s, &scope)?;
     let mut by_status: Vec<(String, i64)> = Vec::new();
     for g in &goals {
         match by_status.iter_mut().find(|(k, _)| k == g.status.as_str()) {
@@ -257,14 +255,14 @@ pub fn effectiveness(
     let (achieved, missed) = (count("achieved"), count("missed"));
     let completion_rate =
         (achieved + missed > 0).then(|| achieved as f64 / (achieved + missed) as f64);
-    let index = PlanIndex::load(conn, pace)?;
+    let index = PlanIndex::load(s, pace)?;
     let active_measures: i64 = goals
         .iter()
         .filter(|g| g.status == GoalStatus::Active)
         .filter_map(|g| index.get(g.id))
         .map(|s| i64::try_from(s.measures.len()).unwrap_or(0))
         .sum();
-    let (volume, covered) = stats::checkin_volume(conn, Some(since), Some(until))?;
+    let (volume, covered) = s.checkin_volume(Some(since), Some(until))?;
     let weeks = ((until - since).num_days() as f64 / 7.0).max(1.0);
     let mut periods: Vec<(String, i64, f64, i64)> = Vec::new();
     for g in goals.iter().filter(|g| g.status != GoalStatus::Dropped) {
@@ -294,7 +292,7 @@ pub fn effectiveness(
             .then(|| volume as f64 / active_measures as f64 / weeks),
         measures_covered: (active_measures > 0)
             .then(|| (covered as f64 / active_measures as f64).min(1.0)),
-        reviews: stats::review_completion(conn)?,
+        reviews: s.review_completion()?,
         attainment_by_period: periods
             .into_iter()
             .map(|(p, n, sum, k)| (p, n, (k > 0).then(|| sum / k as f64)))

@@ -1,13 +1,13 @@
 //! Goals with their measures' current values, progress and standards, rolled
 //! up along the alignment tree.
 
+use crate::app::plan::{GoalFilter, list_goals};
+use crate::domain::goal::{Goal, Measure};
 use crate::domain::pace::{Forecast, PaceThresholds};
 use crate::domain::{self, GoalNode, GoalStatus, PaceStatus, Progress, Standard};
 use crate::error::Result;
-use crate::store::checkins;
-use crate::store::plan::{self as splan, Goal, GoalFilter, Measure};
+use crate::store::Session;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -75,41 +75,37 @@ pub struct PlanIndex {
 
 impl PlanIndex {
     /// Build the index from the store.
-    pub fn load(conn: &Connection, pace: &PaceContext) -> Result<PlanIndex> {
-        Self::load_from(conn, pace, None)
+    pub fn load(s: &dyn Session, pace: &PaceContext) -> Result<PlanIndex> {
+        Self::load_from(s, pace, None)
     }
 
     /// Build the index of the goals `roots` and their descendants only (all
     /// a roll-up of those goals needs): a report on one team or person reads
     /// its own goals, not the organisation's.
-    pub fn load_for(conn: &Connection, pace: &PaceContext, roots: &[i64]) -> Result<PlanIndex> {
-        Self::load_from(conn, pace, Some(roots))
+    pub fn load_for(s: &dyn Session, pace: &PaceContext, roots: &[i64]) -> Result<PlanIndex> {
+        Self::load_from(s, pace, Some(roots))
     }
 
-    fn load_from(
-        conn: &Connection,
-        pace: &PaceContext,
-        roots: Option<&[i64]>,
-    ) -> Result<PlanIndex> {
+    fn load_from(s: &dyn Session, pace: &PaceContext, roots: Option<&[i64]>) -> Result<PlanIndex> {
         let (goals, measures) = match roots {
-            None => (splan::all_goals(conn)?, splan::all_measures(conn)?),
+            None => (s.all_goals()?, s.all_measures()?),
             Some(roots) => {
-                let goals = splan::goals_with_descendants(conn, roots)?;
+                let goals = s.goals_with_descendants(roots)?;
                 let ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
-                let measures = splan::measures_of_goals(conn, &ids)?;
+                let measures = s.measures_of_goals(&ids)?;
                 (goals, measures)
             }
         };
         let ids: Option<Vec<i64>> = roots.map(|_| goals.iter().map(|g| g.id).collect());
         let ids = ids.as_deref();
-        let recent = checkins::recent_points(conn, ids)?;
+        let recent = s.recent_points(domain::pace::FORECAST_WINDOW_DAYS, ids)?;
         let latest: HashMap<i64, (NaiveDate, f64)> = recent
             .iter()
             .filter_map(|(id, points)| points.last().map(|p| (*id, *p)))
             .collect();
         let mut index = Self::build(goals, measures, &latest, pace);
-        let last = checkins::last_by_goal(conn, ids)?;
-        let reported = checkins::last_status_by_goal(conn, ids)?;
+        let last = s.last_checkin_by_goal(ids)?;
+        let reported = s.last_status_by_goal(ids)?;
         for state in &mut index.states {
             state.last_checkin = last.get(&state.goal.id).copied();
             state.checkin_age_days = state.last_checkin.map(|d| (pace.today - d).num_days());
@@ -294,15 +290,15 @@ pub struct TreeRow<'a> {
 
 /// Goals matching a filter, with their state.
 pub fn goal_list(
-    conn: &Connection,
+    s: &dyn Session,
     filter: &GoalFilter,
     pace: &PaceContext,
 ) -> Result<Vec<GoalState>> {
-    let goals = splan::list_goals(conn, filter)?;
+    let goals = list_goals(s, filter)?;
     if goals.is_empty() {
         return Ok(Vec::new());
     }
-    let index = PlanIndex::load(conn, pace)?;
+    let index = PlanIndex::load(s, pace)?;
     Ok(goals
         .iter()
         .filter_map(|g| index.get(g.id).cloned())
@@ -312,4 +308,46 @@ pub fn goal_list(
 /// Whether a goal counts as open work (draft or active).
 pub fn is_open(status: GoalStatus) -> bool {
     !status.is_closed()
+}
+
+/// `plan show`: a goal's state and the goals aligned directly to it.
+pub fn goal_view(
+    s: &dyn Session,
+    pace: &PaceContext,
+    reference: &str,
+) -> Result<(GoalState, Vec<GoalState>)> {
+    let g = crate::app::plan::get_goal(s, reference)?;
+    let index = PlanIndex::load(s, pace)?;
+    let Some(state) = index.get(g.id) else {
+        return Err(crate::error::Error::not_found("goal", reference));
+    };
+    let children = index.children_of(g.id).into_iter().cloned().collect();
+    Ok((state.clone(), children))
+}
+
+/// The alignment tree of `plan tree`: from a goal (or every root), showing
+/// the goals a filter keeps.
+pub struct PlanTree {
+    index: PlanIndex,
+    root: Option<i64>,
+    keep: std::collections::HashSet<i64>,
+}
+
+impl PlanTree {
+    /// The rows in display order.
+    pub fn rows(&self) -> Vec<TreeRow<'_>> {
+        self.index.tree(self.root, &|g| self.keep.contains(&g.id))
+    }
+}
+
+/// Build the tree of `plan tree`.
+pub fn plan_tree(
+    s: &dyn Session,
+    pace: &PaceContext,
+    root: Option<i64>,
+    filter: &GoalFilter,
+) -> Result<PlanTree> {
+    let keep = list_goals(s, filter)?.into_iter().map(|g| g.id).collect();
+    let index = PlanIndex::load(s, pace)?;
+    Ok(PlanTree { index, root, keep })
 }

@@ -3,12 +3,12 @@
 //! gaps`), and one goal's values over time (`report trend`).
 
 use super::plan::{GoalState, MeasureState, PaceContext, PlanIndex};
+use crate::app::plan::{GoalFilter, list_goals};
+use crate::domain::goal::Goal;
 use crate::domain::{self, PaceStatus};
 use crate::error::Result;
-use crate::store::checkins;
-use crate::store::plan::{self as splan, Goal, GoalFilter};
+use crate::store::Session;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 /// One measure of a goal, with where it stands.
 #[derive(Debug, Clone)]
@@ -52,11 +52,11 @@ fn expected_value(m: &MeasureState, expected: Option<f64>) -> Option<f64> {
 
 /// Every measure of the goals that match the filter, in goal order.
 pub fn measure_lines(
-    conn: &Connection,
+    s: &dyn Session,
     filter: &GoalFilter,
     pace: &PaceContext,
 ) -> Result<Vec<MeasureLine>> {
-    let (goals, index) = goals_and_index(conn, filter, pace)?;
+    let (goals, index) = goals_and_index(s, filter, pace)?;
     Ok(lines_of(&goals, &index, filter.limit))
 }
 
@@ -64,26 +64,26 @@ pub fn measure_lines(
 /// plan index that holds them: only theirs when the filter narrows the
 /// goals, every goal otherwise.
 pub fn goals_and_index(
-    conn: &Connection,
+    s: &dyn Session,
     filter: &GoalFilter,
     pace: &PaceContext,
 ) -> Result<(Vec<Goal>, PlanIndex)> {
     let narrowed = filter.owner.is_some() || filter.team.is_some() || filter.period.is_some();
     if narrowed {
-        let goals = splan::list_goals(
-            conn,
+        let goals = list_goals(
+            s,
             &GoalFilter {
                 limit: None,
                 ..filter.clone()
             },
         )?;
         let ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
-        let index = PlanIndex::load_for(conn, pace, &ids)?;
+        let index = PlanIndex::load_for(s, pace, &ids)?;
         Ok((goals, index))
     } else {
         // Every goal is in the index already: filter its list by status
         // (the one filter left) instead of reading the goals twice.
-        let index = PlanIndex::load(conn, pace)?;
+        let index = PlanIndex::load(s, pace)?;
         let goals = index
             .goals()
             .map(|s| &s.goal)
@@ -127,14 +127,10 @@ pub fn lines_of(goals: &[Goal], index: &PlanIndex, limit: Option<usize>) -> Vec<
 }
 
 /// The measures of active goals behind their expected progress, largest gap first.
-pub fn gaps(
-    conn: &Connection,
-    filter: &GoalFilter,
-    pace: &PaceContext,
-) -> Result<Vec<MeasureLine>> {
+pub fn gaps(s: &dyn Session, filter: &GoalFilter, pace: &PaceContext) -> Result<Vec<MeasureLine>> {
     let limit = filter.limit;
     let mut lines: Vec<MeasureLine> = measure_lines(
-        conn,
+        s,
         &GoalFilter {
             limit: None,
             ..filter.clone()
@@ -183,20 +179,21 @@ pub struct Trend {
 
 /// The trend of one goal, with check-ins in [since, until].
 pub fn trend(
-    conn: &Connection,
+    s: &dyn Session,
     goal: &Goal,
     pace: &PaceContext,
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
 ) -> Result<Trend> {
-    let index = PlanIndex::load_for(conn, pace, &[goal.id])?;
+    let index = PlanIndex::load_for(s, pace, &[goal.id])?;
     let Some(state) = index.get(goal.id).cloned() else {
         return Err(crate::error::Error::not_found("goal", &goal.key));
     };
     let mut measures = Vec::new();
     for m in &state.measures {
         let spec = m.measure.spec();
-        let points = checkins::history(conn, m.measure.id, since)?
+        let points = s
+            .history(m.measure.id, since)?
             .into_iter()
             .filter(|(d, _)| until.is_none_or(|u| *d <= u))
             .map(|(date, value)| TrendPoint {

@@ -5,15 +5,16 @@
 use super::appraise::{SubjectState, cycle_states, subject_state};
 use super::plan::{GoalState, PaceContext};
 use super::progress::{MeasureLine, goals_and_index, lines_of};
+use crate::app::plan::GoalFilter;
 use crate::domain::ReviewKind;
 use crate::domain::appraisal::Template;
+use crate::domain::cycle::Cycle;
 use crate::domain::cycle::{counts, is_anonymous};
+use crate::domain::feedback::Feedback;
+use crate::domain::org::Person;
 use crate::error::Result;
-use crate::store::appraise::{self as sa, Cycle};
-use crate::store::feedback::{self as sfb, Feedback, FeedbackFilter};
-use crate::store::org::{self, Person};
-use crate::store::plan::GoalFilter;
-use rusqlite::Connection;
+use crate::store::Session;
+use crate::store::feedback::FeedbackFilter;
 
 /// A manager's ratings against the cycle's average (for calibration).
 #[derive(Debug, Clone)]
@@ -50,12 +51,12 @@ pub struct CycleReport {
 
 /// Build the cycle report.
 pub fn cycle_report(
-    conn: &Connection,
+    s: &dyn Session,
     cycle: Cycle,
     template: Template,
     pace: &PaceContext,
 ) -> Result<CycleReport> {
-    let states = cycle_states(conn, &cycle, &template, pace)?;
+    let states = cycle_states(s, &cycle, &template, pace)?;
     let n = i64::try_from(states.len()).unwrap_or(0);
     let count = |f: &dyn Fn(&SubjectState) -> bool| {
         i64::try_from(states.iter().filter(|s| f(s)).count()).unwrap_or(0)
@@ -215,14 +216,14 @@ pub struct Packet {
 /// `include_private`; peer and upward reviews appear only through the peer
 /// average (and only from the anonymity threshold on), never with names.
 pub fn packet(
-    conn: &Connection,
+    s: &dyn Session,
     handle: &str,
     cycle: Option<(Cycle, Template)>,
     period: Option<&str>,
     include_private: bool,
     pace: &PaceContext,
 ) -> Result<Packet> {
-    let person = org::get_person(conn, handle)?;
+    let person = crate::app::org::get_person(s, handle)?;
     // A cycle takes the goals due within its dates (a half-year holds its
     // quarters' goals); without one, the period filter or every goal.
     let filter = GoalFilter {
@@ -237,7 +238,7 @@ pub fn packet(
         None => true,
     };
     // One read of the goals and their plan index serves both lists.
-    let (listed, index) = goals_and_index(conn, &filter, pace)?;
+    let (listed, index) = goals_and_index(s, &filter, pace)?;
     let measures: Vec<MeasureLine> = lines_of(&listed, &index, None)
         .into_iter()
         .filter(|l| within(l.goal.goal.due, l.goal.goal.period.as_deref()))
@@ -251,15 +252,12 @@ pub fn packet(
         Some((c, _)) => (Some(c.start), Some(c.end)),
         None => (None, None),
     };
-    let all = sfb::list(
-        conn,
-        &FeedbackFilter {
-            to: Some(person.id),
-            since,
-            until,
-            ..FeedbackFilter::default()
-        },
-    )?;
+    let all = s.list_feedback(&FeedbackFilter {
+        to: Some(person.id),
+        since,
+        until,
+        ..FeedbackFilter::default()
+    })?;
     let private_hidden = if include_private {
         0
     } else {
@@ -270,7 +268,7 @@ pub fn packet(
         .filter(|f| include_private || !f.private)
         .collect();
     let appraisal = match cycle {
-        Some((c, t)) => subject_state(conn, &c, &t, pace, person.id)?.map(|mut s| {
+        Some((c, t)) => subject_state(s, &c, &t, pace, person.id)?.map(|mut s| {
             s.reviews.retain(|r| !is_anonymous(r.kind));
             (c, t, s)
         }),
@@ -287,9 +285,9 @@ pub fn packet(
 }
 
 /// The latest cycle a person takes part in.
-pub fn latest_cycle_of(conn: &Connection, person_id: i64) -> Result<Option<Cycle>> {
-    for c in sa::list_cycles(conn)? {
-        if sa::participants(conn, c.id)?
+pub fn latest_cycle_of(s: &dyn Session, person_id: i64) -> Result<Option<Cycle>> {
+    for c in s.list_cycles()? {
+        if s.participants(c.id)?
             .iter()
             .any(|p| p.person_id == person_id)
         {

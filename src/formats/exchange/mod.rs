@@ -23,8 +23,7 @@
 
 mod parse;
 
-pub use crate::app::merge::{Conflict, Counts, Summary, merge};
-pub use parse::{Parsed, check_references, parse};
+pub use parse::{Parsed, parse, record_error};
 
 use crate::domain::text::neutralize_formula;
 use crate::error::{Error, Result};
@@ -74,7 +73,7 @@ impl<W: Write> JsonWriter<W> {
             out,
             "{{\"schema_version\":{SCHEMA_VERSION},\"kind\":\"{KIND}\",\"yardstick_schema\":{},\
              \"exported_at\":{},\"since\":{},\"person\":{},\n\"records\":[",
-            crate::store::schema::SCHEMA_VERSION,
+            crate::store::SCHEMA_VERSION,
             json_string(&header.exported_at),
             json_opt(header.since.as_deref()),
             json_opt(header.person.as_deref()),
@@ -210,31 +209,4 @@ fn csv_error(e: csv::Error, on_io: OnWriteError) -> Error {
         csv::ErrorKind::Io(io) => on_io(io),
         other => Error::failed(format!("cannot write the CSV export: {other:?}")),
     }
-}
-
-/// Stream the selected check-ins as CSV; returns how many were written.
-pub fn write_checkins_csv(
-    conn: &rusqlite::Connection,
-    sel: &crate::store::exchange::Selection,
-    out: &mut dyn Write,
-    bom: bool,
-    on_io: OnWriteError,
-) -> Result<usize> {
-    let mut w = CsvWriter::begin(out, bom, on_io)?;
-    crate::store::exchange::for_each_checkin(conn, sel, |c| w.line(c))?;
-    w.finish()
-}
-
-/// Stream the selected records as an exchange document; returns how many
-/// were written.
-pub fn write_json(
-    conn: &rusqlite::Connection,
-    sel: &crate::store::exchange::Selection,
-    header: &Header,
-    out: &mut dyn Write,
-    on_io: OnWriteError,
-) -> Result<usize> {
-    let mut w = JsonWriter::begin(out, header).map_err(on_io)?;
-    crate::store::exchange::for_each_row(conn, sel, |row| w.record(row).map_err(on_io))?;
-    w.finish().map_err(on_io)
 }

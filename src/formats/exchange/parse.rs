@@ -104,10 +104,10 @@ pub fn parse(reader: impl Read, file: &str) -> Result<Parsed> {
         return Err(not_export("not a yardstick export: no records".into()));
     }
     let yardstick_schema = state.yardstick_schema.unwrap_or(0);
-    if yardstick_schema > crate::store::schema::SCHEMA_VERSION {
+    if yardstick_schema > crate::store::SCHEMA_VERSION {
         return Err(not_export(format!(
             "it was exported by a newer yardstick (database schema {yardstick_schema}, this one knows {})",
-            crate::store::schema::SCHEMA_VERSION
+            crate::store::SCHEMA_VERSION
         ))
         .with_hint("upgrade yardstick to import it"));
     }
@@ -232,7 +232,8 @@ impl<'de> Visitor<'de> for RecordsVisitor<'_> {
     }
 }
 
-fn bad(index: usize, what: impl fmt::Display) -> Error {
+/// The error for a bad record of an import file, naming it.
+pub fn record_error(index: usize, what: impl fmt::Display) -> Error {
     Error::invalid(format!("record {index}: {what}"))
         .with_hint("fix or remove that record; nothing was imported")
 }
@@ -252,41 +253,48 @@ fn is_date(s: &str) -> bool {
 /// Validate one record into a raw row.
 fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result<RawRow> {
     let Value::Object(mut map) = value else {
-        return Err(bad(index, "a record must be a JSON object"));
+        return Err(record_error(index, "a record must be a JSON object"));
     };
     let table = match map.remove("table") {
         Some(Value::String(t)) => t,
         Some(other) => {
-            return Err(bad(
+            return Err(record_error(
                 index,
                 format!("field 'table': expected text, got {other}"),
             ));
         }
-        None => return Err(bad(index, "field 'table' is missing")),
+        None => return Err(record_error(index, "field 'table' is missing")),
     };
     let Some(ti) = sx::table_index(&table) else {
         let known: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
-        return Err(bad(index, format!("unknown table '{table}'"))
+        return Err(record_error(index, format!("unknown table '{table}'"))
             .with_hint(format!("the tables are: {}", known.join(", "))));
     };
     let uuid = match map.remove("uuid") {
         Some(Value::String(u)) if canonical_uuid(&u) => u,
         Some(other) => {
-            return Err(bad(
+            return Err(record_error(
                 index,
                 format!("{table}: field 'uuid': {other} is not a UUID (lowercase, with hyphens)"),
             ));
         }
-        None => return Err(bad(index, format!("{table}: field 'uuid' is missing"))),
+        None => {
+            return Err(record_error(
+                index,
+                format!("{table}: field 'uuid' is missing"),
+            ));
+        }
     };
     if seen.contains(&(ti, uuid.clone())) {
-        return Err(bad(
+        return Err(record_error(
             index,
             format!("{table} {uuid} appears twice in the file"),
         ));
     }
     let def = &TABLES[ti];
-    let at = |key: &str, what: String| bad(index, format!("{table} {uuid}: field '{key}': {what}"));
+    let at = |key: &str, what: String| {
+        record_error(index, format!("{table} {uuid}: field '{key}': {what}"))
+    };
     let mut vals = Vec::with_capacity(def.cols.len());
     for col in def.cols {
         let v = map.remove(col.key).unwrap_or(Value::Null);
@@ -308,7 +316,10 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
         vals.push(val);
     }
     if let Some(key) = map.keys().next() {
-        return Err(bad(index, format!("{table} {uuid}: unknown field '{key}'")));
+        return Err(record_error(
+            index,
+            format!("{table} {uuid}: unknown field '{key}'"),
+        ));
     }
     let row = RawRow {
         table: ti,
@@ -478,41 +489,6 @@ fn rules(row: &RawRow) -> std::result::Result<(), (&'static str, String)> {
             ));
         }
         _ => {}
-    }
-    Ok(())
-}
-
-/// Check that every reference of every record names a record in the file or
-/// a row already in the database. The first dangling one is an
-/// [`Error::invalid`] naming the record.
-pub fn check_references(conn: &rusqlite::Connection, parsed: &Parsed, file: &str) -> Result<()> {
-    let in_file: HashSet<(usize, &str)> = parsed
-        .records
-        .iter()
-        .map(|r| (r.table, r.uuid.as_str()))
-        .collect();
-    for (index, row) in parsed.records.iter().enumerate() {
-        for (col, val) in row.def().cols.iter().zip(&row.vals) {
-            let (Kind::Ref(target), Val::Text(u)) = (col.kind, val) else {
-                continue;
-            };
-            let Some(ti) = sx::table_index(target) else {
-                continue;
-            };
-            if in_file.contains(&(ti, u.as_str())) || sx::exists(conn, target, u)? {
-                continue;
-            }
-            return Err(bad(
-                index,
-                format!(
-                    "{} {}: field '{}': {target} {u} is neither in the file nor in the database",
-                    row.def().name,
-                    row.uuid,
-                    col.key
-                ),
-            )
-            .context(file));
-        }
     }
     Ok(())
 }

@@ -1,9 +1,10 @@
-//! Check-ins: progress values recorded against measures over time.
+//! Check-ins in SQLite.
 
-use super::new_uuid;
-use super::rows::iso_day;
-pub use crate::domain::checkin::Checkin;
-use crate::error::Result;
+use super::SqliteSession;
+use super::rows::{iso_day, json_ids};
+use crate::domain::checkin::Checkin;
+use crate::store::checkins::{CheckinFilter, NewCheckin};
+use crate::store::{CheckinRepo, StoreResult, new_uuid};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
@@ -36,190 +37,6 @@ pub const LAST_BY_GOAL_SQL: &str = "SELECT g.id, (SELECT max(c.date) FROM checki
 pub const LAST_STATUS_SQL: &str = "SELECT g.id, (SELECT d.status FROM checkin d WHERE d.goal_id = g.id AND d.status IS NOT NULL \
      ORDER BY d.date DESC, d.id DESC LIMIT 1) FROM goal g \
      WHERE ?1 IS NULL OR g.id IN (SELECT value FROM json_each(?1))";
-
-/// A new check-in.
-#[derive(Debug, Clone)]
-pub struct NewCheckin {
-    /// The goal.
-    pub goal_id: i64,
-    /// The measure (none for a status-only update).
-    pub measure_id: Option<i64>,
-    /// The day it is about.
-    pub date: NaiveDate,
-    /// The value.
-    pub value: Option<f64>,
-    /// Confidence 0–10.
-    pub confidence: Option<i64>,
-    /// Explicit status (on-track, at-risk, off-track).
-    pub status: Option<String>,
-    /// A note.
-    pub note: Option<String>,
-    /// The author's person id.
-    pub author_id: Option<i64>,
-}
-
-/// Record a check-in; returns its row id.
-pub fn insert(conn: &Connection, now: &str, c: &NewCheckin) -> Result<i64> {
-    insert_with_uuid(conn, now, &new_uuid(), c)
-}
-
-/// [`insert`] with a given UUID (bulk loads make their own, without a
-/// system call each).
-pub fn insert_with_uuid(conn: &Connection, now: &str, uuid: &str, c: &NewCheckin) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO checkin(uuid, goal_id, measure_id, date, value, confidence, status, note, author_id, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-    )?
-    .execute(params![
-        uuid,
-        c.goal_id,
-        c.measure_id,
-        c.date.to_string(),
-        c.value,
-        c.confidence,
-        c.status,
-        c.note,
-        c.author_id,
-        now
-    ])?;
-    Ok(conn.last_insert_rowid())
-}
-
-/// Check-ins inserted many rows per statement: for bulk loads, where a
-/// statement per row costs more than the row.
-pub struct Batch {
-    now: String,
-    rows: Vec<(String, NewCheckin)>,
-}
-
-impl Batch {
-    /// Rows per statement (10 parameters each, well under SQLite's limit).
-    const ROWS: usize = 200;
-
-    /// An empty batch stamped with `now`.
-    pub fn new(now: &str) -> Batch {
-        Batch {
-            now: now.to_string(),
-            rows: Vec::with_capacity(Self::ROWS),
-        }
-    }
-
-    /// Add a check-in with its UUID; writes a full batch.
-    pub fn push(&mut self, conn: &Connection, uuid: String, c: NewCheckin) -> Result<()> {
-        self.rows.push((uuid, c));
-        if self.rows.len() >= Self::ROWS {
-            self.flush(conn)?;
-        }
-        Ok(())
-    }
-
-    /// Write what is pending.
-    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
-        if self.rows.is_empty() {
-            return Ok(());
-        }
-        let tuples: Vec<String> = (0..self.rows.len())
-            .map(|i| {
-                let p = i * 9;
-                format!(
-                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?1, ?1)",
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 5,
-                    p + 6,
-                    p + 7,
-                    p + 8,
-                    p + 9,
-                    p + 10
-                )
-            })
-            .collect();
-        let mut stmt = conn.prepare_cached(&format!(
-            "INSERT INTO checkin(uuid, goal_id, measure_id, date, value, confidence, status, note, author_id, created_at, updated_at) VALUES {}",
-            tuples.join(", ")
-        ))?;
-        stmt.raw_bind_parameter(1, &self.now)?;
-        for (i, (uuid, c)) in self.rows.iter().enumerate() {
-            let p = i * 9 + 2;
-            stmt.raw_bind_parameter(p, uuid)?;
-            stmt.raw_bind_parameter(p + 1, c.goal_id)?;
-            stmt.raw_bind_parameter(p + 2, c.measure_id)?;
-            stmt.raw_bind_parameter(p + 3, c.date.to_string())?;
-            stmt.raw_bind_parameter(p + 4, c.value)?;
-            stmt.raw_bind_parameter(p + 5, c.confidence)?;
-            stmt.raw_bind_parameter(p + 6, &c.status)?;
-            stmt.raw_bind_parameter(p + 7, &c.note)?;
-            stmt.raw_bind_parameter(p + 8, c.author_id)?;
-        }
-        stmt.raw_execute()?;
-        self.rows.clear();
-        Ok(())
-    }
-}
-
-/// The latest value of a measure and its date (ties broken by the later entry).
-pub fn latest(conn: &Connection, measure_id: i64) -> Result<Option<(NaiveDate, f64)>> {
-    let mut stmt = conn.prepare_cached(LATEST_SQL)?;
-    let row: Option<(String, f64)> = stmt
-        .query_row([measure_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(row.and_then(|(d, v)| iso_day(&d).map(|d| (d, v))))
-}
-
-/// Every measure's recent valued check-ins: those of the forecast window
-/// ([`crate::domain::pace::FORECAST_WINDOW_DAYS`]) up to its latest one, oldest
-/// first (same-day entries in the order they were recorded). The last point
-/// of each is the measure's latest value. One statement for all measures.
-pub fn recent_points(
-    conn: &Connection,
-    goals: Option<&[i64]>,
-) -> Result<HashMap<i64, Vec<(NaiveDate, f64)>>> {
-    let window = format!("-{} days", crate::domain::pace::FORECAST_WINDOW_DAYS);
-    let mut stmt = conn.prepare_cached(RECENT_SQL)?;
-    let mut rows = stmt.query(params![window, goals.map(super::rows::json_ids)])?;
-    let mut by_measure: HashMap<i64, Vec<(NaiveDate, i64, f64)>> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let Some(date) = r.get_ref(1)?.as_str().ok().and_then(iso_day) else {
-            continue;
-        };
-        by_measure
-            .entry(r.get(0)?)
-            .or_default()
-            .push((date, r.get(3)?, r.get(2)?));
-    }
-    Ok(by_measure
-        .into_iter()
-        .map(|(m, mut points)| {
-            points.sort_unstable_by_key(|p| (p.0, p.1));
-            (m, points.into_iter().map(|(d, _, v)| (d, v)).collect())
-        })
-        .collect())
-}
-
-/// How many check-ins the file holds.
-pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))?)
-}
-
-/// Which check-ins to list.
-#[derive(Debug, Clone, Default)]
-pub struct CheckinFilter {
-    /// Of this goal (id).
-    pub goal: Option<i64>,
-    /// Of this measure (id).
-    pub measure: Option<i64>,
-    /// On goals owned by these people (ids) or written by them.
-    pub people: Option<Vec<i64>>,
-    /// On goals owned by these teams (ids).
-    pub teams: Option<Vec<i64>>,
-    /// On or after.
-    pub since: Option<NaiveDate>,
-    /// On or before.
-    pub until: Option<NaiveDate>,
-    /// At most this many.
-    pub limit: Option<usize>,
-}
 
 const SELECT: &str = "SELECT c.id, c.uuid, c.goal_id, g.key, c.measure_id, m.name, m.unit, c.date, c.value, c.confidence, \
      c.status, c.note, a.handle, c.created_at FROM checkin c JOIN goal g ON g.id = c.goal_id \
@@ -255,8 +72,7 @@ fn id_list(ids: &[i64]) -> String {
     }
 }
 
-/// Check-ins matching a filter, newest first.
-pub fn list(conn: &Connection, f: &CheckinFilter) -> Result<Vec<Checkin>> {
+fn list(conn: &Connection, f: &CheckinFilter) -> StoreResult<Vec<Checkin>> {
     use rusqlite::types::ToSql;
     let mut clauses = vec!["1".to_string()];
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
@@ -303,121 +119,207 @@ pub fn list(conn: &Connection, f: &CheckinFilter) -> Result<Vec<Checkin>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// One check-in by id; exit 1 if there is none.
-pub fn get(conn: &Connection, id: i64) -> Result<Checkin> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?;
-    stmt.query_row([id], row).optional()?.ok_or_else(|| {
-        crate::error::Error::not_found("check-in", &id.to_string())
-            .with_hint("`yardstick checkin list` shows ids")
-    })
+/// Rows per multi-row INSERT of a bulk load (10 parameters each, well
+/// under SQLite's limit).
+const BATCH_ROWS: usize = 200;
+
+/// Insert up to [`BATCH_ROWS`] check-ins in one statement.
+fn insert_batch(conn: &Connection, now: &str, rows: &[(String, NewCheckin)]) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<String> = (0..rows.len())
+        .map(|i| {
+            let p = i * 9;
+            format!(
+                "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?1, ?1)",
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7,
+                p + 8,
+                p + 9,
+                p + 10
+            )
+        })
+        .collect();
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO checkin(uuid, goal_id, measure_id, date, value, confidence, status, note, author_id, created_at, updated_at) VALUES {}",
+        tuples.join(", ")
+    ))?;
+    stmt.raw_bind_parameter(1, now)?;
+    for (i, (uuid, c)) in rows.iter().enumerate() {
+        let p = i * 9 + 2;
+        stmt.raw_bind_parameter(p, uuid)?;
+        stmt.raw_bind_parameter(p + 1, c.goal_id)?;
+        stmt.raw_bind_parameter(p + 2, c.measure_id)?;
+        stmt.raw_bind_parameter(p + 3, c.date.to_string())?;
+        stmt.raw_bind_parameter(p + 4, c.value)?;
+        stmt.raw_bind_parameter(p + 5, c.confidence)?;
+        stmt.raw_bind_parameter(p + 6, &c.status)?;
+        stmt.raw_bind_parameter(p + 7, &c.note)?;
+        stmt.raw_bind_parameter(p + 8, c.author_id)?;
+    }
+    stmt.raw_execute()?;
+    Ok(())
 }
 
-/// Changes to a check-in (`Some(None)` clears a field).
-#[derive(Debug, Clone, Default)]
-pub struct CheckinPatch {
-    /// New day.
-    pub date: Option<NaiveDate>,
-    /// New value.
-    pub value: Option<Option<f64>>,
-    /// New confidence.
-    pub confidence: Option<Option<i64>>,
-    /// New status.
-    pub status: Option<Option<String>>,
-    /// New note.
-    pub note: Option<Option<String>>,
-}
+impl CheckinRepo for SqliteSession<'_> {
+    fn insert_checkin(&mut self, now: &str, c: &NewCheckin) -> StoreResult<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO checkin(uuid, goal_id, measure_id, date, value, confidence, status, note, author_id, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            )?
+            .execute(params![
+                new_uuid(),
+                c.goal_id,
+                c.measure_id,
+                c.date.to_string(),
+                c.value,
+                c.confidence,
+                c.status,
+                c.note,
+                c.author_id,
+                now
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
 
-/// Edit a check-in; returns it and whether anything changed.
-pub fn edit(conn: &Connection, now: &str, id: i64, p: &CheckinPatch) -> Result<(Checkin, bool)> {
-    let before = get(conn, id)?;
-    let mut after = before.clone();
-    if let Some(d) = p.date {
-        after.date = d;
-    }
-    if let Some(v) = p.value {
-        after.value = v;
-    }
-    if let Some(c) = p.confidence {
-        after.confidence = c;
-    }
-    if let Some(s) = &p.status {
-        after.status = s.clone();
-    }
-    if let Some(n) = &p.note {
-        after.note = n.clone();
-    }
-    if after == before {
-        return Ok((before, false));
-    }
-    conn.prepare_cached(
-        "UPDATE checkin SET date = ?2, value = ?3, confidence = ?4, status = ?5, note = ?6, updated_at = ?7 WHERE id = ?1",
-    )?
-    .execute(params![id, after.date.to_string(), after.value, after.confidence, after.status, after.note, now])?;
-    Ok((get(conn, id)?, true))
-}
-
-/// Remove a check-in.
-pub fn remove(conn: &Connection, id: i64) -> Result<Checkin> {
-    let c = get(conn, id)?;
-    conn.execute("DELETE FROM checkin WHERE id = ?1", [id])?;
-    Ok(c)
-}
-
-/// The values of a measure on or after a day, oldest first (for trends and forecasts).
-pub fn history(
-    conn: &Connection,
-    measure_id: i64,
-    since: Option<NaiveDate>,
-) -> Result<Vec<(NaiveDate, f64)>> {
-    let mut stmt = conn.prepare_cached(HISTORY_SQL)?;
-    let since = since.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
-    let rows = stmt.query_map(params![measure_id, since], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for r in rows {
-        let (d, v) = r?;
-        if let Some(d) = iso_day(&d) {
-            out.push((d, v));
+    fn insert_checkins(&mut self, now: &str, rows: &[(String, NewCheckin)]) -> StoreResult<()> {
+        for chunk in rows.chunks(BATCH_ROWS) {
+            insert_batch(self.conn, now, chunk)?;
         }
+        Ok(())
     }
-    Ok(out)
-}
 
-/// The latest check-in day of every goal (any measure or status-only).
-pub fn last_by_goal(conn: &Connection, goals: Option<&[i64]>) -> Result<HashMap<i64, NaiveDate>> {
-    // One indexed seek per goal on checkin(goal_id, date), never a scan of
-    // every check-in.
-    let mut stmt = conn.prepare_cached(LAST_BY_GOAL_SQL)?;
-    let rows = stmt.query_map([goals.map(super::rows::json_ids)], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
-    })?;
-    let mut out = HashMap::new();
-    for r in rows {
-        let (g, d) = r?;
-        if let Some(d) = d.as_deref().and_then(iso_day) {
-            out.insert(g, d);
-        }
+    fn checkin(&self, id: i64) -> StoreResult<Option<Checkin>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?;
+        Ok(stmt.query_row([id], row).optional()?)
     }
-    Ok(out)
-}
 
-/// The latest explicit status of every goal that has one: (date, status).
-pub fn last_status_by_goal(
-    conn: &Connection,
-    goals: Option<&[i64]>,
-) -> Result<HashMap<i64, String>> {
-    // Per goal, one seek in the partial index of check-ins with a status.
-    let mut stmt = conn.prepare_cached(LAST_STATUS_SQL)?;
-    let rows = stmt.query_map([goals.map(super::rows::json_ids)], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
-    })?;
-    let mut out = HashMap::new();
-    for r in rows {
-        let (g, s) = r?;
-        if let Some(s) = s {
-            out.insert(g, s);
-        }
+    fn list_checkins(&self, filter: &CheckinFilter) -> StoreResult<Vec<Checkin>> {
+        list(self.conn, filter)
     }
-    Ok(out)
+
+    fn update_checkin(&mut self, now: &str, c: &Checkin) -> StoreResult<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE checkin SET date = ?2, value = ?3, confidence = ?4, status = ?5, note = ?6, updated_at = ?7 WHERE id = ?1",
+            )?
+            .execute(params![
+                c.id,
+                c.date.to_string(),
+                c.value,
+                c.confidence,
+                c.status,
+                c.note,
+                now
+            ])?;
+        Ok(())
+    }
+
+    fn delete_checkin(&mut self, id: i64) -> StoreResult<()> {
+        self.conn
+            .execute("DELETE FROM checkin WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    fn count_checkins(&self) -> StoreResult<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM checkin", [], |r| r.get(0))?)
+    }
+
+    fn latest_value(&self, measure: i64) -> StoreResult<Option<(NaiveDate, f64)>> {
+        let mut stmt = self.conn.prepare_cached(LATEST_SQL)?;
+        let row: Option<(String, f64)> = stmt
+            .query_row([measure], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(row.and_then(|(d, v)| iso_day(&d).map(|d| (d, v))))
+    }
+
+    fn recent_points(
+        &self,
+        window_days: i64,
+        goals: Option<&[i64]>,
+    ) -> StoreResult<HashMap<i64, Vec<(NaiveDate, f64)>>> {
+        let window = format!("-{window_days} days");
+        let mut stmt = self.conn.prepare_cached(RECENT_SQL)?;
+        let mut rows = stmt.query(params![window, goals.map(json_ids)])?;
+        let mut by_measure: HashMap<i64, Vec<(NaiveDate, i64, f64)>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let Some(date) = r.get_ref(1)?.as_str().ok().and_then(iso_day) else {
+                continue;
+            };
+            by_measure
+                .entry(r.get(0)?)
+                .or_default()
+                .push((date, r.get(3)?, r.get(2)?));
+        }
+        Ok(by_measure
+            .into_iter()
+            .map(|(m, mut points)| {
+                points.sort_unstable_by_key(|p| (p.0, p.1));
+                (m, points.into_iter().map(|(d, _, v)| (d, v)).collect())
+            })
+            .collect())
+    }
+
+    fn history(
+        &self,
+        measure: i64,
+        since: Option<NaiveDate>,
+    ) -> StoreResult<Vec<(NaiveDate, f64)>> {
+        let mut stmt = self.conn.prepare_cached(HISTORY_SQL)?;
+        let since = since.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
+        let rows = stmt.query_map(params![measure, since], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (d, v) = r?;
+            if let Some(d) = iso_day(&d) {
+                out.push((d, v));
+            }
+        }
+        Ok(out)
+    }
+
+    fn last_checkin_by_goal(&self, goals: Option<&[i64]>) -> StoreResult<HashMap<i64, NaiveDate>> {
+        // One indexed seek per goal on checkin(goal_id, date), never a scan
+        // of every check-in.
+        let mut stmt = self.conn.prepare_cached(LAST_BY_GOAL_SQL)?;
+        let rows = stmt.query_map([goals.map(json_ids)], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let (g, d) = r?;
+            if let Some(d) = d.as_deref().and_then(iso_day) {
+                out.insert(g, d);
+            }
+        }
+        Ok(out)
+    }
+
+    fn last_status_by_goal(&self, goals: Option<&[i64]>) -> StoreResult<HashMap<i64, String>> {
+        // Per goal, one seek in the partial index of check-ins with a status.
+        let mut stmt = self.conn.prepare_cached(LAST_STATUS_SQL)?;
+        let rows = stmt.query_map([goals.map(json_ids)], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let (g, st) = r?;
+            if let Some(st) = st {
+                out.insert(g, st);
+            }
+        }
+        Ok(out)
+    }
 }

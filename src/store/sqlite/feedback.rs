@@ -1,49 +1,11 @@
-//! Continuous feedback: praise, coaching, concerns and 360 input, shared with
-//! the subject or private to the author and the subject's managers.
+//! Feedback in SQLite.
 
-use super::new_uuid;
-use crate::domain::FeedbackKind;
-pub use crate::domain::feedback::Feedback;
-use crate::error::{Error, Result};
-use chrono::NaiveDate;
+use super::SqliteSession;
+use crate::domain::feedback::Feedback;
+use crate::store::feedback::{FeedbackFilter, NewFeedback};
+use crate::store::{FeedbackRepo, StoreResult, new_uuid};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
-
-/// A new piece of feedback.
-#[derive(Debug, Clone)]
-pub struct NewFeedback {
-    /// Author (person id).
-    pub from_id: Option<i64>,
-    /// Subject (person id).
-    pub to_id: i64,
-    /// Day.
-    pub date: NaiveDate,
-    /// Kind.
-    pub kind: FeedbackKind,
-    /// Text.
-    pub text: String,
-    /// Goal (id).
-    pub goal_id: Option<i64>,
-    /// Private or shared.
-    pub private: bool,
-}
-
-/// Which feedback to list.
-#[derive(Debug, Clone, Default)]
-pub struct FeedbackFilter {
-    /// About this person (id).
-    pub to: Option<i64>,
-    /// By this person (id).
-    pub from: Option<i64>,
-    /// On or after.
-    pub since: Option<NaiveDate>,
-    /// On or before.
-    pub until: Option<NaiveDate>,
-    /// Of this kind.
-    pub kind: Option<FeedbackKind>,
-    /// About people in these teams (ids).
-    pub teams: Option<Vec<i64>>,
-}
 
 const SELECT: &str = "SELECT f.id, f.uuid, a.handle, s.handle, f.date, f.kind, f.text, g.key, f.private, f.created_at \
      FROM feedback f JOIN person s ON s.id = f.to_id LEFT JOIN person a ON a.id = f.from_id LEFT JOIN goal g ON g.id = f.goal_id";
@@ -63,37 +25,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Feedback> {
     })
 }
 
-/// Record feedback; returns it.
-pub fn add(conn: &Connection, now: &str, f: &NewFeedback) -> Result<Feedback> {
-    crate::domain::names::validate_text("feedback text", &f.text, 10_000)?;
-    conn.prepare_cached(
-        "INSERT INTO feedback(uuid, from_id, to_id, date, kind, text, goal_id, private, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-    )?
-    .execute(params![
-        new_uuid(),
-        f.from_id,
-        f.to_id,
-        f.date.to_string(),
-        f.kind.as_str(),
-        f.text.trim(),
-        f.goal_id,
-        f.private,
-        now
-    ])?;
-    get(conn, conn.last_insert_rowid())
-}
-
-/// One piece of feedback by id; exit 1 if there is none.
-pub fn get(conn: &Connection, id: i64) -> Result<Feedback> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE f.id = ?1"))?;
-    stmt.query_row([id], row)
-        .optional()?
-        .ok_or_else(|| Error::not_found("feedback", &id.to_string()))
-}
-
-/// Feedback matching a filter, newest first.
-pub fn list(conn: &Connection, filter: &FeedbackFilter) -> Result<Vec<Feedback>> {
+fn list(conn: &Connection, filter: &FeedbackFilter) -> StoreResult<Vec<Feedback>> {
     let mut clauses = vec!["1".to_string()];
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     if let Some(to) = filter.to {
@@ -139,23 +71,41 @@ pub fn list(conn: &Connection, filter: &FeedbackFilter) -> Result<Vec<Feedback>>
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// The handles of everyone above a person in the reporting line.
-pub fn managers(conn: &Connection, handle: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "WITH RECURSIVE up(id, depth) AS ( \
-            SELECT manager_id, 1 FROM person WHERE handle = ?1 AND manager_id IS NOT NULL \
-            UNION SELECT p.manager_id, up.depth + 1 FROM person p JOIN up ON p.id = up.id \
-            WHERE p.manager_id IS NOT NULL AND up.depth < 10000) \
-         SELECT q.handle FROM up JOIN person q ON q.id = up.id",
-    )?;
-    Ok(stmt
-        .query_map([handle], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
+impl FeedbackRepo for SqliteSession<'_> {
+    fn insert_feedback(&mut self, now: &str, f: &NewFeedback) -> StoreResult<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO feedback(uuid, from_id, to_id, date, kind, text, goal_id, private, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            )?
+            .execute(params![
+                new_uuid(),
+                f.from_id,
+                f.to_id,
+                f.date.to_string(),
+                f.kind.as_str(),
+                f.text,
+                f.goal_id,
+                f.private,
+                now
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
 
-/// Remove a piece of feedback.
-pub fn remove(conn: &Connection, id: i64) -> Result<Feedback> {
-    let f = get(conn, id)?;
-    conn.execute("DELETE FROM feedback WHERE id = ?1", [id])?;
-    Ok(f)
+    fn feedback(&self, id: i64) -> StoreResult<Option<Feedback>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SELECT} WHERE f.id = ?1"))?;
+        Ok(stmt.query_row([id], row).optional()?)
+    }
+
+    fn list_feedback(&self, filter: &FeedbackFilter) -> StoreResult<Vec<Feedback>> {
+        list(self.conn, filter)
+    }
+
+    fn delete_feedback(&mut self, id: i64) -> StoreResult<()> {
+        self.conn
+            .execute("DELETE FROM feedback WHERE id = ?1", [id])?;
+        Ok(())
+    }
 }

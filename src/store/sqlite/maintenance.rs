@@ -113,7 +113,7 @@ impl Health {
 /// Errors are exit 3, like every command's.
 fn open_existing(path: &Path, busy_timeout: Duration) -> Result<Connection> {
     if !path.exists() {
-        return Err(super::missing_file(path));
+        return Err(super::missing_file(path).into());
     }
     open::check_header(path)?;
     let conn = Connection::open_with_flags(
@@ -299,7 +299,7 @@ fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// a damaged one gives a report whose [`Health::healthy`] is false.
 pub fn doctor(path: &Path, busy_timeout: Duration) -> Result<Health> {
     let conn = open_existing(path, busy_timeout)?;
-    let err = |e: rusqlite::Error| from_sqlite(e, path);
+    let err = |e: rusqlite::Error| crate::Error::from(from_sqlite(e, path));
     let int = |name: &str| -> Result<i64> {
         conn.pragma_query_value(None, name, |r| r.get::<_, i64>(0))
             .map_err(err)

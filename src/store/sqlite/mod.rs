@@ -1,75 +1,217 @@
-//! SQLite storage: opening (pragmas, identity checks), migrations, one module
-//! per aggregate, the operation log and undo. The only place with SQL.
+//! The SQLite backend: everything that knows SQLite. Opening (pragmas,
+//! identity checks), migrations, one module per aggregate implementing its
+//! repository for [`SqliteSession`], the operation log and undo.
 //!
 //! Rules kept here:
 //! - every pragma is set explicitly on open;
 //! - a write is one `BEGIN IMMEDIATE` transaction, logged as one operation;
 //! - reads never write: a read connection is `query_only`, and an out-of-date
 //!   file is read through an upgraded in-memory copy instead of being migrated;
-//! - files are created 0600 and never half-made (see [`open`]).
+//! - files are created 0600 and never half-made (see [`open`]);
+//! - every SQLite error is classified once, into a [`StoreError`].
 
-pub mod appraise;
-pub mod checkins;
-pub mod exchange;
-pub mod feedback;
+mod appraise;
+mod checkins;
+mod exchange;
+mod feedback;
 pub mod maintenance;
 pub mod open;
-pub mod oplog;
-pub mod org;
-pub mod plan;
-pub mod rows;
+mod oplog;
+mod org;
+mod plan;
+mod rows;
 pub mod schema;
-pub mod stats;
+mod stats;
 mod write;
 
-use crate::error::{Error, Result};
+use super::{Backend, DEFAULT_BUSY_TIMEOUT, Missing, OpMeta, Session, StoreError, StoreResult};
+use crate::error::Result;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-pub use oplog::{OpEntry, UndoPreview};
-pub use write::{OpMeta, Tx, Written};
-
-/// How long a command waits for another process's write lock by default.
-pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// What to do when the database file does not exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Missing {
-    /// Refuse with exit 3 (an explicit `--db` path that is not there).
-    Refuse,
-    /// Create it (init, and writes to the default personal database).
-    Create,
-    /// Read as if empty, creating nothing (reads of the default personal database).
-    Empty,
+/// The hot queries whose plans `tests/store.rs` checks search an index.
+pub mod hot {
+    pub use super::checkins::{
+        HISTORY_SQL, LAST_BY_GOAL_SQL, LAST_STATUS_SQL, LATEST_SQL, RECENT_SQL,
+    };
 }
 
-/// An open database.
-pub struct Store {
+/// `?` for a rusqlite result in a function that returns [`Result`]: the
+/// error is classified as a [`StoreError`] first.
+trait Sql<T> {
+    fn sql(self) -> StoreResult<T>;
+}
+
+impl<T> Sql<T> for rusqlite::Result<T> {
+    fn sql(self) -> StoreResult<T> {
+        self.map_err(StoreError::from)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+            // A guard trigger's RAISE(ABORT, message) speaks for itself.
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER {
+                return StoreError::Refused {
+                    message: msg.clone().unwrap_or_else(|| "refused by a trigger".into()),
+                };
+            }
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            {
+                let list = msg.as_deref().unwrap_or("");
+                let list = list
+                    .strip_prefix("UNIQUE constraint failed: ")
+                    .unwrap_or(list);
+                return StoreError::Clash {
+                    columns: list
+                        .split(", ")
+                        .map(|c| c.rsplit('.').next().unwrap_or(c).to_string())
+                        .collect(),
+                    detail: e.to_string(),
+                };
+            }
+        }
+        match e.sqlite_error_code() {
+            Some(C::ConstraintViolation) => StoreError::Conflict {
+                detail: e.to_string(),
+            },
+            Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Locked {
+                message: "the database is locked by another process".into(),
+            },
+            Some(C::DatabaseCorrupt | C::NotADatabase) => StoreError::Unavailable {
+                message: format!("the database is corrupt: {e}"),
+                hint: Some("restore it from a backup".into()),
+                source: Some(Box::new(e)),
+            },
+            Some(
+                C::SystemIoFailure
+                | C::DiskFull
+                | C::CannotOpen
+                | C::PermissionDenied
+                | C::ReadOnly
+                | C::FileLockingProtocolFailed
+                | C::NoLargeFileSupport
+                | C::OutOfMemory
+                | C::OperationInterrupted,
+            ) => StoreError::Unavailable {
+                message: format!("database error: {e}"),
+                hint: None,
+                source: Some(Box::new(e)),
+            },
+            _ => match e {
+                // A stored value that cannot be read as what it should be
+                // is damage to the file, not a bug.
+                rusqlite::Error::FromSqlConversionFailure(..)
+                | rusqlite::Error::IntegralValueOutOfRange(..)
+                | rusqlite::Error::InvalidColumnType(..) => StoreError::Unavailable {
+                    message: format!("the database holds a value yardstick cannot read: {e}"),
+                    hint: Some(
+                        "run `yardstick doctor`; restore from a backup if it reports damage".into(),
+                    ),
+                    source: Some(Box::new(e)),
+                },
+                _ => StoreError::Internal {
+                    message: format!("database statement failed: {e}"),
+                    source: Some(Box::new(e)),
+                },
+            },
+        }
+    }
+}
+
+/// Classify an SQLite error on a given file, naming the file.
+fn from_sqlite(e: rusqlite::Error, path: &Path) -> StoreError {
+    use rusqlite::ErrorCode as C;
+    let shown = path.display();
+    let unavailable =
+        |message: String, hint: Option<&str>, e: rusqlite::Error| StoreError::Unavailable {
+            message,
+            hint: hint.map(str::to_string),
+            source: Some(Box::new(e)),
+        };
+    match e.sqlite_error_code() {
+        Some(C::NotADatabase) => unavailable(
+            format!("{shown} is not a yardstick database (not an SQLite file)"),
+            None,
+            e,
+        ),
+        Some(C::DatabaseCorrupt) => unavailable(
+            format!("the database {shown} is corrupt"),
+            Some("restore it from a backup; yardstick did not change it"),
+            e,
+        ),
+        Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Locked {
+            message: format!("the database {shown} is locked by another process"),
+        },
+        Some(C::CannotOpen | C::PermissionDenied | C::ReadOnly) => unavailable(
+            format!("cannot open the database {shown}: {e}"),
+            Some("check that the file exists and that you may read and write it"),
+            e,
+        ),
+        Some(C::DiskFull) => unavailable(
+            format!("the disk holding {shown} is full; nothing was written"),
+            None,
+            e,
+        ),
+        _ => unavailable(format!("database error on {shown}: {e}"), None, e),
+    }
+}
+
+/// A lock not granted within the timeout, or another error on the file.
+fn locked_or(e: rusqlite::Error, path: &Path, timeout: Duration) -> StoreError {
+    if matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    ) {
+        StoreError::Locked {
+            message: format!(
+                "the database {} is locked by another process (waited {:.1} s)",
+                path.display(),
+                timeout.as_secs_f64()
+            ),
+        }
+    } else {
+        from_sqlite(e, path)
+    }
+}
+
+/// An open SQLite database.
+pub struct SqliteDb {
     conn: Connection,
     path: Option<PathBuf>,
     busy_timeout: Duration,
 }
 
-impl Store {
+/// A session over an SQLite connection: a read, or (with its write state)
+/// a write inside the caller's transaction.
+pub struct SqliteSession<'c> {
+    conn: &'c Connection,
+    write: Option<write::WriteState>,
+}
+
+impl SqliteDb {
     /// Open for reading. Never writes to the file, not even a migration.
-    pub fn open_read(path: &Path, missing: Missing, busy_timeout: Duration) -> Result<Store> {
+    pub fn open_read(path: &Path, missing: Missing, busy_timeout: Duration) -> Result<SqliteDb> {
         if !path.exists() {
             return match missing {
-                Missing::Refuse => Err(missing_file(path)),
+                Missing::Refuse => Err(missing_file(path).into()),
                 Missing::Create | Missing::Empty => {
-                    let mut store = Store::open_memory()?;
-                    store.path = Some(path.to_path_buf());
-                    store.conn.pragma_update(None, "query_only", true)?;
-                    Ok(store)
+                    let mut db = SqliteDb::open_memory()?;
+                    db.path = Some(path.to_path_buf());
+                    db.conn.pragma_update(None, "query_only", true).sql()?;
+                    Ok(db)
                 }
             };
         }
         let header = open::check_header(path)?;
         let conn = if header.user_version < schema::SCHEMA_VERSION {
             // Out of date: read an upgraded copy in memory; the file is upgraded by the next write.
-            let mut mem = Connection::open_in_memory()?;
+            let mut mem = Connection::open_in_memory().sql()?;
             mem.restore(
                 rusqlite::MAIN_DB,
                 path,
@@ -90,8 +232,8 @@ impl Store {
             verify_identity(&conn, path)?;
             conn
         };
-        conn.pragma_update(None, "query_only", true)?;
-        Ok(Store {
+        conn.pragma_update(None, "query_only", true).sql()?;
+        Ok(SqliteDb {
             conn,
             path: Some(path.to_path_buf()),
             busy_timeout,
@@ -100,22 +242,21 @@ impl Store {
 
     /// Open for writing: checks the file, creates it when allowed, and brings
     /// the schema up to date under an IMMEDIATE lock.
-    pub fn open_write(path: &Path, missing: Missing, busy_timeout: Duration) -> Result<Store> {
+    pub fn open_write(path: &Path, missing: Missing, busy_timeout: Duration) -> Result<SqliteDb> {
         if !path.exists() {
             match missing {
-                Missing::Refuse => return Err(missing_file(path)),
+                Missing::Refuse => return Err(missing_file(path).into()),
                 Missing::Create | Missing::Empty => {
                     if let Some(dir) = path.parent() {
-                        if missing == Missing::Empty || missing == Missing::Create {
-                            open::ensure_private_dir(dir)?;
-                        }
+                        open::ensure_private_dir(dir)?;
                     }
                     open::create_database(path, |temp| {
                         let mut conn = Connection::open(temp).map_err(|e| from_sqlite(e, temp))?;
                         apply_pragmas(&conn, busy_timeout, true)?;
-                        conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+                        conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                            .sql()?;
                         migrate(&mut conn, temp)?;
-                        conn.close().map_err(|(_, e)| from_sqlite(e, temp))
+                        conn.close().map_err(|(_, e)| from_sqlite(e, temp).into())
                     })?;
                 }
             }
@@ -130,43 +271,67 @@ impl Store {
         apply_pragmas(&conn, busy_timeout, true).map_err(|e| e.context(path.display()))?;
         verify_identity(&conn, path)?;
         migrate(&mut conn, path)?;
-        Ok(Store {
+        Ok(SqliteDb {
             conn,
             path: Some(path.to_path_buf()),
             busy_timeout,
         })
     }
 
-    /// A private in-memory database with the current schema (tests, empty reads).
-    pub fn open_memory() -> Result<Store> {
-        let mut conn = Connection::open_in_memory()?;
+    /// A private in-memory database with the current schema.
+    pub fn open_memory() -> Result<SqliteDb> {
+        let mut conn = Connection::open_in_memory().sql()?;
         apply_pragmas(&conn, DEFAULT_BUSY_TIMEOUT, false)?;
-        conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+            .sql()?;
         migrate(&mut conn, Path::new(":memory:"))?;
-        Ok(Store {
+        Ok(SqliteDb {
             conn,
             path: None,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
         })
     }
+}
 
-    /// The connection, for the read functions of the aggregate modules.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+impl Backend for SqliteDb {
+    fn read(&self) -> Box<dyn Session + '_> {
+        Box::new(SqliteSession {
+            conn: &self.conn,
+            write: None,
+        })
     }
 
-    /// The file this store reads, if any.
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+    fn write(
+        &mut self,
+        meta: &OpMeta,
+        scope: super::WriteScope,
+        f: &mut dyn FnMut(&mut dyn Session) -> Result<()>,
+    ) -> Result<bool> {
+        write::write(self, meta, scope, f)
     }
 
-    /// What `undo` would revert: the latest operation not yet undone.
-    pub fn undo_preview(&self) -> Result<Option<UndoPreview>> {
-        oplog::preview(&self.conn)
+    fn rehearse(&self, f: &mut dyn FnMut(&mut dyn Session) -> Result<()>) -> Result<()> {
+        // A private copy in memory: the rehearsal takes no lock on the file
+        // and leaves it untouched.
+        let mut mem = Connection::open_in_memory().sql()?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut mem).sql()?;
+            backup
+                .run_to_completion(1 << 12, Duration::ZERO, None)
+                .sql()?;
+        }
+        mem.pragma_update(None, "foreign_keys", true).sql()?;
+        let tx = mem.transaction().sql()?;
+        let mut session = SqliteSession {
+            conn: &tx,
+            write: Some(write::WriteState::rehearsal()),
+        };
+        f(&mut session)?;
+        tx.rollback().sql()?;
+        Ok(())
     }
 
-    /// Revert the operation `op_id` (which must be the latest not undone).
-    pub fn undo(&mut self, op_id: i64, at: &str) -> Result<()> {
+    fn undo(&mut self, op_id: i64, at: &str) -> Result<()> {
         let path = self.path.clone().unwrap_or_default();
         let timeout = self.busy_timeout;
         let tx = self
@@ -174,12 +339,17 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| locked_or(e, &path, timeout))?;
         oplog::undo(&tx, op_id, at)?;
-        tx.commit().map_err(|e| locked_or(e, &path, timeout))
+        tx.commit().map_err(|e| locked_or(e, &path, timeout))?;
+        Ok(())
+    }
+
+    fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 }
 
-fn missing_file(path: &Path) -> Error {
-    Error::database(format!("database {} does not exist", path.display()))
+fn missing_file(path: &Path) -> StoreError {
+    StoreError::unavailable(format!("database {} does not exist", path.display()))
         .with_hint("create it with `yardstick init --db PATH`, or check --db / YARDSTICK_DB")
 }
 
@@ -197,7 +367,7 @@ fn trace_sql(conn: &mut Connection) -> Result<()> {
         .append(true)
         .open(&path)
         .map_err(|e| {
-            Error::invalid(format!(
+            crate::Error::invalid(format!(
                 "cannot open YARDSTICK_TRACE_SQL file {}: {e}",
                 Path::new(&path).display()
             ))
@@ -214,26 +384,30 @@ fn trace_sql(conn: &mut Connection) -> Result<()> {
                 let _ = writeln!(f, "{line}");
             }
         }),
-    )?;
+    )
+    .sql()?;
     Ok(())
 }
 
 fn apply_pragmas(conn: &Connection, busy_timeout: Duration, write: bool) -> Result<()> {
-    conn.busy_timeout(busy_timeout)?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    conn.pragma_update(None, "secure_delete", true)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.pragma_update(None, "trusted_schema", false)?;
+    conn.busy_timeout(busy_timeout).sql()?;
+    conn.pragma_update(None, "foreign_keys", true).sql()?;
+    conn.pragma_update(None, "secure_delete", true).sql()?;
+    conn.pragma_update(None, "synchronous", "NORMAL").sql()?;
+    conn.pragma_update(None, "temp_store", "MEMORY").sql()?;
+    conn.pragma_update(None, "trusted_schema", false).sql()?;
     // Check every b-tree page's cells as it is read: damage is reported
     // (exit 3) instead of being built upon by a write.
-    conn.pragma_update(None, "cell_size_check", true)?;
+    conn.pragma_update(None, "cell_size_check", true).sql()?;
     if write {
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .sql()?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-            return Err(Error::database(format!(
+            return Err(StoreError::unavailable(format!(
                 "cannot switch the database to WAL mode (it is in {mode} mode)"
-            )));
+            ))
+            .into());
         }
     }
     Ok(())
@@ -244,10 +418,11 @@ fn verify_identity(conn: &Connection, path: &Path) -> Result<()> {
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(|e| from_sqlite(e, path))?;
     if app != schema::APPLICATION_ID {
-        return Err(Error::database(format!(
+        return Err(StoreError::unavailable(format!(
             "{} is an SQLite database of another application, not a yardstick database",
             path.display()
-        )));
+        ))
+        .into());
     }
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -261,14 +436,18 @@ fn verify_identity(conn: &Connection, path: &Path) -> Result<()> {
 /// Apply pending migrations under an IMMEDIATE lock, re-reading the version
 /// inside it so concurrent first runs apply each migration once.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .sql()?;
     if current == schema::SCHEMA_VERSION {
         return Ok(());
     }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| locked_or(e, path, DEFAULT_BUSY_TIMEOUT))?;
-    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let version: i64 = tx
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .sql()?;
     if version > schema::SCHEMA_VERSION {
         return Err(open::newer_version(path, version));
     }
@@ -278,86 +457,12 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         .skip(usize::try_from(version).unwrap_or(0))
     {
         tx.execute_batch(sql).map_err(|e| {
-            Error::database(format!("migration to schema version {} failed: {e}", i + 1))
+            StoreError::unavailable(format!("migration to schema version {} failed: {e}", i + 1))
         })?;
     }
-    tx.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
+    tx.pragma_update(None, "user_version", schema::SCHEMA_VERSION)
+        .sql()?;
     tx.commit()
-        .map_err(|e| locked_or(e, path, DEFAULT_BUSY_TIMEOUT))
-}
-
-fn locked_or(e: rusqlite::Error, path: &Path, timeout: Duration) -> Error {
-    if is_busy(&e) {
-        Error::database(format!(
-            "the database {} is locked by another process (waited {:.1} s)",
-            path.display(),
-            timeout.as_secs_f64()
-        ))
-        .with_hint("retry when the other yardstick command has finished; nothing was written")
-    } else {
-        from_sqlite(e, path)
-    }
-}
-
-fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
-}
-
-/// Map an SQLite error on a given file to a clear exit-3 error.
-pub fn from_sqlite(e: rusqlite::Error, path: &Path) -> Error {
-    use rusqlite::ErrorCode as C;
-    let shown = path.display();
-    match e.sqlite_error_code() {
-        Some(C::NotADatabase) => Error::database(format!(
-            "{shown} is not a yardstick database (not an SQLite file)"
-        )),
-        Some(C::DatabaseCorrupt) => Error::database(format!("the database {shown} is corrupt"))
-            .with_hint("restore it from a backup; yardstick did not change it"),
-        Some(C::DatabaseBusy | C::DatabaseLocked) => Error::database(format!(
-            "the database {shown} is locked by another process"
-        ))
-        .with_hint("retry when the other yardstick command has finished; nothing was written"),
-        Some(C::CannotOpen | C::PermissionDenied | C::ReadOnly) => {
-            Error::database(format!("cannot open the database {shown}: {e}"))
-                .with_hint("check that the file exists and that you may read and write it")
-        }
-        Some(C::DiskFull) => Error::database(format!(
-            "the disk holding {shown} is full; nothing was written"
-        )),
-        _ => Error::database(format!("database error on {shown}: {e}")),
-    }
-}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode as C;
-        // A guard trigger's RAISE(ABORT, message) speaks for itself.
-        if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER {
-                return Error::failed(msg.clone());
-            }
-        }
-        match e.sqlite_error_code() {
-            Some(C::ConstraintViolation) => {
-                Error::failed(format!("the change conflicts with existing data: {e}"))
-            }
-            Some(C::DatabaseBusy | C::DatabaseLocked) => Error::database(
-                "the database is locked by another process",
-            )
-            .with_hint("retry when the other yardstick command has finished; nothing was written"),
-            Some(C::DatabaseCorrupt | C::NotADatabase) => {
-                Error::database(format!("the database is corrupt: {e}"))
-                    .with_hint("restore it from a backup")
-            }
-            _ => Error::database(format!("database error: {e}")),
-        }
-    }
-}
-
-/// A fresh version-4 UUID as text.
-pub fn new_uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
+        .map_err(|e| locked_or(e, path, DEFAULT_BUSY_TIMEOUT))?;
+    Ok(())
 }

@@ -8,9 +8,15 @@
 //! (per connection, never in the file's schema), so bulk loaders can run
 //! without them and other tools that open the file see a plain schema.
 
-use super::OpMeta;
 use super::schema::{UNDO_COLUMNS, UNLOGGED_TABLES};
+use super::{Sql, SqliteSession};
+use crate::domain::CycleState;
 use crate::error::{Error, Result};
+use crate::store::exchange::Val;
+use crate::store::{
+    Change, ChangeKind, OpEntry, OpLog, OpMeta, StoreError, StoreResult, UndoPreview,
+};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A logged table and its columns, in declaration order.
@@ -24,7 +30,7 @@ pub fn is_logged(table: &str) -> bool {
     !table.starts_with("sqlite_") && !UNLOGGED_TABLES.contains(&table)
 }
 
-fn logged_tables(conn: &Connection) -> Result<Vec<Logged>> {
+fn logged_tables(conn: &Connection) -> StoreResult<Vec<Logged>> {
     // Every table's columns in one query.
     let mut stmt = conn.prepare_cached(
         "SELECT m.name, p.name FROM main.sqlite_master m JOIN pragma_table_info(m.name) p \
@@ -35,7 +41,7 @@ fn logged_tables(conn: &Connection) -> Result<Vec<Logged>> {
 }
 
 /// The columns of the named tables only (cheaper than every table's).
-fn some_logged_tables(conn: &Connection, names: &[&str]) -> Result<Vec<Logged>> {
+fn some_logged_tables(conn: &Connection, names: &[&str]) -> StoreResult<Vec<Logged>> {
     let mut stmt =
         conn.prepare_cached("SELECT ?1, p.name FROM pragma_table_info(?1) p ORDER BY p.cid")?;
     let mut out = Vec::new();
@@ -45,8 +51,8 @@ fn some_logged_tables(conn: &Connection, names: &[&str]) -> Result<Vec<Logged>> 
         })?;
         let mut t = collect_logged(rows)?;
         if t.is_empty() || !is_logged(name) {
-            return Err(Error::database(format!(
-                "internal error: no logged table named {name}"
+            return Err(StoreError::internal(format!(
+                "no logged table named {name}"
             )));
         }
         out.append(&mut t);
@@ -56,7 +62,7 @@ fn some_logged_tables(conn: &Connection, names: &[&str]) -> Result<Vec<Logged>> 
 
 fn collect_logged(
     rows: impl Iterator<Item = rusqlite::Result<(String, String)>>,
-) -> Result<Vec<Logged>> {
+) -> StoreResult<Vec<Logged>> {
     let mut out: Vec<Logged> = Vec::new();
     for row in rows {
         let (table, column) = row?;
@@ -73,7 +79,7 @@ fn collect_logged(
     }
     for t in &out {
         if t.columns.len() > UNDO_COLUMNS {
-            return Err(Error::database(format!(
+            return Err(StoreError::internal(format!(
                 "table {} has {} columns, more than the undo log holds ({UNDO_COLUMNS})",
                 t.name,
                 t.columns.len()
@@ -90,7 +96,7 @@ fn quoted(ident: &str) -> String {
 
 /// Create the TEMP undo triggers for the logged tables in `only`, or for
 /// every logged table.
-pub fn install_triggers(conn: &Connection, only: Option<&[&str]>) -> Result<()> {
+pub fn install_triggers(conn: &Connection, only: Option<&[&str]>) -> StoreResult<()> {
     let mut sql = String::new();
     let tables = match only {
         Some(names) => some_logged_tables(conn, names)?,
@@ -122,7 +128,7 @@ pub fn install_triggers(conn: &Connection, only: Option<&[&str]>) -> Result<()> 
 }
 
 /// Drop the TEMP undo triggers (so an undo on the same connection is not logged).
-pub fn remove_triggers(conn: &Connection) -> Result<()> {
+pub fn remove_triggers(conn: &Connection) -> StoreResult<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%' ESCAPE '\\'",
     )?;
@@ -141,26 +147,18 @@ pub fn remove_triggers(conn: &Connection) -> Result<()> {
 const FLOOR_KEY: &str = "undo_floor";
 
 /// Make operation `op_id` (and everything before it) impossible to undo.
-pub fn set_floor(conn: &Connection, op_id: i64) -> Result<()> {
+pub fn set_floor(conn: &Connection, op_id: i64) -> StoreResult<()> {
     super::org::set_setting(conn, FLOOR_KEY, &op_id.to_string()).map(|_| ())
 }
 
-fn floor(conn: &Connection) -> Result<i64> {
+fn floor(conn: &Connection) -> StoreResult<i64> {
     Ok(super::org::setting(conn, FLOOR_KEY)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0))
 }
 
-fn bulk_floor(op: &OpEntry) -> Error {
-    Error::failed(format!(
-        "nothing more can be undone: operation {} ({}) loaded data in bulk and keeps no undo history",
-        op.id, op.command
-    ))
-    .with_hint("start again from a backup (`yardstick backup`) or a fresh file instead")
-}
-
 /// Record rows inserted by operation `op_id` (undo deletes them).
-pub fn record_inserts(conn: &Connection, op_id: i64, rows: &[(String, i64)]) -> Result<()> {
+pub fn record_inserts(conn: &Connection, op_id: i64, rows: &[(String, i64)]) -> StoreResult<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO undo_entry(op_id, tbl, action, row_id) VALUES (?1, ?2, 'insert', ?3)",
     )?;
@@ -171,16 +169,16 @@ pub fn record_inserts(conn: &Connection, op_id: i64, rows: &[(String, i64)]) -> 
 }
 
 /// Record the start of an operation; returns its id.
-pub fn begin_op(conn: &Connection, meta: &OpMeta) -> Result<i64> {
+pub fn begin_op(conn: &Connection, meta: &OpMeta) -> StoreResult<i64> {
     conn.execute(
         "INSERT INTO op(uuid, at, actor, command) VALUES (?1, ?2, ?3, ?4)",
-        params![super::new_uuid(), meta.at, meta.actor, meta.command],
+        params![crate::store::new_uuid(), meta.at, meta.actor, meta.command],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Finish an operation: store its summary; returns whether it changed anything.
-pub fn finish_op(conn: &Connection, op_id: i64, summary: &str) -> Result<bool> {
+pub fn finish_op(conn: &Connection, op_id: i64, summary: &str) -> StoreResult<bool> {
     let changed: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM undo_entry WHERE op_id = ?1)",
         [op_id],
@@ -191,23 +189,6 @@ pub fn finish_op(conn: &Connection, op_id: i64, summary: &str) -> Result<bool> {
         params![op_id, summary],
     )?;
     Ok(changed)
-}
-
-/// One operation as `log` shows it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct OpEntry {
-    /// The operation's number.
-    pub id: i64,
-    /// When it ran (RFC 3339).
-    pub at: String,
-    /// Who ran it.
-    pub actor: String,
-    /// The command.
-    pub command: String,
-    /// What it did.
-    pub summary: String,
-    /// When it was undone, if it was.
-    pub undone_at: Option<String>,
 }
 
 fn op_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpEntry> {
@@ -222,7 +203,7 @@ fn op_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpEntry> {
 }
 
 /// The operations, newest first.
-pub fn list(conn: &Connection, limit: Option<usize>) -> Result<Vec<OpEntry>> {
+pub fn list(conn: &Connection, limit: Option<usize>) -> StoreResult<Vec<OpEntry>> {
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, command, summary, undone_at FROM op ORDER BY id DESC LIMIT ?1",
@@ -231,18 +212,8 @@ pub fn list(conn: &Connection, limit: Option<usize>) -> Result<Vec<OpEntry>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// What undo would revert.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UndoPreview {
-    /// The operation.
-    pub op: OpEntry,
-    /// Records to revert, by table and by what first happened to each row in
-    /// the operation (insert, update, delete): (table, action, count).
-    pub changes: Vec<(String, String, i64)>,
-}
-
 /// The latest operation not yet undone, with what reverting it touches.
-pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
+pub fn preview(conn: &Connection) -> StoreResult<Option<UndoPreview>> {
     let op = conn
         .query_row(
             "SELECT id, at, actor, command, summary, undone_at FROM op WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -252,7 +223,11 @@ pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
         .optional()?;
     let Some(op) = op else { return Ok(None) };
     if op.id <= floor(conn)? {
-        return Err(bulk_floor(&op));
+        return Ok(Some(UndoPreview {
+            op,
+            changes: Vec::new(),
+            bulk: true,
+        }));
     }
     let mut stmt = conn.prepare(
         "SELECT tbl, action, count(*) FROM undo_entry e WHERE op_id = ?1 \
@@ -262,7 +237,11 @@ pub fn preview(conn: &Connection) -> Result<Option<UndoPreview>> {
     let changes = stmt
         .query_map([op.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(UndoPreview { op, changes }))
+    Ok(Some(UndoPreview {
+        op,
+        changes,
+        bulk: false,
+    }))
 }
 
 /// Revert operation `op_id` inside the caller's transaction.
@@ -271,7 +250,8 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
         .query_row("SELECT max(id) FROM op WHERE undone_at IS NULL", [], |r| {
             r.get(0)
         })
-        .optional()?
+        .optional()
+        .sql()?
         .flatten();
     if op_id <= floor(conn)? {
         return Err(Error::failed(format!(
@@ -284,6 +264,22 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
         ))
         .with_hint("run `yardstick undo` again to see what it would revert now"));
     }
+    replay(conn, op_id, at)?;
+    let violations: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .sql()?;
+    if violations > 0 {
+        return Err(Error::failed(
+            "undo would leave references to rows that no longer exist; nothing was changed",
+        ));
+    }
+    Ok(())
+}
+
+/// Put back the before-images of an operation, newest first, and mark it undone.
+fn replay(conn: &Connection, op_id: i64, at: &str) -> StoreResult<()> {
     conn.pragma_update(None, "defer_foreign_keys", true)?;
     // A finalized review cycle is read-only, and undo may not reach into one
     // (the schema's triggers refuse it). A cycle that this very operation
@@ -291,37 +287,33 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
     // existed. Such a cycle is reopened first (the one change the triggers
     // allow), so that its rows can go with it.
     conn.execute(
-        "UPDATE cycle SET state = 'draft', reopened = reopened + 1 \
-         WHERE state = 'finalized' AND id IN \
+        "UPDATE cycle SET state = ?2, reopened = reopened + 1 \
+         WHERE state = ?3 AND id IN \
            (SELECT row_id FROM undo_entry WHERE op_id = ?1 AND tbl = 'cycle' AND action = 'insert')",
-        [op_id],
+        params![
+            op_id,
+            CycleState::Draft.as_str(),
+            CycleState::Finalized.as_str()
+        ],
     )?;
     let tables = logged_tables(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT id, tbl, action, row_id FROM undo_entry WHERE op_id = ?1 ORDER BY id DESC",
-    )?;
-    let entries: Vec<(i64, String, String, i64)> = stmt
-        .query_map([op_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    for (entry, tbl, action, row_id) in entries {
+    for (entry, tbl, action, row_id) in entries(conn, op_id)?.into_iter().rev() {
         let Some(t) = tables.iter().find(|t| t.name == tbl) else {
-            return Err(Error::database(format!(
+            return Err(StoreError::internal(format!(
                 "the undo log names an unknown table '{tbl}'"
             )));
         };
         let table = quoted(&t.name);
         let cols: Vec<String> = t.columns.iter().map(|c| quoted(c)).collect();
         let slots: Vec<String> = (0..t.columns.len()).map(|i| format!("c{i}")).collect();
-        match action.as_str() {
-            "insert" => {
+        match action {
+            ChangeKind::Insert => {
                 conn.execute(
                     &format!("DELETE FROM main.{table} WHERE rowid = ?1"),
                     [row_id],
                 )?;
             }
-            "update" => {
+            ChangeKind::Update => {
                 conn.execute(
                     &format!(
                         "UPDATE main.{table} SET ({}) = (SELECT {} FROM undo_entry WHERE id = ?1) WHERE rowid = ?2",
@@ -331,7 +323,7 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
                     params![entry, row_id],
                 )?;
             }
-            "delete" => {
+            ChangeKind::Delete => {
                 conn.execute(
                     &format!(
                         "INSERT INTO main.{table} ({}) SELECT {} FROM undo_entry WHERE id = ?1",
@@ -341,11 +333,6 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
                     [entry],
                 )?;
             }
-            other => {
-                return Err(Error::database(format!(
-                    "the undo log has an unknown action '{other}'"
-                )));
-            }
         }
     }
     conn.execute("DELETE FROM undo_entry WHERE op_id = ?1", [op_id])?;
@@ -353,23 +340,92 @@ pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
         "UPDATE op SET undone_at = ?2 WHERE id = ?1",
         params![op_id, at],
     )?;
-    let violations: i64 =
-        conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-            r.get(0)
-        })?;
-    if violations > 0 {
-        return Err(Error::failed(
-            "undo would leave references to rows that no longer exist; nothing was changed",
-        ));
-    }
     Ok(())
+}
+
+/// The undo entries of an operation in the order they were recorded:
+/// (entry id, table, action, row id).
+fn entries(conn: &Connection, op_id: i64) -> StoreResult<Vec<(i64, String, ChangeKind, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, tbl, action, row_id FROM undo_entry WHERE op_id = ?1 ORDER BY id",
+    )?;
+    let rows: Vec<(i64, String, String, i64)> = stmt
+        .query_map([op_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(id, tbl, action, row)| {
+            let kind = match action.as_str() {
+                "insert" => ChangeKind::Insert,
+                "update" => ChangeKind::Update,
+                "delete" => ChangeKind::Delete,
+                other => {
+                    return Err(StoreError::internal(format!(
+                        "the undo log has an unknown action '{other}'"
+                    )));
+                }
+            };
+            Ok((id, tbl, kind, row))
+        })
+        .collect()
+}
+
+/// The rows an operation changed with their before-images, read back from
+/// the undo log's columns.
+fn changes(conn: &Connection, op_id: i64) -> StoreResult<Vec<Change>> {
+    let tables = logged_tables(conn)?;
+    let mut out = Vec::new();
+    for (entry, tbl, kind, row) in entries(conn, op_id)? {
+        let before = match kind {
+            ChangeKind::Insert => None,
+            ChangeKind::Update | ChangeKind::Delete => {
+                let width = tables
+                    .iter()
+                    .find(|t| t.name == tbl)
+                    .map_or(0, |t| t.columns.len());
+                let slots: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+                let mut stmt = conn.prepare_cached(&format!(
+                    "SELECT {} FROM undo_entry WHERE id = ?1",
+                    slots.join(", ")
+                ))?;
+                let vals = stmt.query_row([entry], |r| {
+                    (0..width)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                ValueRef::Null => Val::Null,
+                                ValueRef::Integer(n) => Val::Int(n),
+                                ValueRef::Real(f) => Val::Real(f),
+                                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                    Val::Text(String::from_utf8_lossy(t).into_owned())
+                                }
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<Val>>>()
+                })?;
+                Some(vals)
+            }
+        };
+        out.push(Change {
+            table: tbl,
+            kind,
+            row,
+            before,
+        });
+    }
+    Ok(out)
 }
 
 /// Erase every before-image of one row from the undo log, so that with
 /// `secure_delete` its contents leave the file. The operations that held
 /// those images can no longer be undone: they are marked undone ("purged")
 /// with the given time. Returns how many operations were affected.
-pub fn purge_row_history(conn: &Connection, table: &str, row_id: i64, at: &str) -> Result<usize> {
+pub fn purge_row_history(
+    conn: &Connection,
+    table: &str,
+    row_id: i64,
+    at: &str,
+) -> StoreResult<usize> {
     let mut stmt =
         conn.prepare("SELECT DISTINCT op_id FROM undo_entry WHERE tbl = ?1 AND row_id = ?2")?;
     let ops: Vec<i64> = stmt
@@ -386,4 +442,22 @@ pub fn purge_row_history(conn: &Connection, table: &str, row_id: i64, at: &str) 
         )?;
     }
     Ok(ops.len())
+}
+
+impl OpLog for SqliteSession<'_> {
+    fn list_ops(&self, limit: Option<usize>) -> StoreResult<Vec<OpEntry>> {
+        list(self.conn, limit)
+    }
+
+    fn undo_preview(&self) -> StoreResult<Option<UndoPreview>> {
+        preview(self.conn)
+    }
+
+    fn op_changes(&self, op: i64) -> StoreResult<Vec<Change>> {
+        changes(self.conn, op)
+    }
+
+    fn purge_row_history(&mut self, table: &str, row: i64, at: &str) -> StoreResult<usize> {
+        purge_row_history(self.conn, table, row, at)
+    }
 }

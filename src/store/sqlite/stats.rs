@@ -1,7 +1,9 @@
 //! Aggregate queries for reports: counted in SQL, so reports never hold every
 //! check-in in memory.
 
-use crate::error::Result;
+use super::SqliteSession;
+use crate::store::stats::AuthorActivity;
+use crate::store::{StatsRepo, StoreResult};
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
@@ -10,17 +12,13 @@ fn day(d: Option<NaiveDate>, default: &str) -> String {
     d.map_or_else(|| default.to_string(), |d| d.to_string())
 }
 
-/// One author's check-ins in a window: how many, in how many distinct ISO
-/// weeks, and the latest day.
-pub type AuthorActivity = (i64, i64, Option<NaiveDate>);
-
 /// Per person (by handle): check-ins they wrote in [since, until], the number
 /// of distinct ISO weeks with at least one, and their latest check-in day.
-pub fn checkins_by_author(
+fn checkins_by_author(
     conn: &Connection,
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
-) -> Result<HashMap<String, AuthorActivity>> {
+) -> StoreResult<HashMap<String, AuthorActivity>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.handle, count(c.id), count(DISTINCT strftime('%G-%V', c.date)), max(c.date) \
          FROM person p JOIN checkin c ON c.author_id = p.id \
@@ -50,12 +48,12 @@ pub fn checkins_by_author(
 
 /// Per person (by handle): pieces of feedback received in [since, until],
 /// counting private ones only when `include_private`.
-pub fn feedback_received(
+fn feedback_received(
     conn: &Connection,
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
     include_private: bool,
-) -> Result<HashMap<String, i64>> {
+) -> StoreResult<HashMap<String, i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.handle, count(f.id) FROM person p JOIN feedback f ON f.to_id = p.id \
          WHERE f.date >= ?1 AND f.date <= ?2 AND (?3 OR f.private = 0) GROUP BY p.id",
@@ -72,11 +70,11 @@ pub fn feedback_received(
 }
 
 /// How many check-ins carry a value in [since, until], and over how many measures.
-pub fn checkin_volume(
+fn checkin_volume(
     conn: &Connection,
     since: Option<NaiveDate>,
     until: Option<NaiveDate>,
-) -> Result<(i64, i64)> {
+) -> StoreResult<(i64, i64)> {
     Ok(conn.query_row(
         "SELECT count(*), count(DISTINCT measure_id) FROM checkin WHERE value IS NOT NULL AND date >= ?1 AND date <= ?2",
         params![day(since, "0000-01-01"), day(until, "9999-12-31")],
@@ -84,25 +82,8 @@ pub fn checkin_volume(
     )?)
 }
 
-/// Goals by status: (status, count), for goals due in [since, until] (all when unbounded).
-pub fn goals_by_status(
-    conn: &Connection,
-    since: Option<NaiveDate>,
-    until: Option<NaiveDate>,
-) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT status, count(*) FROM goal WHERE coalesce(due_date, '9999-12-31') >= ?1 AND coalesce(due_date, '0000-01-01') <= ?2 \
-         GROUP BY status ORDER BY status",
-    )?;
-    let rows = stmt.query_map(
-        params![day(since, "0000-01-01"), day(until, "9999-12-31")],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// Per cycle: (name, state, reviews required (self + manager), submitted of those).
-pub fn review_completion(conn: &Connection) -> Result<Vec<(String, String, i64, i64)>> {
+fn review_completion(conn: &Connection) -> StoreResult<Vec<(String, String, i64, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.name, c.state, \
            (SELECT count(*) FROM participant x WHERE x.cycle_id = c.id) \
@@ -112,4 +93,35 @@ pub fn review_completion(conn: &Connection) -> Result<Vec<(String, String, i64, 
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl StatsRepo for SqliteSession<'_> {
+    fn checkins_by_author(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> StoreResult<HashMap<String, AuthorActivity>> {
+        checkins_by_author(self.conn, since, until)
+    }
+
+    fn feedback_received(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        include_private: bool,
+    ) -> StoreResult<HashMap<String, i64>> {
+        feedback_received(self.conn, since, until, include_private)
+    }
+
+    fn checkin_volume(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> StoreResult<(i64, i64)> {
+        checkin_volume(self.conn, since, until)
+    }
+
+    fn review_completion(&self) -> StoreResult<Vec<(String, String, i64, i64)>> {
+        review_completion(self.conn)
+    }
 }

@@ -2,177 +2,114 @@
 //! its undo history kept by triggers or, for insert-only writes, by SQLite's
 //! update hook, which also refuses any change a write did not declare.
 
-use super::{Store, locked_or, oplog};
-use crate::error::{Error, Result};
+use super::{Sql, SqliteDb, SqliteSession, locked_or, oplog};
+use crate::error::Result;
+use crate::store::{OpMeta, Session, StoreError, StoreResult, WriteScope};
+use rusqlite::TransactionBehavior;
 use rusqlite::hooks::Action;
-use rusqlite::{Connection, TransactionBehavior};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// What a write records in the operation log.
-#[derive(Debug, Clone)]
-pub struct OpMeta {
-    /// Who is acting (a handle, or the OS user name).
-    pub actor: String,
-    /// The command, e.g. `plan add`.
-    pub command: String,
-    /// The timestamp to record (RFC 3339, from the clock).
-    pub at: String,
-}
-
-/// The result of a write: the closure's value and whether anything changed.
-#[derive(Debug)]
-pub struct Written<T> {
-    /// What the closure returned.
-    pub value: T,
-    /// Whether any row changed (a write that changes nothing is rolled back and not logged).
-    pub changed: bool,
-}
-
-impl Store {
-    /// Run `f` as one logged operation in one IMMEDIATE transaction. If `f`
-    /// fails, nothing is written. If it changes nothing, the transaction is
-    /// rolled back and no operation is logged.
-    pub fn write<T>(
-        &mut self,
-        meta: &OpMeta,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<Written<T>> {
-        self.write_in(meta, Undo::AllTables, f)
-    }
-
-    /// [`Store::write`] for a command that changes only `tables`: only their
-    /// undo triggers are created, which keeps a small write fast (creating
-    /// a trigger costs about as much as a whole check-in). If the command
-    /// changes any other logged table after all, it fails and writes nothing.
-    pub fn write_touching<T>(
-        &mut self,
-        meta: &OpMeta,
-        tables: &[&str],
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<Written<T>> {
-        self.write_in(meta, Undo::Tables(tables), f)
-    }
-
-    /// [`Store::write`] for a command that only inserts rows (a new
-    /// check-in, a piece of feedback): undoing it deletes them, so no
-    /// before-images and no triggers are needed; each inserted row is
-    /// recorded from SQLite's update hook. If the command updates or deletes
-    /// anything after all, it fails and writes nothing.
-    pub fn write_inserting<T>(
-        &mut self,
-        meta: &OpMeta,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<Written<T>> {
-        self.write_in(meta, Undo::InsertsOnly, f)
-    }
-
-    fn write_in<T>(
-        &mut self,
-        meta: &OpMeta,
-        undo: Undo<'_>,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<Written<T>> {
-        let seen = Arc::new(Mutex::new(Seen {
-            keep_inserts: matches!(undo, Undo::InsertsOnly),
-            ..Seen::default()
-        }));
-        let hook = Arc::clone(&seen);
-        self.conn.update_hook(Some(
-            move |action: Action, db: &str, table: &str, row_id: i64| {
-                if db == "main" && oplog::is_logged(table) {
+/// Run `f` as one logged operation in one IMMEDIATE transaction. If `f`
+/// fails, nothing is written. If it changes nothing, the transaction is
+/// rolled back and no operation is logged.
+pub(super) fn write(
+    db: &mut SqliteDb,
+    meta: &OpMeta,
+    scope: WriteScope,
+    f: &mut dyn FnMut(&mut dyn Session) -> Result<()>,
+) -> Result<bool> {
+    let seen = Arc::new(Mutex::new(Seen {
+        keep_inserts: scope == WriteScope::Inserts,
+        ..Seen::default()
+    }));
+    let hook = Arc::clone(&seen);
+    db.conn
+        .update_hook(Some(
+            move |action: Action, name: &str, table: &str, row_id: i64| {
+                if name == "main" && oplog::is_logged(table) {
                     lock(&hook).see(action, table, row_id);
                 }
             },
-        ))?;
-        let result = self.write_logged(meta, undo, &seen, f);
-        self.conn.update_hook(None::<fn(Action, &str, &str, i64)>)?;
-        result
-    }
+        ))
+        .sql()?;
+    let result = write_logged(db, meta, scope, &seen, f);
+    db.conn
+        .update_hook(None::<fn(Action, &str, &str, i64)>)
+        .sql()?;
+    result
+}
 
-    fn write_logged<T>(
-        &mut self,
-        meta: &OpMeta,
-        undo: Undo<'_>,
-        seen: &Arc<Mutex<Seen>>,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<Written<T>> {
-        let path = self.path.clone().unwrap_or_default();
-        let timeout = self.busy_timeout;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| locked_or(e, &path, timeout))?;
-        match undo {
-            Undo::AllTables => oplog::install_triggers(&tx, None)?,
-            Undo::Tables(tables) => oplog::install_triggers(&tx, Some(tables))?,
-            Undo::InsertsOnly => {}
-        }
-        let op_id = oplog::begin_op(&tx, meta)?;
-        let mut handle = Tx {
-            tx,
+fn write_logged(
+    db: &mut SqliteDb,
+    meta: &OpMeta,
+    scope: WriteScope,
+    seen: &Arc<Mutex<Seen>>,
+    f: &mut dyn FnMut(&mut dyn Session) -> Result<()>,
+) -> Result<bool> {
+    let path = db.path.clone().unwrap_or_default();
+    let timeout = db.busy_timeout;
+    let tx = db
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| locked_or(e, &path, timeout))?;
+    match scope {
+        WriteScope::Any => oplog::install_triggers(&tx, None)?,
+        WriteScope::Tables(tables) => oplog::install_triggers(&tx, Some(tables))?,
+        WriteScope::Inserts => {}
+    }
+    let op_id = oplog::begin_op(&tx, meta)?;
+    let mut session = SqliteSession {
+        conn: &tx,
+        write: Some(WriteState {
             op_id,
             summary: String::new(),
             changed: false,
             bulk: false,
-            seen: Arc::clone(seen),
+            seen: Some(Arc::clone(seen)),
+        }),
+    };
+    f(&mut session)?;
+    let state = session
+        .write
+        .take()
+        .ok_or_else(|| StoreError::internal("a write session lost its state"))?;
+    if !state.bulk {
+        let seen = lock(seen);
+        let unrecorded: Vec<&str> = match scope {
+            WriteScope::Any => Vec::new(),
+            WriteScope::Tables(declared) => seen
+                .tables
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !declared.contains(t))
+                .collect(),
+            WriteScope::Inserts => seen
+                .changed_not_inserted
+                .iter()
+                .map(String::as_str)
+                .collect(),
         };
-        let value = f(&mut handle)?;
-        let Tx {
-            tx,
-            summary,
-            changed: marked,
-            bulk,
-            ..
-        } = handle;
-        if !bulk {
-            let seen = lock(seen);
-            let unrecorded: Vec<&str> = match undo {
-                Undo::AllTables => Vec::new(),
-                Undo::Tables(declared) => seen
-                    .tables
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|t| !declared.contains(t))
-                    .collect(),
-                Undo::InsertsOnly => seen
-                    .changed_not_inserted
-                    .iter()
-                    .map(String::as_str)
-                    .collect(),
-            };
-            if !unrecorded.is_empty() {
-                return Err(Error::failed(format!(
-                    "internal error: `{}` changed {} without keeping undo history for it; nothing was written",
-                    meta.command,
-                    unrecorded.join(", ")
-                ))
-                .with_hint("please report this; the command works again once its table list is fixed"));
-            }
-            oplog::record_inserts(&tx, op_id, &seen.inserts)?;
+        if !unrecorded.is_empty() {
+            return Err(StoreError::internal(format!(
+                "`{}` changed {} without keeping undo history for it; nothing was written",
+                meta.command,
+                unrecorded.join(", ")
+            ))
+            .into());
         }
-        let changed = oplog::finish_op(&tx, op_id, &summary)? || marked;
-        if !matches!(undo, Undo::InsertsOnly) {
-            oplog::remove_triggers(&tx)?;
-        }
-        if changed {
-            tx.commit().map_err(|e| locked_or(e, &path, timeout))?;
-        } else {
-            tx.rollback()?;
-        }
-        Ok(Written { value, changed })
+        oplog::record_inserts(&tx, op_id, &seen.inserts)?;
     }
-}
-
-/// How a write keeps its undo history.
-#[derive(Clone, Copy)]
-enum Undo<'a> {
-    /// Before-images through triggers on every logged table.
-    AllTables,
-    /// Triggers on these tables only; changing any other table fails the write.
-    Tables(&'a [&'a str]),
-    /// The write only inserts: each new row is recorded from the update hook.
-    InsertsOnly,
+    let changed = oplog::finish_op(&tx, op_id, &state.summary)? || state.changed;
+    if scope != WriteScope::Inserts {
+        oplog::remove_triggers(&tx)?;
+    }
+    if changed {
+        tx.commit().map_err(|e| locked_or(e, &path, timeout))?;
+    } else {
+        tx.rollback().sql()?;
+    }
+    Ok(changed)
 }
 
 /// What the update hook saw a write change (logged tables only).
@@ -180,7 +117,7 @@ enum Undo<'a> {
 struct Seen {
     /// Every table with a changed row.
     tables: BTreeSet<String>,
-    /// Whether to keep each inserted row (for [`Undo::InsertsOnly`]).
+    /// Whether to keep each inserted row (for [`WriteScope::Inserts`]).
     keep_inserts: bool,
     /// The inserted rows, in order.
     inserts: Vec<(String, i64)>,
@@ -212,51 +149,64 @@ fn lock(seen: &Mutex<Seen>) -> std::sync::MutexGuard<'_, Seen> {
     seen.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A write transaction with its operation.
-pub struct Tx<'c> {
-    tx: rusqlite::Transaction<'c>,
+/// The state of a write session: its operation and what it did.
+pub(super) struct WriteState {
     op_id: i64,
     summary: String,
     changed: bool,
     bulk: bool,
-    seen: Arc<Mutex<Seen>>,
+    /// What the update hook saw (none in a rehearsal).
+    seen: Option<Arc<Mutex<Seen>>>,
 }
 
-impl Tx<'_> {
-    /// Set the one-line summary shown by `log` and `undo`.
-    pub fn set_summary(&mut self, summary: impl Into<String>) {
-        self.summary = summary.into();
+impl WriteState {
+    /// A rehearsal's state: nothing is logged and everything is thrown away.
+    pub(super) fn rehearsal() -> WriteState {
+        WriteState {
+            op_id: 0,
+            summary: String::new(),
+            changed: false,
+            bulk: false,
+            seen: None,
+        }
+    }
+}
+
+impl SqliteSession<'_> {
+    fn state(&mut self) -> StoreResult<&mut WriteState> {
+        self.write
+            .as_mut()
+            .ok_or_else(|| StoreError::internal("a write was attempted in a read session"))
+    }
+}
+
+impl Session for SqliteSession<'_> {
+    fn set_summary(&mut self, summary: &str) {
+        if let Some(w) = self.write.as_mut() {
+            w.summary = summary.to_string();
+        }
     }
 
-    /// The id of this operation in the log.
-    pub fn op_id(&self) -> i64 {
-        self.op_id
+    fn mark_changed(&mut self) {
+        if let Some(w) = self.write.as_mut() {
+            w.changed = true;
+        }
     }
 
-    /// Load in bulk: stop keeping before-images for the rest of this
-    /// operation, which makes it, and everything before it, impossible to
-    /// undo (`undo` stops there and says so). For `demo`, which fills a new
-    /// file with up to millions of rows.
-    pub fn bulk(&mut self) -> Result<()> {
-        lock(&self.seen).off = true;
-        oplog::remove_triggers(&self.tx)?;
-        oplog::set_floor(&self.tx, self.op_id)?;
-        self.changed = true;
-        self.bulk = true;
+    fn bulk_load(&mut self) -> StoreResult<()> {
+        let conn = self.conn;
+        let state = self.state()?;
+        if let Some(seen) = &state.seen {
+            lock(seen).off = true;
+        }
+        let op_id = state.op_id;
+        state.changed = true;
+        state.bulk = true;
+        oplog::remove_triggers(conn)?;
+        oplog::set_floor(conn, op_id)?;
+        // A page cache big enough for the check-in indexes of an
+        // organisation-sized load.
+        conn.pragma_update(None, "cache_size", -131_072)?;
         Ok(())
-    }
-
-    /// Say that this operation changed data even though it left nothing in
-    /// the undo log (a purge erases its own before-images).
-    pub fn mark_changed(&mut self) {
-        self.changed = true;
-    }
-}
-
-impl std::ops::Deref for Tx<'_> {
-    type Target = Connection;
-
-    fn deref(&self) -> &Connection {
-        &self.tx
     }
 }

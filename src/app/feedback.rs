@@ -1,0 +1,184 @@
+//! Feedback: giving it, listing what the viewer may see, removing it.
+
+use super::Actor;
+use crate::domain::FeedbackKind;
+use crate::domain::feedback::{Feedback, visible_to};
+use crate::error::{Error, Result};
+use crate::store::Session;
+use crate::store::feedback::{FeedbackFilter, NewFeedback};
+use crate::time::{Clock, parse_date, parse_date_end};
+
+/// Feedback as typed.
+#[derive(Debug, Clone)]
+pub struct GiveInput {
+    /// Who it is for.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// What kind.
+    pub kind: FeedbackKind,
+    /// The goal it is about (id or key).
+    pub goal: Option<String>,
+    /// Private to the author and the subject's managers.
+    pub private: bool,
+    /// The day, a date expression (default today).
+    pub date: Option<String>,
+}
+
+/// Whether `viewer` may see `f` (see [`visible_to`]).
+pub fn visible(s: &dyn Session, f: &Feedback, viewer: Option<&str>) -> Result<bool> {
+    if viewer.is_none() || !f.private {
+        return Ok(true);
+    }
+    Ok(visible_to(f, viewer, &s.manager_chain(&f.to)?))
+}
+
+/// Check feedback to give and work out the row to write.
+pub fn prepare(
+    s: &dyn Session,
+    clock: &Clock,
+    actor: &Actor,
+    input: &GiveInput,
+) -> Result<NewFeedback> {
+    let Some(me) = actor.handle() else {
+        return Err(Error::invalid("who is giving the feedback?").with_hint(
+            "pass --as HANDLE (or set YARDSTICK_USER, or `yardstick init --me HANDLE`)",
+        ));
+    };
+    let from = super::org::get_person(s, me).map_err(|e| e.context("--as"))?;
+    let subject = super::org::get_person(s, &input.to)?;
+    if subject.id == from.id {
+        return Err(Error::invalid("feedback is for someone else")
+            .with_hint("record notes on your own goals with `yardstick checkin GOAL --note ...`"));
+    }
+    let goal_id = input
+        .goal
+        .as_deref()
+        .map(|g| super::plan::get_goal(s, g).map(|g| g.id))
+        .transpose()?;
+    let date = match &input.date {
+        Some(d) => parse_date(d, clock).map_err(|e| e.context("--date"))?,
+        None => clock.today,
+    };
+    crate::domain::names::validate_text("feedback text", &input.text, 10_000)?;
+    Ok(NewFeedback {
+        from_id: Some(from.id),
+        to_id: subject.id,
+        date,
+        kind: input.kind,
+        text: input.text.trim().to_string(),
+        goal_id,
+        private: input.private,
+    })
+}
+
+/// A piece of feedback by id; exit 1 if there is none.
+pub fn get(s: &dyn Session, id: i64) -> Result<Feedback> {
+    s.feedback(id)?
+        .ok_or_else(|| Error::not_found("feedback", &id.to_string()))
+}
+
+/// `feedback give`: record prepared feedback from `me`.
+pub fn give(s: &mut dyn Session, now: &str, me: &str, new: &NewFeedback) -> Result<Feedback> {
+    let id = s.insert_feedback(now, new)?;
+    let f = get(s, id)?;
+    s.set_summary(&format!(
+        "{} feedback from {} to {}{}",
+        f.kind,
+        me,
+        f.to,
+        if f.private { " (private)" } else { "" }
+    ));
+    Ok(f)
+}
+
+/// Which feedback `feedback list` shows, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ListInput {
+    /// About this person.
+    pub to: Option<String>,
+    /// By this person.
+    pub from: Option<String>,
+    /// About people in this team and its sub-teams.
+    pub team: Option<String>,
+    /// From this date expression.
+    pub since: Option<String>,
+    /// Up to this date expression.
+    pub until: Option<String>,
+    /// Of this kind.
+    pub kind: Option<FeedbackKind>,
+    /// At most this many.
+    pub limit: Option<usize>,
+}
+
+/// `feedback list`: the feedback the viewer may see, newest first, and how
+/// many private items were hidden from them.
+pub fn list(
+    s: &dyn Session,
+    clock: &Clock,
+    viewer: Option<&str>,
+    input: &ListInput,
+) -> Result<(Vec<Feedback>, usize)> {
+    let filter = FeedbackFilter {
+        to: input
+            .to
+            .as_deref()
+            .map(|h| super::org::person_id(s, h))
+            .transpose()?,
+        from: input
+            .from
+            .as_deref()
+            .map(|h| super::org::person_id(s, h))
+            .transpose()?,
+        teams: input
+            .team
+            .as_deref()
+            .map(|t| super::org::subtree(s, t))
+            .transpose()?,
+        since: input
+            .since
+            .as_deref()
+            .map(|d| parse_date(d, clock).map_err(|e| e.context("--since")))
+            .transpose()?,
+        until: input
+            .until
+            .as_deref()
+            .map(|d| parse_date_end(d, clock).map_err(|e| e.context("--until")))
+            .transpose()?,
+        kind: input.kind,
+    };
+    let mut shown = Vec::new();
+    let mut hidden = 0usize;
+    for f in s.list_feedback(&filter)? {
+        if visible(s, &f, viewer)? {
+            shown.push(f);
+        } else {
+            hidden += 1;
+        }
+    }
+    if let Some(l) = input.limit {
+        shown.truncate(l);
+    }
+    Ok((shown, hidden))
+}
+
+/// A piece of feedback the viewer may see; exit 1 (as if it did not
+/// exist) otherwise.
+pub fn get_visible(s: &dyn Session, id: i64, viewer: Option<&str>) -> Result<Feedback> {
+    let f = get(s, id)?;
+    if !visible(s, &f, viewer)? {
+        return Err(Error::not_found("feedback", &id.to_string()));
+    }
+    Ok(f)
+}
+
+/// `feedback rm`: remove a piece of feedback; with `purge`, also erase it
+/// from the undo history.
+pub fn remove(s: &mut dyn Session, now: &str, f: &Feedback, purge: bool) -> Result<()> {
+    s.delete_feedback(f.id)?;
+    s.set_summary(&format!("removed feedback {} for {}", f.id, f.to));
+    if purge {
+        super::admin::purge(s, "feedback", f.id, now)?;
+    }
+    Ok(())
+}
