@@ -84,9 +84,9 @@ impl Error {
         Self::new(ErrorKind::Database, message)
     }
 
-    /// A bug in yardstick (exit 1); the message says "internal error".
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Internal, message)
+    /// A bug in yardstick (exit 1); the message starts "internal error:".
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        Self::new(ErrorKind::Internal, format!("internal error: {message}"))
             .with_hint("this is a bug in yardstick; please report it with the command you ran")
     }
 

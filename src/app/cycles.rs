@@ -124,7 +124,7 @@ pub fn ensure_review(
     }
     s.insert_review(now, cycle, subject, reviewer, kind)?;
     s.find_review(cycle, subject, reviewer, kind)?
-        .ok_or_else(|| Error::internal("internal error: a review just written cannot be read back"))
+        .ok_or_else(|| Error::internal("a review just written cannot be read back"))
 }
 
 /// Refuse a change to a review that is already submitted. Checked inside

@@ -5,7 +5,7 @@ use super::ctx::{Ctx, Source};
 use crate::app::plansync;
 use crate::error::{Error, Result};
 use crate::formats::planfile;
-use crate::render::{Cell, Column, Doc, Table, views};
+use crate::render::{Cell, Doc, Table, views};
 use crate::store::{Missing, Store, WriteScope};
 use clap::{Args, Subcommand};
 use std::path::Path;
@@ -46,19 +46,24 @@ pub enum ConfigCmd {
     Show,
 }
 
+/// The "me" of an existing file and the handles of its people.
+fn existing_people(ctx: &Ctx, path: &Path) -> Result<(Option<String>, Vec<String>)> {
+    let store = Store::open_read(path, Missing::Refuse, ctx.busy_timeout)?;
+    let s = store.read();
+    let people = s
+        .list_people(None, true)?
+        .into_iter()
+        .map(|p| p.handle)
+        .collect();
+    Ok((s.setting("me")?, people))
+}
+
 pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
     let path = ctx.db.0.clone();
     let existed = path.exists();
     // Settle every answer before anything is created: a refused init writes nothing.
-    let (me_set, known): (Option<String>, Vec<String>) = if existed {
-        let store = Store::open_read(&path, Missing::Refuse, ctx.busy_timeout)?;
-        let s = store.read();
-        let people = s
-            .list_people(None, true)?
-            .into_iter()
-            .map(|p| p.handle)
-            .collect();
-        (s.setting("me")?, people)
+    let (me_set, known) = if existed {
+        existing_people(ctx, &path)?
     } else {
         (None, Vec::new())
     };
@@ -109,59 +114,23 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
 }
 
 pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
-    let path = match ctx.db.1 {
-        Source::Flag => ctx.db.0.clone(),
-        _ => std::path::PathBuf::from("yardstick-demo.db"),
-    };
-    if path.exists() {
-        if ctx.db.1 == Source::Flag {
-            return Err(Error::failed(format!(
-                "{} already exists; the demo writes only into a new file",
-                path.display()
-            ))
-            .with_hint("pass --db with a new path, or remove the file"));
-        }
-        // The default demo file is ours to replace, but only if it really is a yardstick file.
-        crate::store::check_file(&path)?;
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.clone().into_os_string();
-            p.push(suffix);
-            match std::fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::failed(format!(
-                        "cannot replace {}: {e}",
-                        path.display()
-                    )));
-                }
-            }
-        }
-    }
+    let path = demo_path(ctx)?;
     let mut store = Store::open_write(&path, Missing::Create, ctx.busy_timeout)?;
     let now = ctx.now();
-    let (today, week_start) = (ctx.clock.today, ctx.clock.week_start);
+    let clock = (ctx.clock.today, ctx.clock.week_start);
     let mut meta = ctx.op(&store)?;
     meta.actor = "demo".into();
     let pace = ctx.pace();
-    let bar = super::ui::progress_bar(&ctx.ui, "measures");
-    let mut tick = |done: u64, total: u64| {
-        if let Some(b) = &bar {
-            b.set_length(total);
-            b.set_position(done);
-        }
-    };
+    let bar = super::ui::Progress::new(&ctx.ui, "measures");
     let size = crate::app::demo::DemoSize {
         people: a.people,
         weeks: a.weeks,
         seed: a.seed,
     };
     let w = store.write(&meta, WriteScope::Any, |s| {
-        crate::app::demo::fill(s, &now, (today, week_start), size, &pace, &mut tick)
+        crate::app::demo::fill(s, &now, clock, size, &pace, &mut |d, t| bar.tick(d, t))
     })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     let s = w.value;
     ctx.ui.note(format!(
         "Filled {} with a demo organisation: {} teams, {} people, {} goals, {} measures, {} check-ins over {} weeks, {} pieces of feedback (period {}).",
@@ -179,6 +148,47 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
         "Explore it with: yardstick --db {} plan list   (or plan tree, people list, team tree)\n",
         path.display()
     ));
+    ctx.emit(&plan_overview(ctx, &store)?)
+}
+
+/// Where the demo goes: `--db`, which must not exist yet, or
+/// `yardstick-demo.db` here, replaced when it is a yardstick file.
+fn demo_path(ctx: &Ctx) -> Result<std::path::PathBuf> {
+    let path = match ctx.db.1 {
+        Source::Flag => ctx.db.0.clone(),
+        _ => std::path::PathBuf::from("yardstick-demo.db"),
+    };
+    if !path.exists() {
+        return Ok(path);
+    }
+    if ctx.db.1 == Source::Flag {
+        return Err(Error::failed(format!(
+            "{} already exists; the demo writes only into a new file",
+            path.display()
+        ))
+        .with_hint("pass --db with a new path, or remove the file"));
+    }
+    // The default demo file is ours to replace, but only if it really is a yardstick file.
+    crate::store::check_file(&path)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::failed(format!(
+                    "cannot replace {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(path)
+}
+
+/// The alignment tree followed by the goal list: what the demo shows.
+fn plan_overview(ctx: &Ctx, store: &Store) -> Result<Doc> {
     let session = store.read();
     let index = crate::app::report::plan::PlanIndex::load(&*session, &ctx.pace())?;
     let rows = index.tree(None, &|_| true);
@@ -195,7 +205,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
             ..t.clone()
         });
     }
-    ctx.emit(&doc)
+    Ok(doc)
 }
 
 pub fn undo(ctx: &mut Ctx) -> Result<()> {
@@ -235,21 +245,10 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
         (None, Some(me)) => (Cell::from(me), Source::Database),
         (None, None) => (Cell::Null, Source::Default),
     };
-    let color_src = if ctx.config.color.is_some() {
-        Source::Config
-    } else {
-        Source::Default
-    };
-    let week_src = if ctx.config.week_start.is_some() {
-        Source::Config
-    } else {
-        Source::Default
-    };
-    let timeout_src = if ctx.config.busy_timeout_ms.is_some() {
-        Source::Config
-    } else {
-        Source::Default
-    };
+    let from_config = |set: bool| if set { Source::Config } else { Source::Default };
+    let color_src = from_config(ctx.config.color.is_some());
+    let week_src = from_config(ctx.config.week_start.is_some());
+    let timeout_src = from_config(ctx.config.busy_timeout_ms.is_some());
     let today_src = ctx.today_source;
     let rows: Vec<(&str, Cell, Source)> = vec![
         ("db", ctx.db.0.display().to_string().into(), ctx.db.1),
@@ -282,18 +281,11 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
             timeout_src,
         ),
     ];
-    let mut t = Table::new(
-        "settings",
-        vec![
-            Column::new("key", "Setting"),
-            Column::new("value", "Value"),
-            Column::new("source", "Source"),
-        ],
-    );
-    for (k, v, s) in rows {
-        t.push(vec![k.into(), v, s.as_str().into()]);
-    }
-    ctx.emit(&Doc::table("config", t))
+    let rows: Vec<(&str, Cell, &str)> = rows
+        .into_iter()
+        .map(|(k, v, s)| (k, v, s.as_str()))
+        .collect();
+    ctx.emit(&views::settings(&rows))
 }
 
 pub fn apply(ctx: &mut Ctx, file: &Path, dry_run: bool, prune: bool) -> Result<()> {

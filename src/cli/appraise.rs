@@ -216,35 +216,13 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             cycle,
             subject,
             add,
-        } => {
-            let mut store = ctx.open_write()?;
-            let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                appraise::nominate(s, &now, &cycle, &subject, &add)
-            })?;
-            ctx.ui.note(if w.changed {
-                format!("Nominated {} reviewer(s) for {subject}.", w.value)
-            } else {
-                "Already nominated.".into()
-            });
-            Ok(())
-        }
+        } => peers(ctx, &cycle, &subject, &add),
         AppraiseCmd::Calibrate {
             cycle,
             subject,
             level,
             reason,
-        } => {
-            let mut store = ctx.open_write()?;
-            let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                appraise::calibrate(s, &now, &cycle, &subject, &level, &reason)
-            })?;
-            let (value, label) = w.value;
-            ctx.ui
-                .note(format!("Calibrated {subject} to {label} ({value})."));
-            Ok(())
-        }
+        } => calibrate(ctx, &cycle, &subject, &level, &reason),
         AppraiseCmd::Outcome {
             cycle,
             subject,
@@ -267,21 +245,7 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             ctx.ui.note(format!("Recorded the outcome for {subject}."));
             Ok(())
         }
-        AppraiseCmd::Ack { cycle } => {
-            let mut store = ctx.open_write()?;
-            let actor = ctx.actor(&store)?;
-            let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                appraise::acknowledge(s, &now, &actor, &cycle)
-            })?;
-            let (me, name) = w.value;
-            ctx.ui.note(if w.changed {
-                format!("{me} acknowledged the outcome of {name}.")
-            } else {
-                "Already acknowledged.".into()
-            });
-            Ok(())
-        }
+        AppraiseCmd::Ack { cycle } => acknowledge(ctx, &cycle),
         AppraiseCmd::Status { cycle } => {
             let store = ctx.open_read()?;
             let (c, t, states) = appraise::status(&*store.read(), &ctx.pace(), &cycle)?;
@@ -297,6 +261,48 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             ctx.emit(&views::subject(&v.cycle, &v.template, &v.state))
         }
     }
+}
+
+fn peers(ctx: &mut Ctx, cycle: &str, subject: &str, add: &[String]) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        appraise::nominate(s, &now, cycle, subject, add)
+    })?;
+    ctx.ui.note(if w.changed {
+        format!("Nominated {} reviewer(s) for {subject}.", w.value)
+    } else {
+        "Already nominated.".into()
+    });
+    Ok(())
+}
+
+fn calibrate(ctx: &mut Ctx, cycle: &str, subject: &str, level: &str, reason: &str) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        appraise::calibrate(s, &now, cycle, subject, level, reason)
+    })?;
+    let (value, label) = w.value;
+    ctx.ui
+        .note(format!("Calibrated {subject} to {label} ({value})."));
+    Ok(())
+}
+
+fn acknowledge(ctx: &mut Ctx, cycle: &str) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let actor = ctx.actor(&store)?;
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        appraise::acknowledge(s, &now, &actor, cycle)
+    })?;
+    let (me, name) = w.value;
+    ctx.ui.note(if w.changed {
+        format!("{me} acknowledged the outcome of {name}.")
+    } else {
+        "Already acknowledged.".into()
+    });
+    Ok(())
 }
 
 fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {

@@ -176,34 +176,41 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
             };
             edit(ctx, id, &input)
         }
-        Some(CheckinCmd::Rm { id, purge }) => {
-            let mut store = ctx.open_write()?;
-            let c = checkin::get(&*store.read(), id)?;
-            let what = checkin::describe(&c);
-            ctx.confirm_or_cancel(&format!("Remove check-in {id} ({what})?"))?;
-            let now = ctx.now();
-            ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
-                checkin::remove(s, &now, id, purge)
-            })?;
-            ctx.ui.note(if purge {
-                format!("Removed check-in {id} and erased it from the undo history; it cannot be brought back.")
-            } else {
-                format!("Removed check-in {id}. `yardstick undo` brings it back; `--purge` erases it for good.")
-            });
-            Ok(())
-        }
+        Some(CheckinCmd::Rm { id, purge }) => remove(ctx, id, purge),
         Some(CheckinCmd::Due { person, team }) => {
             let store = ctx.open_read()?;
             let cadence = i64::from(ctx.config.checkin.cadence_days.unwrap_or(7));
-            let rows = checkin::due_rows(
-                &*store.read(),
-                ctx.clock.today,
-                cadence,
-                person.as_deref(),
-                team.as_deref(),
-            )?;
+            let s = &*store.read();
+            let today = ctx.clock.today;
+            let rows = checkin::due_rows(s, today, cadence, person.as_deref(), team.as_deref())?;
             ctx.emit(&activity::due(&rows))
         }
+    }
+}
+
+fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let c = checkin::get(&*store.read(), id)?;
+    let what = checkin::describe(&c);
+    ctx.confirm_or_cancel(&format!("Remove check-in {id} ({what})?"))?;
+    let now = ctx.now();
+    ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
+        checkin::remove(s, &now, id, purge)
+    })?;
+    ctx.ui.note(removed_note("check-in", id, purge));
+    Ok(())
+}
+
+/// What `checkin rm` and `feedback rm` say they did.
+pub fn removed_note(what: &str, id: i64, purge: bool) -> String {
+    if purge {
+        format!(
+            "Removed {what} {id} and erased it from the undo history; it cannot be brought back."
+        )
+    } else {
+        format!(
+            "Removed {what} {id}. `yardstick undo` brings it back; `--purge` erases it for good."
+        )
     }
 }
 

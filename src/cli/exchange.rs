@@ -194,27 +194,9 @@ fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<usize>) 
 /// `import`.
 pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
     let shown = a.file.display().to_string();
-    let parsed = if a.file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
-        exchange::parse(buf.as_slice(), "standard input")?
-    } else {
-        let file = std::fs::File::open(&a.file).map_err(|e| {
-            Error::invalid(format!("cannot read {shown}: {e}")).with_hint("check the path")
-        })?;
-        exchange::parse(file, &shown)?
-    };
-    let n = parsed.records.len();
-    let bar = super::ui::progress_bar(&ctx.ui, "records");
-    let mut tick = |done: u64, total: u64| {
-        if let Some(b) = &bar {
-            b.set_length(total);
-            b.set_position(done);
-        }
-    };
+    let parsed = read_import(&a.file, &shown)?;
+    let bar = super::ui::Progress::new(&ctx.ui, "records");
+    let mut tick = |done, total| bar.tick(done, total);
     let summary = if a.dry_run {
         let store = ctx.open_read()?;
         store.rehearse(|s| merge::import(s, &parsed, &shown, &mut tick))?
@@ -225,41 +207,64 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         })?
         .value
     };
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     for c in &summary.conflicts {
         ctx.ui.warn(format!(
             "conflict: record {} ({} {}): {}",
             c.index, c.table, c.uuid, c.reason
         ));
     }
+    ctx.ui.note(import_note(
+        &summary,
+        parsed.records.len(),
+        &shown,
+        a.dry_run,
+    ));
+    ctx.emit(&summary_doc(&summary))
+}
+
+/// Read and check an import file (`-` is standard input).
+fn read_import(file: &Path, shown: &str) -> Result<exchange::Parsed> {
+    if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
+        return exchange::parse(buf.as_slice(), "standard input");
+    }
+    let f = std::fs::File::open(file).map_err(|e| {
+        Error::invalid(format!("cannot read {shown}: {e}")).with_hint("check the path")
+    })?;
+    exchange::parse(f, shown)
+}
+
+/// What an import says it did (or would do).
+fn import_note(summary: &Summary, n: usize, shown: &str, dry_run: bool) -> String {
     let t = summary.total();
-    let verb = if a.dry_run { "would be" } else { "were" };
     if t.inserted + t.updated == 0 {
-        ctx.ui.note(format!(
+        return format!(
             "No changes: the database already has the {n} record(s) of {shown}{}.",
             if t.conflicts > 0 {
                 " (apart from the conflicts above)"
             } else {
                 ""
             }
-        ));
-    } else {
-        ctx.ui.note(format!(
-            "{shown}: {} record(s) {verb} added and {} updated; {} unchanged, {} conflict(s){}.",
-            t.inserted,
-            t.updated,
-            t.unchanged,
-            t.conflicts,
-            if a.dry_run {
-                " (dry run, nothing written)"
-            } else {
-                "; `yardstick undo` reverts the import"
-            }
-        ));
+        );
     }
-    ctx.emit(&summary_doc(&summary))
+    format!(
+        "{shown}: {} record(s) {} added and {} updated; {} unchanged, {} conflict(s){}.",
+        t.inserted,
+        if dry_run { "would be" } else { "were" },
+        t.updated,
+        t.unchanged,
+        t.conflicts,
+        if dry_run {
+            " (dry run, nothing written)"
+        } else {
+            "; `yardstick undo` reverts the import"
+        }
+    )
 }
 
 fn summary_doc(s: &Summary) -> Doc {

@@ -92,35 +92,17 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
             goal,
             private,
             date,
-        } => {
-            let input = GiveInput {
+        } => give(
+            ctx,
+            &GiveInput {
                 to,
                 text,
                 kind,
                 goal,
                 private,
                 date,
-            };
-            let mut store = ctx.open_write()?;
-            let actor = ctx.actor(&store)?;
-            let new = feedback::prepare(&*store.read(), &ctx.clock, &actor, &input)?;
-            let me = actor.handle.unwrap_or_default();
-            let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Inserts, |s| {
-                feedback::give(s, &now, &me, &new)
-            })?;
-            ctx.ui.note(format!(
-                "Recorded {} for {}{}.",
-                w.value.kind,
-                w.value.to,
-                if private {
-                    " (private: you and their managers)"
-                } else {
-                    ""
-                }
-            ));
-            ctx.emit_if_asked(&activity::feedback(&[w.value]))
-        }
+            },
+        ),
         FeedbackCmd::List {
             to,
             from,
@@ -149,21 +131,42 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
             }
             ctx.emit(&activity::feedback(&shown))
         }
-        FeedbackCmd::Rm { id, purge } => {
-            let mut store = ctx.open_write()?;
-            let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
-            let f = feedback::get_visible(&*store.read(), id, viewer)?;
-            ctx.confirm_or_cancel(&format!("Remove {} feedback {id} for {}?", f.kind, f.to))?;
-            let now = ctx.now();
-            ctx.write(&mut store, WriteScope::Tables(&["feedback"]), |s| {
-                feedback::remove(s, &now, &f, purge)
-            })?;
-            ctx.ui.note(if purge {
-                format!("Removed feedback {id} and erased it from the undo history; it cannot be brought back.")
-            } else {
-                format!("Removed feedback {id}. `yardstick undo` brings it back; `--purge` erases it for good.")
-            });
-            Ok(())
-        }
+        FeedbackCmd::Rm { id, purge } => remove(ctx, id, purge),
     }
+}
+
+fn give(ctx: &mut Ctx, input: &GiveInput) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let actor = ctx.actor(&store)?;
+    let new = feedback::prepare(&*store.read(), &ctx.clock, &actor, input)?;
+    let me = actor.handle.unwrap_or_default();
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Inserts, |s| {
+        feedback::give(s, &now, &me, &new)
+    })?;
+    ctx.ui.note(format!(
+        "Recorded {} for {}{}.",
+        w.value.kind,
+        w.value.to,
+        if input.private {
+            " (private: you and their managers)"
+        } else {
+            ""
+        }
+    ));
+    ctx.emit_if_asked(&activity::feedback(&[w.value]))
+}
+
+fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
+    let f = feedback::get_visible(&*store.read(), id, viewer)?;
+    ctx.confirm_or_cancel(&format!("Remove {} feedback {id} for {}?", f.kind, f.to))?;
+    let now = ctx.now();
+    ctx.write(&mut store, WriteScope::Tables(&["feedback"]), |s| {
+        feedback::remove(s, &now, &f, purge)
+    })?;
+    ctx.ui
+        .note(super::checkin::removed_note("feedback", id, purge));
+    Ok(())
 }

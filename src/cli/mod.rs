@@ -280,7 +280,7 @@ pub fn run() -> i32 {
         .and_then(|(mut ctx, command)| dispatch(&mut ctx, command))
     {
         Ok(()) => 0,
-        Err(e) if e.message() == ui::BROKEN_PIPE => 0,
+        Err(e) if e.kind() == crate::error::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             ui.error(&e);
             e.exit_code()
@@ -304,21 +304,23 @@ fn source(matches: &ArgMatches, id: &str) -> Source {
     found
 }
 
+/// The configuration file's `color` setting.
+fn color_choice(setting: &str) -> ColorChoice {
+    match setting {
+        "always" => ColorChoice::Always,
+        "never" => ColorChoice::Never,
+        _ => ColorChoice::Auto,
+    }
+}
+
 fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
     let config_path = match &cli.config {
         Some(p) => (p.clone(), source(matches, "config")),
         None => (ctx::default_config()?, Source::Default),
     };
     let config = Config::load(&config_path.0, config_path.1 != Source::Default)?;
-    if cli.color.is_none() {
-        if let Some(c) = &config.color {
-            let choice = match c.as_str() {
-                "always" => ColorChoice::Always,
-                "never" => ColorChoice::Never,
-                _ => ColorChoice::Auto,
-            };
-            ui = Ui::detect(choice, cli.quiet, cli.no_input);
-        }
+    if let (None, Some(c)) = (cli.color, &config.color) {
+        ui = Ui::detect(color_choice(c), cli.quiet, cli.no_input);
     }
     let week_start = match &config.week_start {
         Some(w) => parse_weekday(w)
@@ -348,10 +350,9 @@ fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
         .transpose()?;
     let busy_timeout = Duration::from_millis(config.busy_timeout_ms.unwrap_or(5000));
     let command = cli.command.name();
-    let today_source = if cli.today.is_some() {
-        source(matches, "today")
-    } else {
-        Source::Default
+    let today_source = match cli.today {
+        Some(_) => source(matches, "today"),
+        None => Source::Default,
     };
     let ctx = Ctx {
         today_source,

@@ -257,21 +257,7 @@ impl PeriodCmd {
 
 pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
     match cmd {
-        PeopleCmd::Add { handle, fields } => {
-            let mut patch = fields.patch();
-            if patch.name.is_none() {
-                patch.name =
-                    Some(ctx.required(None, "--name", &format!("Full name of {handle}"))?);
-            }
-            let mut store = ctx.open_write()?;
-            let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                org::person_add(s, &now, &handle, &patch)
-            })?;
-            ctx.ui
-                .note(format!("Added {} ({}).", w.value.handle, w.value.name));
-            ctx.emit_if_asked(&views::person(&w.value, &[]))
-        }
+        PeopleCmd::Add { handle, fields } => add_person(ctx, &handle, fields),
         PeopleCmd::List { team, all } => {
             let store = ctx.open_read()?;
             let list = org::list_people(&*store.read(), team.as_deref(), all)?;
@@ -302,19 +288,36 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
             });
             ctx.emit_if_asked(&views::person(&w.value, &[]))
         }
-        PeopleCmd::Rm { handle } => {
-            let mut store = ctx.open_write()?;
-            let p = org::get_person(&*store.read(), &handle)?;
-            ctx.confirm_or_cancel(&format!("Remove {} ({})?", p.handle, p.name))?;
-            ctx.write(&mut store, WriteScope::Any, |s| {
-                org::person_remove(s, &handle)
-            })?;
-            ctx.ui.note(format!(
-                "Removed {handle}. `yardstick undo` brings them back."
-            ));
-            Ok(())
-        }
+        PeopleCmd::Rm { handle } => remove_person(ctx, &handle),
     }
+}
+
+fn add_person(ctx: &mut Ctx, handle: &str, fields: PersonFields) -> Result<()> {
+    let mut patch = fields.patch();
+    if patch.name.is_none() {
+        patch.name = Some(ctx.required(None, "--name", &format!("Full name of {handle}"))?);
+    }
+    let mut store = ctx.open_write()?;
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        org::person_add(s, &now, handle, &patch)
+    })?;
+    ctx.ui
+        .note(format!("Added {} ({}).", w.value.handle, w.value.name));
+    ctx.emit_if_asked(&views::person(&w.value, &[]))
+}
+
+fn remove_person(ctx: &mut Ctx, handle: &str) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let p = org::get_person(&*store.read(), handle)?;
+    ctx.confirm_or_cancel(&format!("Remove {} ({})?", p.handle, p.name))?;
+    ctx.write(&mut store, WriteScope::Any, |s| {
+        org::person_remove(s, handle)
+    })?;
+    ctx.ui.note(format!(
+        "Removed {handle}. `yardstick undo` brings them back."
+    ));
+    Ok(())
 }
 
 pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {

@@ -342,17 +342,7 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
             goal,
             name,
             measure,
-        } => {
-            let patch = measure.patch(Some(name.clone()))?;
-            let mut store = ctx.open_write()?;
-            let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                plan::measure_add(s, &now, &goal, &patch)
-            })?;
-            ctx.ui
-                .note(format!("Added measure '{name}' to {}.", w.value));
-            show_if_asked(ctx, &store, &w.value)
-        }
+        } => add_measure(ctx, &goal, &name, &measure),
         PlanCmd::List(a) => {
             let store = ctx.open_read()?;
             let s = store.read();
@@ -374,16 +364,7 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
             set_status(ctx, &goal, status, "closed")
         }
         PlanCmd::Reopen { goal } => set_status(ctx, &goal, GoalStatus::Active, "reopened"),
-        PlanCmd::Rm { goal, measure } => {
-            let mut store = ctx.open_write()?;
-            let question = plan::removal_question(&*store.read(), &goal, measure.as_deref())?;
-            ctx.confirm_or_cancel(&question)?;
-            ctx.write(&mut store, WriteScope::Any, |s| {
-                plan::goal_remove(s, &goal, measure.as_deref())
-            })?;
-            ctx.ui.note("Removed. `yardstick undo` brings it back.");
-            Ok(())
-        }
+        PlanCmd::Rm { goal, measure } => remove(ctx, &goal, measure.as_deref()),
         PlanCmd::Tree { goal, filter: fa } => {
             let store = ctx.open_read()?;
             let s = store.read();
@@ -405,6 +386,29 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
             crate::cli::admin::export(ctx, period.as_deref(), owner.as_deref())
         }
     }
+}
+
+fn add_measure(ctx: &mut Ctx, goal: &str, name: &str, measure: &MeasureArgs) -> Result<()> {
+    let patch = measure.patch(Some(name.to_string()))?;
+    let mut store = ctx.open_write()?;
+    let now = ctx.now();
+    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+        plan::measure_add(s, &now, goal, &patch)
+    })?;
+    ctx.ui
+        .note(format!("Added measure '{name}' to {}.", w.value));
+    show_if_asked(ctx, &store, &w.value)
+}
+
+fn remove(ctx: &mut Ctx, goal: &str, measure: Option<&str>) -> Result<()> {
+    let mut store = ctx.open_write()?;
+    let question = plan::removal_question(&*store.read(), goal, measure)?;
+    ctx.confirm_or_cancel(&question)?;
+    ctx.write(&mut store, WriteScope::Any, |s| {
+        plan::goal_remove(s, goal, measure)
+    })?;
+    ctx.ui.note("Removed. `yardstick undo` brings it back.");
+    Ok(())
 }
 
 fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {

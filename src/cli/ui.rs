@@ -1,6 +1,6 @@
 //! The one place that owns stdout, stderr, colour and terminal state.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::render::{self, Doc, Format, RenderOptions};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -114,6 +114,12 @@ impl Ui {
             ("error:", "hint:")
         };
         let _ = writeln!(err, "{pre} {}", e.message());
+        // A bug shows what caused it, for the report the hint asks for.
+        if e.kind() == ErrorKind::Internal {
+            for cause in e.causes() {
+                let _ = writeln!(err, "  caused by: {cause}");
+            }
+        }
         if let Some(h) = e.hint() {
             let _ = writeln!(err, "{hint} {h}");
         }
@@ -165,7 +171,7 @@ impl Ui {
         let mut out = std::io::stdout().lock();
         match out.write_all(bytes).and_then(|()| out.flush()) {
             Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::failed(BROKEN_PIPE)),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::broken_pipe()),
             Err(e) => Err(Error::failed(format!("cannot write output: {e}"))),
         }
     }
@@ -189,8 +195,31 @@ pub fn progress_bar(ui: &Ui, what: &str) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// The message that marks a closed stdout; `run` exits quietly on it.
-pub const BROKEN_PIPE: &str = "\u{0}broken pipe";
+/// A progress bar on stderr when it is a terminal, with a callback for the
+/// work to report to: nothing at all otherwise.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// A bar counting `what`.
+    pub fn new(ui: &Ui, what: &str) -> Progress {
+        Progress(progress_bar(ui, what))
+    }
+
+    /// Show `done` of `total`.
+    pub fn tick(&self, done: u64, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    }
+
+    /// Take the bar off the screen.
+    pub fn finish(self) {
+        if let Some(b) = self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
 
 fn terminal_width() -> Option<u16> {
     terminal_size::terminal_size()

@@ -417,3 +417,97 @@ pub fn periods(rows: &[crate::domain::goal::PeriodRow]) -> Doc {
         "No custom periods. Built-in names (2026, 2026-H1, 2026-Q3, 2026-11, 2026-W47) need none.",
     )
 }
+
+/// `config show`: each setting, its value and where it came from.
+pub fn settings(rows: &[(&str, Cell, &str)]) -> Doc {
+    let mut t = Table::new(
+        "settings",
+        vec![
+            Column::new("key", "Setting"),
+            Column::new("value", "Value"),
+            Column::new("source", "Source"),
+        ],
+    );
+    for (k, v, s) in rows {
+        t.push(vec![(*k).into(), v.clone(), (*s).into()]);
+    }
+    Doc::table("config", t)
+}
+
+/// `doctor`: one record of checks, one table of row counts.
+pub fn doctor(path: &str, h: &crate::store::maintenance::Health) -> Doc {
+    let integrity = if h.integrity_ok() {
+        "ok".to_string()
+    } else {
+        h.integrity.join("\n")
+    };
+    let schema_status = if h.schema_version == h.schema_expected {
+        "current"
+    } else if h.schema_version < h.schema_expected {
+        "older (upgraded by the next write)"
+    } else {
+        "newer than this build"
+    };
+    let (ops, undone) = match h.operations {
+        Ok((n, u)) => (Cell::Int(n), Cell::Int(u)),
+        Err(_) => (Cell::Null, Cell::Null),
+    };
+    let fk = match h.foreign_key_violations {
+        Ok(n) => Cell::Int(n),
+        Err(_) => Cell::Null,
+    };
+    let record = Record::new("doctor")
+        .with_title("Database health")
+        .field("path", "File", path)
+        .field(
+            "size_bytes",
+            "Size (bytes)",
+            i64::try_from(h.size).unwrap_or(i64::MAX),
+        )
+        .field("healthy", "Healthy", h.healthy())
+        .field("schema_version", "Schema version", h.schema_version)
+        .field(
+            "schema_version_supported",
+            "This build's schema version",
+            h.schema_expected,
+        )
+        .field("schema_status", "Schema", Cell::status(schema_status))
+        .field(
+            "application_id_ok",
+            "Application id ok",
+            h.application_id_ok,
+        )
+        .field("journal_mode", "Journal mode", h.journal_mode.as_str())
+        .field("synchronous", "Synchronous", h.synchronous.as_str())
+        .field("foreign_keys", "Foreign keys", h.foreign_keys)
+        .field("secure_delete", "Secure delete", h.secure_delete)
+        .field("busy_timeout_ms", "Busy timeout (ms)", h.busy_timeout_ms)
+        .field("page_size", "Page size", h.page_size)
+        .field("page_count", "Pages", h.page_count)
+        .field("freelist_count", "Free pages", h.freelist_count)
+        .field(
+            "sqlite_version",
+            "SQLite version",
+            h.sqlite_version.as_str(),
+        )
+        .field("integrity_check", "Integrity check", integrity)
+        .field("foreign_key_violations", "Foreign-key violations", fk)
+        .field("operations", "Operations in the log", ops)
+        .field("operations_undone", "Operations undone", undone);
+    let mut tables = Table::new(
+        "tables",
+        vec![
+            Column::new("table", "Table"),
+            Column::new("rows", "Rows"),
+            Column::new("error", "Error"),
+        ],
+    )
+    .with_title("Rows per table");
+    for t in &h.tables {
+        match &t.rows {
+            Ok(n) => tables.push(vec![t.name.as_str().into(), Cell::Int(*n), Cell::Null]),
+            Err(e) => tables.push(vec![t.name.as_str().into(), Cell::Null, e.as_str().into()]),
+        }
+    }
+    Doc::new("doctor").with_record(record).with_table(tables)
+}

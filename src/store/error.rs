@@ -107,9 +107,7 @@ impl From<StoreError> for Error {
             StoreError::Locked { message } => Error::database(message.clone()).with_hint(RETRY),
             StoreError::Refused { message } => Error::failed(message.clone()),
             StoreError::Clash { .. } | StoreError::Conflict { .. } => Error::failed(e.to_string()),
-            StoreError::Internal { message, .. } => {
-                Error::internal(format!("internal error: {message}"))
-            }
+            StoreError::Internal { message, .. } => Error::internal(message),
         };
         error.with_source(e)
     }

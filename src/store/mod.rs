@@ -195,12 +195,11 @@ impl Store {
         let changed = self.backend.write(meta, scope, &mut |s| {
             let f = f
                 .take()
-                .ok_or_else(|| crate::Error::internal("internal error: a write ran twice"))?;
+                .ok_or_else(|| crate::Error::internal("a write ran twice"))?;
             value = Some(f(s)?);
             Ok(())
         })?;
-        let value =
-            value.ok_or_else(|| crate::Error::internal("internal error: a write did not run"))?;
+        let value = value.ok_or_else(|| crate::Error::internal("a write did not run"))?;
         Ok(Written { value, changed })
     }
 
@@ -211,11 +210,11 @@ impl Store {
         self.backend.rehearse(&mut |s| {
             let f = f
                 .take()
-                .ok_or_else(|| crate::Error::internal("internal error: a rehearsal ran twice"))?;
+                .ok_or_else(|| crate::Error::internal("a rehearsal ran twice"))?;
             value = Some(f(s)?);
             Ok(())
         })?;
-        value.ok_or_else(|| crate::Error::internal("internal error: a rehearsal did not run"))
+        value.ok_or_else(|| crate::Error::internal("a rehearsal did not run"))
     }
 
     /// Revert operation `op_id` (which must be the latest not undone).

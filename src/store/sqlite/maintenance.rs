@@ -98,6 +98,42 @@ impl Health {
         self.integrity.len() == 1 && self.integrity[0] == "ok"
     }
 
+    /// What is wrong, one line per problem (empty when healthy).
+    pub fn problems(&self) -> Vec<String> {
+        let health = self;
+        let mut problems = Vec::new();
+        if !health.integrity_ok() {
+            let shown: Vec<&str> = health
+                .integrity
+                .iter()
+                .take(3)
+                .map(String::as_str)
+                .collect();
+            let more = match health.integrity.len().saturating_sub(shown.len()) {
+                0 => String::new(),
+                n => format!(" (and {n} more problem(s) in the report)"),
+            };
+            problems.push(format!("integrity check: {}{more}", shown.join("; ")));
+        }
+        match &health.foreign_key_violations {
+            Ok(0) => {}
+            Ok(n) => problems.push(format!("{n} foreign-key violation(s)")),
+            Err(e) => problems.push(format!("foreign-key check failed: {e}")),
+        }
+        if !health.application_id_ok {
+            problems.push("not a yardstick application id".into());
+        }
+        for t in &health.tables {
+            if let Err(e) = &t.rows {
+                problems.push(format!("table {} cannot be read: {e}", t.name));
+            }
+        }
+        if let Err(e) = &health.operations {
+            problems.push(format!("the operation log cannot be read: {e}"));
+        }
+        problems
+    }
+
     /// Whether every check passed and every table could be read.
     pub fn healthy(&self) -> bool {
         self.integrity_ok()
