@@ -53,7 +53,7 @@ yardstick plan edit api-latency --measure \"p95 latency\" --target 180 --stretch
         /// Goal id or key
         goal: String,
         /// How it ended
-        #[arg(default_value = "achieved", value_parser = ["achieved", "missed", "dropped"])]
+        #[arg(default_value_t = GoalStatus::Achieved.to_string(), value_parser = clap::builder::PossibleValuesParser::new(closing_statuses()))]
         outcome: String,
     },
     /// Reopen a closed goal
@@ -333,6 +333,15 @@ impl GoalArgs {
             description: clearable(self.description.clone()),
         }
     }
+}
+
+/// The statuses a goal can be closed as.
+fn closing_statuses() -> Vec<&'static str> {
+    GoalStatus::ALL
+        .iter()
+        .filter(|s| s.is_closed())
+        .map(|s| s.as_str())
+        .collect()
 }
 
 pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {

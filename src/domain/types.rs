@@ -20,6 +20,9 @@ macro_rules! spelled_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every spelling, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
             /// The spelling used on the command line, in files and in the database.
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -260,3 +263,85 @@ spelled_enum!(
         Submitted => "submitted",
     }
 );
+
+/// How a status reads at a glance: what reports colour it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sentiment {
+    /// Going well or done: on track, meets, achieved, active.
+    Good,
+    /// Needs attention: at risk, below, a draft, pending.
+    Warn,
+    /// Gone wrong: off track, unacceptable, missed, overdue.
+    Bad,
+    /// Out of play: dropped, archived, closed.
+    Muted,
+}
+
+impl GoalStatus {
+    /// How the status reads.
+    pub fn sentiment(self) -> Sentiment {
+        match self {
+            GoalStatus::Draft => Sentiment::Warn,
+            GoalStatus::Active | GoalStatus::Achieved => Sentiment::Good,
+            GoalStatus::Missed => Sentiment::Bad,
+            GoalStatus::Dropped => Sentiment::Muted,
+        }
+    }
+}
+
+impl PaceStatus {
+    /// How the pace reads.
+    pub fn sentiment(self) -> Sentiment {
+        match self {
+            PaceStatus::OnTrack => Sentiment::Good,
+            PaceStatus::AtRisk => Sentiment::Warn,
+            PaceStatus::OffTrack => Sentiment::Bad,
+        }
+    }
+}
+
+impl Standard {
+    /// How the standard reads.
+    pub fn sentiment(self) -> Sentiment {
+        match self {
+            Standard::Unacceptable => Sentiment::Bad,
+            Standard::Below => Sentiment::Warn,
+            Standard::Meets | Standard::Exceeds => Sentiment::Good,
+        }
+    }
+}
+
+impl ReviewState {
+    /// How the review's state reads (a submitted review needs nothing).
+    pub fn sentiment(self) -> Option<Sentiment> {
+        match self {
+            ReviewState::Pending => Some(Sentiment::Warn),
+            ReviewState::Submitted => None,
+        }
+    }
+}
+
+/// The sentiment of a status word as shown in a report (case, `_` and
+/// spaces ignored): a goal status, pace, standard or review state, or one
+/// of the words reports use for checks (`ok`, `done`, `overdue`, `closed`).
+pub fn sentiment(word: &str) -> Option<Sentiment> {
+    let w = word.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+    if let Ok(s) = w.parse::<GoalStatus>() {
+        return Some(s.sentiment());
+    }
+    if let Ok(s) = w.parse::<PaceStatus>() {
+        return Some(s.sentiment());
+    }
+    if let Ok(s) = w.parse::<Standard>() {
+        return Some(s.sentiment());
+    }
+    if let Ok(s) = w.parse::<ReviewState>() {
+        return s.sentiment();
+    }
+    match w.as_str() {
+        "done" | "ok" => Some(Sentiment::Good),
+        "overdue" => Some(Sentiment::Bad),
+        "archived" | "closed" => Some(Sentiment::Muted),
+        _ => None,
+    }
+}

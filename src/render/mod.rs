@@ -880,22 +880,15 @@ enum Tone {
     Muted,
 }
 
-/// The tone of a status word, if it has one (case, `_` and spaces ignored).
+/// The tone of a status word, if it has one (see [`crate::domain::types::sentiment`]).
 fn status_tone(word: &str) -> Option<Tone> {
-    match word
-        .trim()
-        .to_ascii_lowercase()
-        .replace(['_', ' '], "-")
-        .as_str()
-    {
-        "on-track" | "meets" | "exceeds" | "achieved" | "active" | "done" | "ok" => {
-            Some(Tone::Good)
-        }
-        "at-risk" | "below" | "draft" | "pending" => Some(Tone::Warn),
-        "off-track" | "unacceptable" | "missed" | "overdue" => Some(Tone::Bad),
-        "dropped" | "archived" | "closed" => Some(Tone::Muted),
-        _ => None,
-    }
+    use crate::domain::types::{Sentiment, sentiment};
+    Some(match sentiment(word)? {
+        Sentiment::Good => Tone::Good,
+        Sentiment::Warn => Tone::Warn,
+        Sentiment::Bad => Tone::Bad,
+        Sentiment::Muted => Tone::Muted,
+    })
 }
 
 /// A number followed by its unit: `42 kg`, `50%` (no space before `%`), `—`

@@ -4,6 +4,10 @@
 //! The same tables and columns on every backend.
 
 use super::StoreResult;
+use crate::domain::{
+    Category, CycleState, Direction, FeedbackKind, GoalStatus, MeasureKind, Priority, ReviewKind,
+    ReviewState,
+};
 use crate::error::Result;
 
 /// What a column holds, as the exchange format sees it.
@@ -81,18 +85,18 @@ const fn r(name: &'static str, key: &'static str, table: &'static str, nullable:
 const CREATED: Col = c("created_at", Kind::Time, false);
 const UPDATED: Col = c("updated_at", Kind::Time, false);
 
-const PRIORITY: &[&str] = &["low", "medium", "high"];
-const CATEGORY: &[&str] = &["quantity", "quality", "cost", "timeliness"];
-const GOAL_STATUS: &[&str] = &["draft", "active", "achieved", "missed", "dropped"];
-const MEASURE_KIND: &[&str] = &["number", "percent", "currency", "yesno", "milestone"];
-const DIRECTION: &[&str] = &["increase", "decrease"];
-const CHECKIN_STATUS: &[&str] = &["on-track", "at-risk", "off-track"];
-const FEEDBACK_KIND: &[&str] = &["praise", "coaching", "concern", "360"];
-const CYCLE_STATE: &[&str] = &["draft", "open", "calibrating", "finalized"];
-const REVIEW_KIND: &[&str] = &["self", "manager", "peer", "upward"];
-const REVIEW_STATE: &[&str] = &["pending", "submitted"];
-const POTENTIAL: &[&str] = &["low", "medium", "high"];
-const RECOMMENDATION: &[&str] = &["none", "raise", "bonus", "promotion", "improvement-plan"];
+const PRIORITY: &[&str] = Priority::NAMES;
+const CATEGORY: &[&str] = Category::NAMES;
+const GOAL_STATUS: &[&str] = GoalStatus::NAMES;
+const MEASURE_KIND: &[&str] = MeasureKind::NAMES;
+const DIRECTION: &[&str] = Direction::NAMES;
+const CHECKIN_STATUS: &[&str] = &crate::domain::checkin::STATUSES;
+const FEEDBACK_KIND: &[&str] = FeedbackKind::NAMES;
+const CYCLE_STATE: &[&str] = CycleState::NAMES;
+const REVIEW_KIND: &[&str] = ReviewKind::NAMES;
+const REVIEW_STATE: &[&str] = ReviewState::NAMES;
+const POTENTIAL: &[&str] = &crate::domain::cycle::POTENTIALS;
+const RECOMMENDATION: &[&str] = &crate::domain::cycle::RECOMMENDATIONS;
 
 /// Every data table, in dependency order: a row's required references point
 /// to tables earlier in this list (the optional ones — a team's lead, a

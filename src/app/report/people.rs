@@ -246,13 +246,8 @@ pub fn effectiveness(
         }
     }
     by_status.sort();
-    let count = |s: &str| {
-        by_status
-            .iter()
-            .find(|(k, _)| k == s)
-            .map_or(0, |(_, n)| *n)
-    };
-    let (achieved, missed) = (count("achieved"), count("missed"));
+    let count = |st: GoalStatus| goals.iter().filter(|g| g.status == st).count() as i64;
+    let (achieved, missed) = (count(GoalStatus::Achieved), count(GoalStatus::Missed));
     let completion_rate =
         (achieved + missed > 0).then(|| achieved as f64 / (achieved + missed) as f64);
     let index = PlanIndex::load(s, pace)?;

@@ -2,6 +2,7 @@
 //! check-in in memory.
 
 use super::SqliteSession;
+use crate::domain::{ReviewKind, ReviewState};
 use crate::store::stats::AuthorActivity;
 use crate::store::{StatsRepo, StoreResult};
 use chrono::NaiveDate;
@@ -88,10 +89,17 @@ fn review_completion(conn: &Connection) -> StoreResult<Vec<(String, String, i64,
         "SELECT c.name, c.state, \
            (SELECT count(*) FROM participant x WHERE x.cycle_id = c.id) \
            + (SELECT count(*) FROM participant x JOIN person p ON p.id = x.person_id WHERE x.cycle_id = c.id AND p.manager_id IS NOT NULL), \
-           (SELECT count(*) FROM review r WHERE r.cycle_id = c.id AND r.kind IN ('self', 'manager') AND r.state = 'submitted') \
+           (SELECT count(*) FROM review r WHERE r.cycle_id = c.id AND r.kind IN (?1, ?2) AND r.state = ?3) \
          FROM cycle c ORDER BY c.start_date, c.id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let kinds = (
+        ReviewKind::SelfReview.as_str(),
+        ReviewKind::Manager.as_str(),
+    );
+    let rows = stmt.query_map(
+        params![kinds.0, kinds.1, ReviewState::Submitted.as_str()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
