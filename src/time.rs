@@ -772,6 +772,19 @@ fn quote(s: &str) -> String {
     format!("'{out}'")
 }
 
+/// A day in the one form yardstick stores and exchanges, `YYYY-MM-DD`
+/// (exactly: four-digit year, two-digit month and day, a real date); `None`
+/// otherwise. Fast: no format parser, as reports read many of them. For
+/// what people type, see [`parse_date`].
+pub fn iso_day(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = i32::try_from(digits(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(&b[5..7])?, digits(&b[8..10])?)
+}
+
 /// A date in ISO form, `2026-11-22`.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

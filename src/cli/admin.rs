@@ -357,7 +357,7 @@ pub fn export(ctx: &mut Ctx, period: Option<&str>, owner: Option<&str>) -> Resul
     let text = planfile::to_toml(&state);
     match &ctx.output {
         Some(path) => {
-            super::ui::write_private(path, text.as_bytes())?;
+            super::output::write_bytes(path, text.as_bytes())?;
             ctx.ui
                 .note(format!("Wrote the plan to {}.", path.display()));
             Ok(())

@@ -11,6 +11,7 @@ mod feedback;
 mod maintenance;
 mod meta;
 mod org;
+mod output;
 mod plan;
 mod prompt;
 mod report;

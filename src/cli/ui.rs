@@ -146,7 +146,7 @@ impl Ui {
                 let mut buf = Vec::new();
                 render::render(doc, format, &opts, &mut buf)
                     .map_err(|e| Error::failed(format!("cannot render: {e}")))?;
-                write_private(path, &buf)
+                super::output::write_bytes(path, &buf)
             }
             None => {
                 let opts = RenderOptions {
@@ -225,29 +225,4 @@ fn terminal_width() -> Option<u16> {
     terminal_size::terminal_size()
         .map(|(w, _)| w.0)
         .filter(|w| *w >= 20)
-}
-
-/// Write a file readable only by its owner, replacing it if it exists. An
-/// existing path that is not a regular file (`/dev/null`, a pipe, a
-/// terminal) is written to as it is, its permissions left alone.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut file = opts
-        .open(path)
-        .map_err(|e| Error::failed(format!("cannot write {}: {e}", path.display())))?;
-    let regular = file.metadata().is_ok_and(|m| m.is_file());
-    #[cfg(unix)]
-    if regular {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
-    }
-    file.write_all(bytes)
-        .and_then(|()| if regular { file.sync_all() } else { Ok(()) })
-        .map_err(|e| Error::failed(format!("cannot write {}: {e}", path.display())))
 }

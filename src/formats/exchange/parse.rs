@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::store::exchange::{self as sx, Kind, RawRow, TABLES, Val};
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -247,7 +247,7 @@ fn is_timestamp(s: &str) -> bool {
 }
 
 fn is_date(s: &str) -> bool {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok_and(|d| d.format("%Y-%m-%d").to_string() == s)
+    crate::time::iso_day(s).is_some()
 }
 
 /// Validate one record into a raw row.

@@ -111,9 +111,9 @@ impl<'de> Deserialize<'de> for RawDate {
                 .ok_or_else(|| bad(&format!("'{dt}'"))),
                 _ => Err(bad(&format!("the date-time '{dt}'"))),
             },
-            toml::Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            toml::Value::String(s) => crate::time::iso_day(s.trim())
                 .map(RawDate)
-                .map_err(|_| bad(&format!("'{s}'"))),
+                .ok_or_else(|| bad(&format!("'{s}'"))),
             other => Err(bad(other.type_str())),
         }
     }

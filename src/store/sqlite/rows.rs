@@ -2,6 +2,7 @@
 //! stored as their spellings. A value that does not parse is reported as a
 //! conversion error on its column (a damaged file), never a panic.
 
+pub use crate::time::iso_day;
 use chrono::NaiveDate;
 use rusqlite::Row;
 use std::str::FromStr;
@@ -14,24 +15,10 @@ fn bad(i: usize, what: &str, s: &str) -> rusqlite::Error {
     )
 }
 
-/// A stored `YYYY-MM-DD` day, read without the cost of a format parser.
-pub fn iso_day(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
-}
-
 /// An ISO date column.
 pub fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = r.get(i)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| bad(i, "date", &s))
+    iso_day(&s).ok_or_else(|| bad(i, "date", &s))
 }
 
 /// An optional ISO date column.
