@@ -772,6 +772,23 @@ fn quote(s: &str) -> String {
     format!("'{out}'")
 }
 
+/// A window as typed with `--since` and `--until`: its first day (the
+/// start of what `since` names) and its last (the end of what `until`
+/// names), each optional.
+pub fn parse_window(
+    since: Option<&str>,
+    until: Option<&str>,
+    clock: &Clock,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let since = since
+        .map(|d| parse_date(d, clock).map_err(|e| e.context("--since")))
+        .transpose()?;
+    let until = until
+        .map(|d| parse_date_end(d, clock).map_err(|e| e.context("--until")))
+        .transpose()?;
+    Ok((since, until))
+}
+
 /// A day in the one form yardstick stores and exchanges, `YYYY-MM-DD`
 /// (exactly: four-digit year, two-digit month and day, a real date); `None`
 /// otherwise. Fast: no format parser, as reports read many of them. For

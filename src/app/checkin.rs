@@ -10,7 +10,7 @@ use crate::domain::{GoalStatus, MeasureKind};
 use crate::error::{Error, Result};
 use crate::store::Session;
 use crate::store::checkins::{CheckinFilter, NewCheckin};
-use crate::time::{Clock, parse_date, parse_date_end};
+use crate::time::{Clock, parse_date, parse_window};
 use chrono::NaiveDate;
 
 /// A check-in as typed.
@@ -177,32 +177,24 @@ pub struct ListInput {
 
 /// `checkin list`: check-ins matching a filter, newest first.
 pub fn list(s: &dyn Session, clock: &Clock, input: &ListInput) -> Result<Vec<Checkin>> {
+    let goal = input.goal.as_deref().map(|g| get_goal(s, g)).transpose()?;
+    let people = input
+        .person
+        .as_deref()
+        .map(|p| super::org::person_id(s, p))
+        .transpose()?;
+    let teams = input
+        .team
+        .as_deref()
+        .map(|t| super::org::subtree(s, t))
+        .transpose()?;
+    let (since, until) = parse_window(input.since.as_deref(), input.until.as_deref(), clock)?;
     let f = CheckinFilter {
-        goal: input
-            .goal
-            .as_deref()
-            .map(|g| get_goal(s, g).map(|g| g.id))
-            .transpose()?,
-        people: input
-            .person
-            .as_deref()
-            .map(|p| super::org::person_id(s, p).map(|id| vec![id]))
-            .transpose()?,
-        teams: input
-            .team
-            .as_deref()
-            .map(|t| super::org::subtree(s, t))
-            .transpose()?,
-        since: input
-            .since
-            .as_deref()
-            .map(|d| parse_date(d, clock).map_err(|e| e.context("--since")))
-            .transpose()?,
-        until: input
-            .until
-            .as_deref()
-            .map(|d| parse_date_end(d, clock).map_err(|e| e.context("--until")))
-            .transpose()?,
+        goal: goal.map(|g| g.id),
+        people: people.map(|id| vec![id]),
+        teams,
+        since,
+        until,
         limit: input.limit,
         ..CheckinFilter::default()
     };

@@ -6,7 +6,7 @@ use crate::domain::feedback::{Feedback, visible_to};
 use crate::error::{Error, Result};
 use crate::store::Session;
 use crate::store::feedback::{FeedbackFilter, NewFeedback};
-use crate::time::{Clock, parse_date, parse_date_end};
+use crate::time::{Clock, parse_date, parse_window};
 
 /// Feedback as typed.
 #[derive(Debug, Clone)]
@@ -119,32 +119,24 @@ pub fn list(
     viewer: Option<&str>,
     input: &ListInput,
 ) -> Result<(Vec<Feedback>, usize)> {
+    let person = |h: &Option<String>| {
+        h.as_deref()
+            .map(|h| super::org::person_id(s, h))
+            .transpose()
+    };
+    let (to, from) = (person(&input.to)?, person(&input.from)?);
+    let teams = input
+        .team
+        .as_deref()
+        .map(|t| super::org::subtree(s, t))
+        .transpose()?;
+    let (since, until) = parse_window(input.since.as_deref(), input.until.as_deref(), clock)?;
     let filter = FeedbackFilter {
-        to: input
-            .to
-            .as_deref()
-            .map(|h| super::org::person_id(s, h))
-            .transpose()?,
-        from: input
-            .from
-            .as_deref()
-            .map(|h| super::org::person_id(s, h))
-            .transpose()?,
-        teams: input
-            .team
-            .as_deref()
-            .map(|t| super::org::subtree(s, t))
-            .transpose()?,
-        since: input
-            .since
-            .as_deref()
-            .map(|d| parse_date(d, clock).map_err(|e| e.context("--since")))
-            .transpose()?,
-        until: input
-            .until
-            .as_deref()
-            .map(|d| parse_date_end(d, clock).map_err(|e| e.context("--until")))
-            .transpose()?,
+        to,
+        from,
+        teams,
+        since,
+        until,
         kind: input.kind,
     };
     let mut shown = Vec::new();

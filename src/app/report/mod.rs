@@ -15,7 +15,7 @@ use crate::domain::cycle::Cycle;
 use crate::domain::goal::parse_statuses;
 use crate::error::{Error, Result};
 use crate::store::Session;
-use crate::time::{Clock, parse_date, parse_date_end};
+use crate::time::{Clock, parse_window};
 use chrono::{Duration, NaiveDate};
 use plan::PaceContext;
 use progress::MeasureLine;
@@ -69,16 +69,7 @@ pub fn resolve(s: &dyn Session, clock: &Clock, f: &Filters) -> Result<Resolved> 
         None => None,
     };
     let statuses = parse_statuses(f.status.as_deref())?;
-    let since = f
-        .since
-        .as_deref()
-        .map(|d| parse_date(d, clock).map_err(|e| e.context("--since")))
-        .transpose()?;
-    let until = f
-        .until
-        .as_deref()
-        .map(|d| parse_date_end(d, clock).map_err(|e| e.context("--until")))
-        .transpose()?;
+    let (since, until) = parse_window(f.since.as_deref(), f.until.as_deref(), clock)?;
     if let (Some(a), Some(b)) = (since, until) {
         if a > b {
             return Err(Error::invalid(format!("--since {a} is after --until {b}")));
