@@ -197,21 +197,8 @@ fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
     ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
         checkin::remove(s, &now, id, purge)
     })?;
-    ctx.ui.note(removed_note("check-in", id, purge));
+    ctx.ui.note(super::removed_note("check-in", id, purge));
     Ok(())
-}
-
-/// What `checkin rm` and `feedback rm` say they did.
-pub fn removed_note(what: &str, id: i64, purge: bool) -> String {
-    if purge {
-        format!(
-            "Removed {what} {id} and erased it from the undo history; it cannot be brought back."
-        )
-    } else {
-        format!(
-            "Removed {what} {id}. `yardstick undo` brings it back; `--purge` erases it for good."
-        )
-    }
 }
 
 fn edit(ctx: &mut Ctx, id: i64, input: &EditInput) -> Result<()> {

@@ -166,7 +166,6 @@ fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
     ctx.write(&mut store, WriteScope::Tables(&["feedback"]), |s| {
         feedback::remove(s, &now, &f, purge)
     })?;
-    ctx.ui
-        .note(super::checkin::removed_note("feedback", id, purge));
+    ctx.ui.note(super::removed_note("feedback", id, purge));
     Ok(())
 }

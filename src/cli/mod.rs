@@ -13,6 +13,7 @@ mod meta;
 mod org;
 mod output;
 mod plan;
+mod planfile;
 mod prompt;
 mod report;
 pub mod ui;
@@ -425,4 +426,17 @@ fn clearable(s: Option<String>) -> Option<Option<String>> {
             Some(v)
         }
     })
+}
+
+/// What `checkin rm` and `feedback rm` say they did.
+fn removed_note(what: &str, id: i64, purge: bool) -> String {
+    if purge {
+        format!(
+            "Removed {what} {id} and erased it from the undo history; it cannot be brought back."
+        )
+    } else {
+        format!(
+            "Removed {what} {id}. `yardstick undo` brings it back; `--purge` erases it for good."
+        )
+    }
 }

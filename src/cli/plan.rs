@@ -390,9 +390,9 @@ pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> Result<()> {
             file,
             dry_run,
             prune,
-        } => crate::cli::admin::apply(ctx, &file, dry_run, prune),
+        } => super::planfile::apply(ctx, &file, dry_run, prune),
         PlanCmd::Export { period, owner } => {
-            crate::cli::admin::export(ctx, period.as_deref(), owner.as_deref())
+            super::planfile::export(ctx, period.as_deref(), owner.as_deref())
         }
     }
 }
