@@ -1,8 +1,9 @@
 //! `init`, `demo`, `undo`, `log` and `config show`: the database as a whole.
 
 use super::ctx::{Ctx, Source};
+use super::views::org as views;
 use crate::error::{Error, Result};
-use crate::render::{Cell, Doc, Table, views};
+use crate::render::{Cell, Doc, Table};
 use crate::store::{Missing, Store, WriteScope};
 use clap::{Args, Subcommand};
 use std::path::Path;

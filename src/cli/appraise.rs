@@ -4,12 +4,12 @@
 
 use super::ctx::Ctx;
 use super::prompt;
+use super::views::appraise as views;
 use crate::app::appraise::{self, NewCycleInput, OutcomeInput, ReviewContext};
 use crate::domain::cycle::{CycleStep, parse_review_kind};
 use crate::domain::names::shell_word;
 use crate::error::{Error, Result};
 use crate::formats::template;
-use crate::render::appraise as views;
 use crate::store::WriteScope;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

@@ -2,6 +2,7 @@
 //! edit and remove check-ins, and see who is due.
 
 use super::ctx::Ctx;
+use super::views::activity;
 use super::{clearable, prompt};
 use crate::app::checkin::{self, Answer, CheckinInput, EditInput, ListInput};
 use crate::app::plan;
@@ -10,7 +11,6 @@ use crate::domain::goal::Measure;
 use crate::domain::value::parse_value;
 use crate::domain::{self};
 use crate::error::{Error, Result};
-use crate::render::activity;
 use crate::store::WriteScope;
 use clap::{Args, Subcommand};
 

@@ -5,10 +5,10 @@
 //! YARDSTICK_USER or the config's `user`); lists say how many items were hidden.
 
 use super::ctx::Ctx;
+use super::views::activity;
 use crate::app::feedback::{self, GiveInput, ListInput};
 use crate::domain::FeedbackKind;
 use crate::error::Result;
-use crate::render::activity;
 use crate::store::WriteScope;
 use clap::Subcommand;
 

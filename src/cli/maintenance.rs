@@ -1,8 +1,9 @@
 //! `backup` and `doctor`: looking after the database file.
 
 use super::ctx::Ctx;
+use super::views::org as views;
 use crate::error::{Error, Result};
-use crate::render::{Doc, Format, Record, views};
+use crate::render::{Doc, Format, Record};
 use crate::store::maintenance;
 use clap::Args;
 use std::path::PathBuf;

@@ -17,6 +17,7 @@ mod planfile;
 mod prompt;
 mod report;
 pub mod ui;
+pub mod views;
 
 use crate::error::Result;
 use crate::formats::config::Config;

@@ -2,11 +2,11 @@
 
 use super::clearable;
 use super::ctx::Ctx;
+use super::views::org as views;
 use crate::app::org::{self, PersonPatch, TeamPatch};
 use crate::app::plan;
 use crate::domain::goal::{PeriodRow, refuse_builtin};
 use crate::error::{Error, Result};
-use crate::render::views;
 use crate::store::WriteScope;
 use crate::time::{parse_date, parse_date_end};
 use clap::{Args, Subcommand};

@@ -1,6 +1,7 @@
 //! `plan`: goals, measures, the alignment tree, carry-over, and plan files.
 
 use super::ctx::Ctx;
+use super::views::org as views;
 use super::{clearable, number, weight};
 use crate::app::org;
 use crate::app::plan::{self, GoalFields, GoalFilter, MeasurePatch};
@@ -8,7 +9,6 @@ use crate::app::report::plan::{goal_list, goal_view, plan_tree};
 use crate::domain::goal::parse_statuses;
 use crate::domain::{Direction, GoalStatus, MeasureKind, Priority};
 use crate::error::{Error, Result};
-use crate::render::views;
 use crate::store::{Session, Store, WriteScope};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

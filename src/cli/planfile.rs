@@ -1,10 +1,10 @@
 //! `plan apply` and `plan export`: plan files (TOML) in and out.
 
 use super::ctx::Ctx;
+use super::views::org as views;
 use crate::app::plansync;
 use crate::error::{Error, Result};
 use crate::formats::planfile;
-use crate::render::views;
 use crate::store::WriteScope;
 use std::path::Path;
 

@@ -3,9 +3,9 @@
 //! markdown, html).
 
 use super::ctx::Ctx;
+use super::views::reports as views;
 use crate::app::report;
 use crate::error::Result;
-use crate::render::reports as views;
 use clap::{Args, Subcommand};
 
 /// Filters shared by every report.

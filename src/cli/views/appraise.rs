@@ -1,11 +1,11 @@
 //! Documents for appraisal: cycles, status per participant, one appraisal.
 
-use super::cells::{level, round, score};
-use super::{Cell, Column, Doc, Record, Table};
 use crate::app::report::appraise::SubjectState;
 use crate::domain::appraisal::Template;
 use crate::domain::cycle::review_status;
 use crate::domain::cycle::{Cycle, CycleEvent, Outcome, Participant};
+use crate::render::cells::{level, round, score};
+use crate::render::{Cell, Column, Doc, Record, Table};
 
 /// The fields of an outcome that every appraisal view shows the same way:
 /// the calibrated level and its reason (the computed level is shown beside

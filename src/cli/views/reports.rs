@@ -2,12 +2,12 @@
 //! person and effectiveness. One builder per report; every format (table,
 //! CSV, JSON, Markdown, HTML) renders the same document.
 
-use super::cells::{bar, level, pct, round, status};
-use super::{Cell, Chart, ChartKind, Column, Doc, Record, Table};
 use crate::app::report::people::{CheckinLine, Effectiveness, TeamLine};
 use crate::app::report::plan::PaceContext;
 use crate::app::report::progress::{MeasureLine, Trend};
 use crate::app::report::review::{CycleReport, Packet};
+use crate::render::cells::{bar, level, pct, round, status};
+use crate::render::{Cell, Chart, ChartKind, Column, Doc, Record, Table};
 
 fn measure_columns() -> Vec<Column> {
     vec![

@@ -1,10 +1,10 @@
 //! Documents for the organisation, plan and log: one builder per view, so
 //! every format of a view shows the same fields.
 
-use super::cells::{bar, status};
-use super::{Cell, Column, Doc, Record, Table};
 use crate::app::report::plan::{GoalState, TreeRow};
 use crate::domain::org::{Person, Team};
+use crate::render::cells::{bar, status};
+use crate::render::{Cell, Column, Doc, Record, Table};
 use crate::store::OpEntry;
 
 fn raw_pct(ratio: f64, has_value: bool) -> Cell {

@@ -1,8 +1,8 @@
 //! Documents for check-ins, due check-ins and feedback.
 
-use super::{Cell, Column, Doc, Table};
 use crate::domain::checkin::{Checkin, DueRow};
 use crate::domain::feedback::Feedback;
+use crate::render::{Cell, Column, Doc, Table};
 
 /// `checkin list`.
 pub fn checkins(rows: &[Checkin]) -> Doc {
