@@ -15,6 +15,7 @@ pub mod names;
 pub mod number;
 pub mod org;
 pub mod pace;
+pub mod records;
 pub mod rollup;
 pub mod text;
 pub mod types;

@@ -60,6 +60,9 @@ pub fn run(make: &mut dyn FnMut() -> Result<Store, String>) -> Vec<String> {
 }
 
 const NOW: &str = "2026-11-22T12:00:00Z";
+
+/// A template's source text, stored as it is.
+const TEMPLATE: &str = "name = \"Default\"\n";
 const LATER: &str = "2026-11-23T09:30:00Z";
 
 macro_rules! ensure {
@@ -902,7 +905,7 @@ fn seed_cycle(store: &mut Store) -> Result<(i64, i64, i64), String> {
         manager_due: None,
     };
     let cycle = write(store, "cycle new", WriteScope::Any, |s| {
-        let t = s.insert_template(NOW, "Default", crate::formats::template::DEFAULT)?;
+        let t = s.insert_template(NOW, "Default", TEMPLATE)?;
         let id = s.insert_cycle(
             NOW,
             &NewCycle {
@@ -920,13 +923,10 @@ fn seed_cycle(store: &mut Store) -> Result<(i64, i64, i64), String> {
 fn cycles(store: &mut Store) -> Outcome {
     let (cycle, bob, alice) = seed_cycle(store)?;
     let s = store.read();
-    let t = ok(
-        s.find_template("Default", crate::formats::template::DEFAULT),
-        "template",
-    )?
-    .ok_or("the template is missing")?;
+    let t =
+        ok(s.find_template("Default", TEMPLATE), "template")?.ok_or("the template is missing")?;
     ensure!(
-        ok(s.template_source(t), "source")?.as_deref() == Some(crate::formats::template::DEFAULT),
+        ok(s.template_source(t), "source")?.as_deref() == Some(TEMPLATE),
         "template source"
     );
     ensure!(

@@ -37,6 +37,7 @@ pub mod plan;
 pub mod sqlite;
 pub mod stats;
 
+pub use crate::domain::records::SCHEMA_VERSION;
 pub use checkins::CheckinRepo;
 pub use cycles::CycleRepo;
 pub use error::{BoxError, StoreError, StoreResult};
@@ -45,7 +46,6 @@ pub use feedback::FeedbackRepo;
 pub use oplog::{Change, ChangeKind, OpEntry, OpLog, UndoPreview};
 pub use org::OrgRepo;
 pub use plan::PlanRepo;
-pub use sqlite::schema::SCHEMA_VERSION;
 pub use stats::StatsRepo;
 
 use crate::error::Result;

@@ -15,7 +15,7 @@
 //! column by name, with each foreign key replaced by the referenced row's
 //! UUID (`goal_id` becomes `goal_uuid`). Integer row ids never leave a file.
 //! Records come table by table in dependency order
-//! ([`crate::store::exchange::TABLES`]), one per line.
+//! ([`crate::domain::records::TABLES`]), one per line.
 //!
 //! [`JsonWriter`] and [`write_checkins_csv`] stream: they hold one record at a
 //! time. [`parse`] reads and validates a whole file before anything is
@@ -25,9 +25,9 @@ mod parse;
 
 pub use parse::{Parsed, parse, record_error};
 
+use crate::domain::records::{CheckinLine, Kind, RawRow, Val};
 use crate::domain::text::neutralize_formula;
 use crate::error::{Error, Result};
-use crate::store::exchange::{CheckinLine, Kind, RawRow, Val};
 use std::io::Write;
 
 /// The version of the exchange document's shape.
@@ -73,7 +73,7 @@ impl<W: Write> JsonWriter<W> {
             out,
             "{{\"schema_version\":{SCHEMA_VERSION},\"kind\":\"{KIND}\",\"yardstick_schema\":{},\
              \"exported_at\":{},\"since\":{},\"person\":{},\n\"records\":[",
-            crate::store::SCHEMA_VERSION,
+            crate::domain::records::SCHEMA_VERSION,
             json_string(&header.exported_at),
             json_opt(header.since.as_deref()),
             json_opt(header.person.as_deref()),

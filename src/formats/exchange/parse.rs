@@ -2,8 +2,8 @@
 //! every record before anything is written. The first problem found refuses
 //! the whole file, naming the record's index in `records` and the field.
 
+use crate::domain::records::{self as sx, Kind, RawRow, TABLES, Val};
 use crate::error::{Error, Result};
-use crate::store::exchange::{self as sx, Kind, RawRow, TABLES, Val};
 use chrono::DateTime;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -104,10 +104,10 @@ pub fn parse(reader: impl Read, file: &str) -> Result<Parsed> {
         return Err(not_export("not a yardstick export: no records".into()));
     }
     let yardstick_schema = state.yardstick_schema.unwrap_or(0);
-    if yardstick_schema > crate::store::SCHEMA_VERSION {
+    if yardstick_schema > crate::domain::records::SCHEMA_VERSION {
         return Err(not_export(format!(
             "it was exported by a newer yardstick (database schema {yardstick_schema}, this one knows {})",
-            crate::store::SCHEMA_VERSION
+            crate::domain::records::SCHEMA_VERSION
         ))
         .with_hint("upgrade yardstick to import it"));
     }

@@ -14,6 +14,9 @@ pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+// The file's schema is the data model's version (see `domain::records`).
+const _: () = assert!(SCHEMA_VERSION == crate::domain::records::SCHEMA_VERSION);
+
 const V1: &str = r#"
 CREATE TABLE team (
     id          INTEGER PRIMARY KEY,
