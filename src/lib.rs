@@ -1,8 +1,10 @@
 //! yardstick: performance management over one local SQLite file.
 //!
-//! Layers, with dependencies pointing one way: `cli → report, io → store →
-//! model` and `render → report → model`. The model knows nothing of SQL,
-//! terminals or clap; the store nothing of rendering; nothing but `cli` prints.
+//! Layers, with dependencies pointing one way: `cli → app → store → domain`,
+//! `cli → render → domain`, `app → formats → domain`, and the SQLite backend
+//! `store/sqlite → store`. The domain knows nothing of SQL, terminals or clap;
+//! no backend type appears above `store`; nothing but `cli` prints. See
+//! `docs/architecture.md`.
 
 pub mod app;
 pub mod cli;
