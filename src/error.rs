@@ -1,13 +1,13 @@
 //! The user-facing error: what went wrong (a message), how to fix it (a
 //! hint), how a script should react (the [`ErrorKind`], which the command
 //! line turns into an exit code in one place), and what caused it (a source
-//! chain, e.g. the [`StoreError`](crate::store::StoreError) a backend raised
-//! and the driver error under it).
+//! chain, e.g. the storage error a backend raised and the driver error
+//! under it).
 //!
 //! Each layer raises what it knows: the domain and the application raise
 //! [`Error`]s for invalid input and refused operations; the storage layer
-//! raises typed [`StoreError`](crate::store::StoreError)s, converted here by
-//! `From` with the store error kept as the source.
+//! raises typed `StoreError`s, converted by `From` (in `store`) with the
+//! store error kept as the source.
 
 use std::fmt;
 use std::sync::Arc;
@@ -146,8 +146,8 @@ impl Error {
         self.hint.as_deref()
     }
 
-    /// The storage error behind this one, if a backend raised it.
-    pub fn store_error(&self) -> Option<&crate::store::StoreError> {
+    /// The error that caused this one, if it is of type `E`.
+    pub fn source_as<E: std::error::Error + 'static>(&self) -> Option<&E> {
         self.source
             .as_deref()
             .and_then(|s| (s as &(dyn std::error::Error + 'static)).downcast_ref())
@@ -160,7 +160,8 @@ impl Error {
         let mut next = std::error::Error::source(self);
         while let Some(e) = next {
             let text = e.to_string();
-            if out.last() != Some(&text) && text != self.message {
+            // A cause that only repeats the message (or the cause before) says nothing new.
+            if out.last() != Some(&text) && !self.message.ends_with(&text) {
                 out.push(text);
             }
             next = e.source();

@@ -802,6 +802,13 @@ pub fn iso_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, digits(&b[5..7])?, digits(&b[8..10])?)
 }
 
+/// A stored or plan-file date: [`iso_day`] first (fast), else any form
+/// chrono reads as `%Y-%m-%d` (a month or day of one digit, a year beyond
+/// 9999), so that a value written by an earlier or another tool still reads.
+pub fn read_day(s: &str) -> Option<NaiveDate> {
+    iso_day(s).or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
 /// A date in ISO form, `2026-11-22`.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

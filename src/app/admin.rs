@@ -54,11 +54,7 @@ pub fn undo_effects(preview: &UndoPreview) -> Vec<String> {
         .changes
         .iter()
         .map(|(t, action, n)| {
-            let verb = match action.as_str() {
-                "insert" => "remove",
-                "delete" => "restore",
-                _ => "revert",
-            };
+            let verb = action.undo_verb();
             let noun = match (t.as_str(), *n) {
                 ("person", 1) => "person".to_string(),
                 ("person", _) => "people".to_string(),

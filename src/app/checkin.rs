@@ -219,7 +219,7 @@ pub struct EditInput {
 }
 
 /// Apply typed changes to a check-in.
-pub fn apply_edit(s: &dyn Session, clock: &Clock, c: &mut Checkin, e: &EditInput) -> Result<()> {
+fn apply_edit(s: &dyn Session, clock: &Clock, c: &mut Checkin, e: &EditInput) -> Result<()> {
     let value = match &e.value {
         None => None,
         Some(None) => Some(None),
@@ -269,15 +269,18 @@ pub fn apply_edit(s: &dyn Session, clock: &Clock, c: &mut Checkin, e: &EditInput
     Ok(())
 }
 
-/// `checkin edit`: write an edited check-in (when it changed); returns it.
-pub fn edit(s: &mut dyn Session, now: &str, after: &Checkin) -> Result<Checkin> {
-    let before = get(s, after.id)?;
-    if &before == after {
+/// `checkin edit`: apply typed changes to a check-in, read and written in
+/// the same transaction; returns it.
+pub fn edit(s: &mut dyn Session, clock: &Clock, id: i64, changes: &EditInput) -> Result<Checkin> {
+    let before = get(s, id)?;
+    let mut after = before.clone();
+    apply_edit(s, clock, &mut after, changes)?;
+    if after == before {
         return Ok(before);
     }
-    s.update_checkin(now, after)?;
-    s.set_summary(&format!("edited check-in {} on {}", after.id, after.goal));
-    get(s, after.id)
+    s.update_checkin(&clock.timestamp(), &after)?;
+    s.set_summary(&format!("edited check-in {id} on {}", after.goal));
+    get(s, id)
 }
 
 /// How `checkin rm` names a check-in.

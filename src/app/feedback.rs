@@ -27,7 +27,7 @@ pub struct GiveInput {
 
 /// Whether `viewer` may see `f` (see [`visible_to`]).
 pub fn visible(s: &dyn Session, f: &Feedback, viewer: Option<&str>) -> Result<bool> {
-    if viewer.is_none() || !f.private {
+    if viewer.is_none() || !f.private || f.from.as_deref() == viewer {
         return Ok(true);
     }
     Ok(visible_to(f, viewer, &s.manager_chain(&f.to)?))
@@ -164,9 +164,16 @@ pub fn get_visible(s: &dyn Session, id: i64, viewer: Option<&str>) -> Result<Fee
     Ok(f)
 }
 
-/// `feedback rm`: remove a piece of feedback; with `purge`, also erase it
-/// from the undo history.
-pub fn remove(s: &mut dyn Session, now: &str, f: &Feedback, purge: bool) -> Result<()> {
+/// `feedback rm`: remove a piece of feedback the viewer may see (checked
+/// again inside the write); with `purge`, also erase it from the undo history.
+pub fn remove(
+    s: &mut dyn Session,
+    now: &str,
+    id: i64,
+    viewer: Option<&str>,
+    purge: bool,
+) -> Result<()> {
+    let f = get_visible(s, id, viewer)?;
     s.delete_feedback(f.id)?;
     s.set_summary(&format!("removed feedback {} for {}", f.id, f.to));
     if purge {

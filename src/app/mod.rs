@@ -39,13 +39,4 @@ impl Actor {
     pub fn handle(&self) -> Option<&str> {
         self.handle.as_deref()
     }
-
-    /// The handle given for this run, if any (not the database's `me`).
-    pub fn given(&self) -> Option<&str> {
-        if self.explicit {
-            self.handle.as_deref()
-        } else {
-            None
-        }
-    }
 }

@@ -617,6 +617,18 @@ pub fn goal_patch(
     Ok(patch)
 }
 
+/// A new goal without an owner belongs to the acting person.
+pub fn default_owner(patch: &mut GoalPatch, actor: &super::Actor) -> Result<()> {
+    if patch.owner.is_none() {
+        patch.owner = Some(actor.handle().map(str::to_string).ok_or_else(|| {
+            Error::invalid("missing --owner").with_hint(
+                "pass --owner HANDLE, or set who you are with --as / `yardstick init --me`",
+            )
+        })?);
+    }
+    Ok(())
+}
+
 /// `plan add`: add a goal, with its first measure when given.
 pub fn goal_add(
     s: &mut dyn Session,

@@ -203,11 +203,9 @@ fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
 
 fn edit(ctx: &mut Ctx, id: i64, input: &EditInput) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let mut c = checkin::get(&*store.read(), id)?;
-    checkin::apply_edit(&*store.read(), &ctx.clock, &mut c, input)?;
-    let now = ctx.now();
+    let clock = ctx.clock;
     let w = ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
-        checkin::edit(s, &now, &c)
+        checkin::edit(s, &clock, id, input)
     })?;
     ctx.ui.note(if w.changed {
         format!("Updated check-in {id}.")

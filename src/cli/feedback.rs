@@ -164,7 +164,7 @@ fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
     ctx.confirm_or_cancel(&format!("Remove {} feedback {id} for {}?", f.kind, f.to))?;
     let now = ctx.now();
     ctx.write(&mut store, WriteScope::Tables(&["feedback"]), |s| {
-        feedback::remove(s, &now, &f, purge)
+        feedback::remove(s, &now, id, viewer, purge)
     })?;
     ctx.ui.note(super::removed_note("feedback", id, purge));
     Ok(())

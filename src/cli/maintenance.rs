@@ -23,16 +23,11 @@ pub struct DoctorArgs {}
 /// `yardstick backup FILE`.
 pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> Result<()> {
     let source = ctx.db.0.clone();
-    let bar = super::ui::progress_bar(&ctx.ui, "pages");
+    let bar = super::ui::Progress::new(&ctx.ui, "pages");
     let info = maintenance::backup(&source, &a.file, ctx.busy_timeout, |done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total);
-            b.set_position(done);
-        }
+        bar.tick(done, total)
     });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     let info = info?;
     ctx.ui.note(format!(
         "Backed up {} to {} ({} pages, {} bytes; readable only by you; integrity check ok).",

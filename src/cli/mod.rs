@@ -1,5 +1,5 @@
 //! The command line: clap definitions (one file per command group), the
-//! [`Ui`](ui::Ui), prompts, and the mapping of errors to exit codes.
+//! [`Ui`], prompts, and the mapping of errors to exit codes.
 
 mod admin;
 mod appraise;

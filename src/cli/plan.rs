@@ -434,13 +434,7 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
         Some(title),
         true,
     )?;
-    if patch.owner.is_none() {
-        patch.owner = Some(ctx.actor(&store)?.handle.ok_or_else(|| {
-            Error::invalid("missing --owner").with_hint(
-                "pass --owner HANDLE, or set who you are with --as / `yardstick init --me`",
-            )
-        })?);
-    }
+    plan::default_owner(&mut patch, &ctx.actor(&store)?)?;
     if a.draft {
         patch.status = Some(GoalStatus::Draft);
     }

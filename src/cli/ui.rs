@@ -179,7 +179,7 @@ impl Ui {
 
 /// A progress bar on stderr when it is a terminal (and not `-q`); `None`
 /// otherwise, so pipes and logs get no control characters.
-pub fn progress_bar(ui: &Ui, what: &str) -> Option<indicatif::ProgressBar> {
+fn progress_bar(ui: &Ui, what: &str) -> Option<indicatif::ProgressBar> {
     if ui.quiet || !ui.stderr_tty {
         return None;
     }

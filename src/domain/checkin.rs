@@ -53,8 +53,8 @@ pub struct DueRow {
     pub cadence: i64,
 }
 
-/// The statuses a person may report in a check-in.
-pub const STATUSES: [&str; 3] = ["on-track", "at-risk", "off-track"];
+/// The statuses a person may report in a check-in: the pace statuses.
+pub const STATUSES: &[&str] = crate::domain::PaceStatus::NAMES;
 
 /// A confidence as typed: a whole number from 0 to 10.
 pub fn parse_confidence(v: &str) -> Result<i64> {

@@ -93,7 +93,7 @@ const CATEGORY: &[&str] = Category::NAMES;
 const GOAL_STATUS: &[&str] = GoalStatus::NAMES;
 const MEASURE_KIND: &[&str] = MeasureKind::NAMES;
 const DIRECTION: &[&str] = Direction::NAMES;
-const CHECKIN_STATUS: &[&str] = &crate::domain::checkin::STATUSES;
+const CHECKIN_STATUS: &[&str] = crate::domain::checkin::STATUSES;
 const FEEDBACK_KIND: &[&str] = FeedbackKind::NAMES;
 const CYCLE_STATE: &[&str] = CycleState::NAMES;
 const REVIEW_KIND: &[&str] = ReviewKind::NAMES;
@@ -305,8 +305,8 @@ pub const TABLES: &[TableDef] = &[
             r("cycle_id", "cycle_uuid", "cycle", false),
             c("at", Kind::Time, false),
             c("actor", Kind::Text, false),
-            c("from_state", Kind::Text, false),
-            c("to_state", Kind::Text, false),
+            c("from_state", Kind::Enum(CYCLE_STATE), false),
+            c("to_state", Kind::Enum(CYCLE_STATE), false),
             c("forced", Kind::Bool, false),
             c("reason", Kind::Text, true),
             CREATED,
@@ -404,4 +404,23 @@ pub struct CheckinLine {
     pub author: Option<String>,
     /// The check-in's UUID.
     pub uuid: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn required_references_point_backwards() {
+        for (i, def) in TABLES.iter().enumerate() {
+            for col in def.cols {
+                if let Kind::Ref(target) = col.kind {
+                    let j = table_index(target).unwrap();
+                    assert!(col.nullable || j < i, "{}.{}", def.name, col.name);
+                    assert!(col.key.ends_with("_uuid"));
+                }
+            }
+        }
+    }
 }

@@ -23,6 +23,15 @@ macro_rules! spelled_enum {
             /// Every spelling, in declaration order.
             pub const NAMES: &'static [&'static str] = &[$($text),+];
 
+            /// The value spelled exactly `name` (no trimming or case folding,
+            /// and no error to build: for reading stored and shown values).
+            pub fn from_name(name: &str) -> Option<$name> {
+                match name {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
             /// The spelling used on the command line, in files and in the database.
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -326,16 +335,16 @@ impl ReviewState {
 /// of the words reports use for checks (`ok`, `done`, `overdue`, `closed`).
 pub fn sentiment(word: &str) -> Option<Sentiment> {
     let w = word.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-    if let Ok(s) = w.parse::<GoalStatus>() {
+    if let Some(s) = GoalStatus::from_name(&w) {
         return Some(s.sentiment());
     }
-    if let Ok(s) = w.parse::<PaceStatus>() {
+    if let Some(s) = PaceStatus::from_name(&w) {
         return Some(s.sentiment());
     }
-    if let Ok(s) = w.parse::<Standard>() {
+    if let Some(s) = Standard::from_name(&w) {
         return Some(s.sentiment());
     }
-    if let Ok(s) = w.parse::<ReviewState>() {
+    if let Some(s) = ReviewState::from_name(&w) {
         return s.sentiment();
     }
     match w.as_str() {

@@ -112,3 +112,10 @@ impl From<StoreError> for Error {
         error.with_source(e)
     }
 }
+
+impl Error {
+    /// The storage error behind this one, if a backend raised it.
+    pub fn store_error(&self) -> Option<&StoreError> {
+        self.source_as()
+    }
+}

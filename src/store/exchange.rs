@@ -73,22 +73,3 @@ pub trait ExchangeRepo {
     /// describe, or describes in another order (empty when they agree).
     fn schema_drift(&self) -> StoreResult<Vec<String>>;
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[allow(clippy::unwrap_used)]
-    fn required_references_point_backwards() {
-        for (i, def) in TABLES.iter().enumerate() {
-            for col in def.cols {
-                if let Kind::Ref(target) = col.kind {
-                    let j = table_index(target).unwrap();
-                    assert!(col.nullable || j < i, "{}.{}", def.name, col.name);
-                    assert!(col.key.ends_with("_uuid"));
-                }
-            }
-        }
-    }
-}

@@ -37,12 +37,28 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
-    /// The word `undo` uses.
+    /// The word the log uses.
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Insert => "insert",
             ChangeKind::Update => "update",
             ChangeKind::Delete => "delete",
+        }
+    }
+
+    /// The change a word of the log names.
+    pub fn from_name(name: &str) -> Option<ChangeKind> {
+        [ChangeKind::Insert, ChangeKind::Update, ChangeKind::Delete]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+
+    /// What undo does about it: remove, revert or restore the row.
+    pub fn undo_verb(self) -> &'static str {
+        match self {
+            ChangeKind::Insert => "remove",
+            ChangeKind::Update => "revert",
+            ChangeKind::Delete => "restore",
         }
     }
 }
@@ -68,7 +84,7 @@ pub struct UndoPreview {
     pub op: OpEntry,
     /// Rows to revert by table and by what first happened to each row in
     /// the operation: (table, action, count).
-    pub changes: Vec<(String, String, i64)>,
+    pub changes: Vec<(String, ChangeKind, i64)>,
     /// The operation loaded data in bulk and keeps no history: it (and
     /// everything before it) cannot be undone.
     pub bulk: bool,

@@ -37,9 +37,6 @@ pub trait PlanRepo {
     /// The goals `roots` and all their descendants, by id.
     fn goals_with_descendants(&self, roots: &[i64]) -> StoreResult<Vec<Goal>>;
 
-    /// The goals aligned directly to a goal, by id.
-    fn children(&self, goal: i64) -> StoreResult<Vec<Goal>>;
-
     /// The ids of a goal and every goal above it.
     fn goal_ancestors(&self, goal: i64) -> StoreResult<Vec<i64>>;
 

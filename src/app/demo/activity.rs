@@ -5,7 +5,7 @@ use super::plan::Tracked;
 use super::rng::{Rng, pick_text};
 use super::{DemoSize, DemoSummary, Org};
 use crate::app::org;
-use crate::domain::{FeedbackKind, MeasureKind};
+use crate::domain::{FeedbackKind, MeasureKind, PaceStatus};
 use crate::error::Result;
 use crate::store::Session;
 use crate::store::checkins::NewCheckin;
@@ -86,7 +86,7 @@ pub(super) fn record_checkins(
                     value: Some(value),
                     confidence: Some(rng.range(4, 9)),
                     // People behind say so in their latest check-in.
-                    status: (w == 0 && *pace < 0.7).then(|| "at-risk".to_string()),
+                    status: (w == 0 && *pace < 0.7).then(|| PaceStatus::AtRisk.to_string()),
                     note,
                     author_id: *author,
                 },

@@ -9,7 +9,7 @@ use crate::app::plan::GoalFilter;
 use crate::domain::ReviewKind;
 use crate::domain::appraisal::Template;
 use crate::domain::cycle::Cycle;
-use crate::domain::cycle::{counts, is_anonymous};
+use crate::domain::cycle::{POTENTIALS, counts, is_anonymous};
 use crate::domain::feedback::Feedback;
 use crate::domain::org::Person;
 use crate::error::Result;
@@ -177,11 +177,13 @@ pub fn cycle_report(
         } else {
             2
         };
-        let row = match potential.as_str() {
-            "high" => 0,
-            "medium" => 1,
-            _ => 2,
-        };
+        // Rows from the highest potential down.
+        let row = POTENTIALS
+            .iter()
+            .rev()
+            .position(|p| *p == potential.as_str())
+            .unwrap_or(2)
+            .min(2);
         nine_box[row][col].push(s.person.handle.clone());
     }
     Ok(CycleReport {

@@ -17,9 +17,9 @@
 //! Records come table by table in dependency order
 //! ([`crate::domain::records::TABLES`]), one per line.
 //!
-//! [`JsonWriter`] and [`write_checkins_csv`] stream: they hold one record at a
-//! time. [`parse`] reads and validates a whole file before anything is
-//! written; [`merge`] applies it inside the caller's transaction.
+//! [`JsonWriter`] and [`CsvWriter`] stream: they hold one record at a time.
+//! [`parse`] reads and validates a whole file before anything is written;
+//! [`crate::app::merge::merge`] applies it inside the caller's transaction.
 
 mod parse;
 

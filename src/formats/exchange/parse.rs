@@ -471,7 +471,8 @@ fn rules(row: &RawRow) -> std::result::Result<(), (&'static str, String)> {
         }
         "cycle" => order("start_date", "end_date")?,
         "review" => {
-            let is_self = text("kind").as_deref() == Some("self");
+            let is_self =
+                text("kind").as_deref() == Some(crate::domain::ReviewKind::SelfReview.as_str());
             if is_self != (text("subject_id") == text("reviewer_id")) {
                 return Err((
                     "reviewer_uuid",

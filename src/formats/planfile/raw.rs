@@ -111,7 +111,7 @@ impl<'de> Deserialize<'de> for RawDate {
                 .ok_or_else(|| bad(&format!("'{dt}'"))),
                 _ => Err(bad(&format!("the date-time '{dt}'"))),
             },
-            toml::Value::String(s) => crate::time::iso_day(s.trim())
+            toml::Value::String(s) => crate::time::read_day(s.trim())
                 .map(RawDate)
                 .ok_or_else(|| bad(&format!("'{s}'"))),
             other => Err(bad(other.type_str())),

@@ -1,10 +1,11 @@
 //! Check-ins in SQLite.
 
 use super::SqliteSession;
-use super::rows::{iso_day, json_ids};
+use super::rows::json_ids;
 use crate::domain::checkin::Checkin;
 use crate::store::checkins::{CheckinFilter, NewCheckin};
 use crate::store::{CheckinRepo, StoreResult, new_uuid};
+use crate::time::read_day;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
@@ -240,7 +241,7 @@ impl CheckinRepo for SqliteSession<'_> {
         let row: Option<(String, f64)> = stmt
             .query_row([measure], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        Ok(row.and_then(|(d, v)| iso_day(&d).map(|d| (d, v))))
+        Ok(row.and_then(|(d, v)| read_day(&d).map(|d| (d, v))))
     }
 
     fn recent_points(
@@ -253,7 +254,7 @@ impl CheckinRepo for SqliteSession<'_> {
         let mut rows = stmt.query(params![window, goals.map(json_ids)])?;
         let mut by_measure: HashMap<i64, Vec<(NaiveDate, i64, f64)>> = HashMap::new();
         while let Some(r) = rows.next()? {
-            let Some(date) = r.get_ref(1)?.as_str().ok().and_then(iso_day) else {
+            let Some(date) = r.get_ref(1)?.as_str().ok().and_then(read_day) else {
                 continue;
             };
             by_measure
@@ -283,7 +284,7 @@ impl CheckinRepo for SqliteSession<'_> {
         let mut out = Vec::new();
         for r in rows {
             let (d, v) = r?;
-            if let Some(d) = iso_day(&d) {
+            if let Some(d) = read_day(&d) {
                 out.push((d, v));
             }
         }
@@ -300,7 +301,7 @@ impl CheckinRepo for SqliteSession<'_> {
         let mut out = HashMap::new();
         for r in rows {
             let (g, d) = r?;
-            if let Some(d) = d.as_deref().and_then(iso_day) {
+            if let Some(d) = d.as_deref().and_then(read_day) {
                 out.insert(g, d);
             }
         }

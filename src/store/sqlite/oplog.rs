@@ -234,9 +234,13 @@ pub fn preview(conn: &Connection) -> StoreResult<Option<UndoPreview>> {
          AND id = (SELECT min(id) FROM undo_entry f WHERE f.op_id = ?1 AND f.tbl = e.tbl AND f.row_id = e.row_id) \
          GROUP BY tbl, action ORDER BY tbl, action",
     )?;
-    let changes = stmt
+    let rows: Vec<(String, String, i64)> = stmt
         .query_map([op.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let changes = rows
+        .into_iter()
+        .map(|(table, action, n)| Ok((table, change_kind(&action)?, n)))
+        .collect::<StoreResult<_>>()?;
     Ok(Some(UndoPreview {
         op,
         changes,
@@ -355,20 +359,14 @@ fn entries(conn: &Connection, op_id: i64) -> StoreResult<Vec<(i64, String, Chang
         })?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
-        .map(|(id, tbl, action, row)| {
-            let kind = match action.as_str() {
-                "insert" => ChangeKind::Insert,
-                "update" => ChangeKind::Update,
-                "delete" => ChangeKind::Delete,
-                other => {
-                    return Err(StoreError::internal(format!(
-                        "the undo log has an unknown action '{other}'"
-                    )));
-                }
-            };
-            Ok((id, tbl, kind, row))
-        })
+        .map(|(id, tbl, action, row)| Ok((id, tbl, change_kind(&action)?, row)))
         .collect()
+}
+
+fn change_kind(action: &str) -> StoreResult<ChangeKind> {
+    ChangeKind::from_name(action).ok_or_else(|| {
+        StoreError::internal(format!("the undo log has an unknown action '{action}'"))
+    })
 }
 
 /// The rows an operation changed with their before-images, read back from

@@ -62,15 +62,6 @@ fn measure_row(r: &Row<'_>) -> rusqlite::Result<Measure> {
 }
 
 impl SqliteSession<'_> {
-    fn goals_where(&self, clause: &str, arg: &dyn ToSql) -> StoreResult<Vec<Goal>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{GOAL_SELECT} {clause}"))?;
-        Ok(stmt
-            .query_map([arg], goal_row)?
-            .collect::<rusqlite::Result<_>>()?)
-    }
-
     fn measures_where(&self, clause: &str, arg: &dyn ToSql) -> StoreResult<Vec<Measure>> {
         let mut stmt = self
             .conn
@@ -176,10 +167,6 @@ impl PlanRepo for SqliteSession<'_> {
         Ok(stmt
             .query_map([json_ids(roots)], goal_row)?
             .collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn children(&self, goal: i64) -> StoreResult<Vec<Goal>> {
-        self.goals_where("WHERE g.parent_id = ?1 ORDER BY g.id", &goal)
     }
 
     fn goal_ancestors(&self, goal: i64) -> StoreResult<Vec<i64>> {

@@ -2,7 +2,6 @@
 //! stored as their spellings. A value that does not parse is reported as a
 //! conversion error on its column (a damaged file), never a panic.
 
-pub use crate::time::iso_day;
 use chrono::NaiveDate;
 use rusqlite::Row;
 use std::str::FromStr;
@@ -18,7 +17,7 @@ fn bad(i: usize, what: &str, s: &str) -> rusqlite::Error {
 /// An ISO date column.
 pub fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = r.get(i)?;
-    iso_day(&s).ok_or_else(|| bad(i, "date", &s))
+    crate::time::read_day(&s).ok_or_else(|| bad(i, "date", &s))
 }
 
 /// An optional ISO date column.

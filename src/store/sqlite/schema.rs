@@ -1,7 +1,7 @@
 //! The schema: append-only migrations keyed by `PRAGMA user_version`.
 //!
 //! Never edit a migration that has shipped: add a new one at the end. Each
-//! runs inside the IMMEDIATE transaction that [`super::Store`] opens for the
+//! runs inside the IMMEDIATE transaction that [`crate::store::Store`] opens for the
 //! first write to an out-of-date file.
 
 /// `PRAGMA application_id` of a yardstick file: "YdSt" in ASCII.

@@ -41,7 +41,7 @@ fn checkins_by_author(
         let (h, n, weeks, last) = r?;
         out.insert(
             h,
-            (n, weeks, last.as_deref().and_then(super::rows::iso_day)),
+            (n, weeks, last.as_deref().and_then(crate::time::read_day)),
         );
     }
     Ok(out)
