@@ -664,3 +664,42 @@ fn a_missing_argument_fails_at_once_naming_the_flag() {
     env.on(&db, &["undo", "--yes"]).ok();
     env.on(&db, &["plan", "show", "api-latency"]).ok();
 }
+
+#[test]
+fn apply_dates_weeks_by_the_configured_week_start() {
+    // With weeks starting on Sunday, a goal for 2026-W49 runs Sunday
+    // 29 November to Saturday 5 December, whether it was added by hand or
+    // declared in a plan file.
+    let env = Env::new();
+    let db = env.planned_db();
+    let config = env.path("config.toml");
+    std::fs::write(&config, "week_start = \"sunday\"\n").expect("write");
+    let file = env.path("week.toml");
+    std::fs::write(
+        &file,
+        "[[goal]]\nkey = \"weekly\"\ntitle = \"Weekly\"\nowner = \"alice\"\nperiod = \"2026-W49\"\n",
+    )
+    .expect("write");
+    let cfg = s(&config);
+    env.on(&db, &["--config", cfg, "plan", "apply", s(&file), "--yes"])
+        .ok();
+    env.on(
+        &db,
+        &[
+            "--config", cfg, "plan", "add", "By hand", "--owner", "alice", "--key", "by-hand",
+            "--period", "2026-W49",
+        ],
+    )
+    .ok();
+    // Applying again changes nothing.
+    env.on(&db, &["--config", cfg, "plan", "apply", s(&file), "--yes"])
+        .ok()
+        .stderr_has("No changes");
+    for key in ["weekly", "by-hand"] {
+        let goal = env
+            .on(&db, &["plan", "show", key, "--format", "json"])
+            .json();
+        assert_eq!(goal["goal"]["start"], "2026-11-29", "{key}: {goal}");
+        assert_eq!(goal["goal"]["due"], "2026-12-05", "{key}: {goal}");
+    }
+}

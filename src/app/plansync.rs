@@ -29,6 +29,8 @@ pub struct SyncPlan {
     /// Whether goals and measures absent from the file are removed.
     pub prune: bool,
     periods: Vec<PeriodRow>,
+    /// The first day of the week the plan's dates were worked out with.
+    week_start: Weekday,
 }
 
 /// The custom periods an apply knows: the database's, with the file's
@@ -228,6 +230,7 @@ pub fn plan(
         changes,
         prune,
         periods,
+        week_start,
     })
 }
 
@@ -353,7 +356,7 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
     }
     for g in &d.goals {
         let (ps, pe) = match &g.period {
-            Some(name) => match bounds_of(&plan.periods, crate::time::Weekday::Mon, name)? {
+            Some(name) => match bounds_of(&plan.periods, plan.week_start, name)? {
                 Some((s, e)) => (Some(s), Some(e)),
                 None => (None, None),
             },
