@@ -1258,7 +1258,7 @@ fn stats(store: &mut Store) -> Outcome {
     );
     let rc = ok(s.review_completion(), "completion")?;
     ensure!(
-        rc == [("2026-H2".to_string(), "draft".to_string(), 3, 1)],
+        rc == [("2026-H2".to_string(), CycleState::Draft.to_string(), 3, 1)],
         "review completion: {rc:?}"
     );
     Ok(())

@@ -157,7 +157,16 @@ pub fn status(c: &Cycle, tpl: &Template, states: &[SubjectState]) -> Doc {
 /// `appraise show`: the full appraisal of one subject.
 pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
     let o = s.outcome.clone().unwrap_or_default();
-    let r = Record::new("appraisal")
+    Doc::record("appraisal", subject_record(c, tpl, s, &o))
+        .with_table(subject_components(s))
+        .with_table(subject_goals(s))
+        .with_table(subject_reviews(tpl, s))
+        .with_table(subject_actions(&o))
+}
+
+/// The appraisal's record: the subject, the live and stored scores and the outcome.
+fn subject_record(c: &Cycle, tpl: &Template, s: &SubjectState, o: &Outcome) -> Record {
+    Record::new("appraisal")
         .field("cycle", "Cycle", c.name.as_str())
         .field("state", "Cycle state", Cell::Status(c.state.to_string()))
         .field("person", "Person", s.person.handle.as_str())
@@ -180,12 +189,16 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
             "Computed level (stored)",
             level(tpl, o.computed_level),
         )
-        .extend_with(|r| outcome_fields(r, tpl, s, &o))
+        .extend_with(|r| outcome_fields(r, tpl, s, o))
         .field(
             "acknowledged_at",
             "Acknowledged",
             s.person.acknowledged_at.clone(),
-        );
+        )
+}
+
+/// The appraisal's score components table.
+fn subject_components(s: &SubjectState) -> Table {
     let mut comps = Table::new(
         "components",
         vec![
@@ -204,6 +217,11 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
             score(x.value),
         ]);
     }
+    comps
+}
+
+/// The appraisal's goals table with each goal's attainment.
+fn subject_goals(s: &SubjectState) -> Table {
     let mut goals = Table::new(
         "goals",
         vec![
@@ -222,6 +240,11 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
             a.map_or(Cell::Null, |a| Cell::Progress(a * 100.0)),
         ]);
     }
+    goals
+}
+
+/// The appraisal's reviews table: one row per rating, plus summaries.
+fn subject_reviews(tpl: &Template, s: &SubjectState) -> Table {
     let mut reviews = Table::new(
         "ratings",
         vec![
@@ -268,6 +291,11 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
             }
         }
     }
+    reviews
+}
+
+/// The appraisal's development actions table.
+fn subject_actions(o: &Outcome) -> Table {
     let mut actions = Table::new(
         "actions",
         vec![
@@ -279,9 +307,5 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
     for a in &o.actions {
         actions.push(vec![a.text.as_str().into(), a.due.into()]);
     }
-    Doc::record("appraisal", r)
-        .with_table(comps)
-        .with_table(goals)
-        .with_table(reviews)
-        .with_table(actions)
+    actions
 }

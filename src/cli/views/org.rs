@@ -436,6 +436,13 @@ pub fn settings(rows: &[(&str, Cell, &str)]) -> Doc {
 
 /// `doctor`: one record of checks, one table of row counts.
 pub fn doctor(path: &str, h: &crate::store::maintenance::Health) -> Doc {
+    Doc::new("doctor")
+        .with_record(doctor_record(path, h))
+        .with_table(doctor_tables(h))
+}
+
+/// The doctor's health record: file, schema, pragmas, integrity and the log.
+fn doctor_record(path: &str, h: &crate::store::maintenance::Health) -> Record {
     let integrity = if h.integrity_ok() {
         "ok".to_string()
     } else {
@@ -456,7 +463,7 @@ pub fn doctor(path: &str, h: &crate::store::maintenance::Health) -> Doc {
         Ok(n) => Cell::Int(n),
         Err(_) => Cell::Null,
     };
-    let record = Record::new("doctor")
+    Record::new("doctor")
         .with_title("Database health")
         .field("path", "File", path)
         .field(
@@ -493,7 +500,11 @@ pub fn doctor(path: &str, h: &crate::store::maintenance::Health) -> Doc {
         .field("integrity_check", "Integrity check", integrity)
         .field("foreign_key_violations", "Foreign-key violations", fk)
         .field("operations", "Operations in the log", ops)
-        .field("operations_undone", "Operations undone", undone);
+        .field("operations_undone", "Operations undone", undone)
+}
+
+/// The doctor's rows-per-table table, with the error where a table could not be counted.
+fn doctor_tables(h: &crate::store::maintenance::Health) -> Table {
     let mut tables = Table::new(
         "tables",
         vec![
@@ -509,5 +520,5 @@ pub fn doctor(path: &str, h: &crate::store::maintenance::Health) -> Doc {
             Err(e) => tables.push(vec![t.name.as_str().into(), Cell::Null, e.as_str().into()]),
         }
     }
-    Doc::new("doctor").with_record(record).with_table(tables)
+    tables
 }

@@ -2,10 +2,12 @@
 //! person and effectiveness. One builder per report; every format (table,
 //! CSV, JSON, Markdown, HTML) renders the same document.
 
+use crate::app::report::appraise::SubjectState;
 use crate::app::report::people::{CheckinLine, Effectiveness, TeamLine};
 use crate::app::report::plan::PaceContext;
 use crate::app::report::progress::{MeasureLine, Trend};
 use crate::app::report::review::{CycleReport, Packet};
+use crate::domain::appraisal::Template;
 use crate::render::cells::{bar, level, pct, round, status};
 use crate::render::{Cell, Chart, ChartKind, Column, Doc, Record, Table};
 
@@ -294,7 +296,16 @@ pub fn checkins(lines: &[CheckinLine], since: chrono::NaiveDate, until: chrono::
 
 /// `report effectiveness`.
 pub fn effectiveness(e: &Effectiveness) -> Doc {
-    let r = Record::new("effectiveness")
+    Doc::record("report_effectiveness", effectiveness_record(e))
+        .with_title("Is performance management working?")
+        .with_table(effectiveness_periods(e))
+        .with_table(effectiveness_reviews(e))
+        .with_table(effectiveness_statuses(e))
+}
+
+/// The headline figures of the effectiveness report.
+fn effectiveness_record(e: &Effectiveness) -> Record {
+    Record::new("effectiveness")
         .field("since", "From", e.since)
         .field("until", "To", e.until)
         .field(
@@ -311,7 +322,11 @@ pub fn effectiveness(e: &Effectiveness) -> Doc {
             "measures_checked_in_pct",
             "Active measures checked in",
             pct(e.measures_covered),
-        );
+        )
+}
+
+/// The review completion table of the effectiveness report, one row per cycle.
+fn effectiveness_reviews(e: &Effectiveness) -> Table {
     let mut reviews = Table::new(
         "reviews",
         vec![
@@ -332,6 +347,11 @@ pub fn effectiveness(e: &Effectiveness) -> Doc {
             Cell::Progress(*sub as f64 / (*req).max(1) as f64 * 100.0),
         ]);
     }
+    reviews
+}
+
+/// The attainment-by-period table of the effectiveness report.
+fn effectiveness_periods(e: &Effectiveness) -> Table {
     let mut periods = Table::new(
         "attainment",
         vec![
@@ -344,6 +364,11 @@ pub fn effectiveness(e: &Effectiveness) -> Doc {
     for (p, n, a) in &e.attainment_by_period {
         periods.push(vec![p.as_str().into(), (*n).into(), bar(*a)]);
     }
+    periods
+}
+
+/// The goals-by-status table of the effectiveness report.
+fn effectiveness_statuses(e: &Effectiveness) -> Table {
     let mut statuses = Table::new(
         "goals_by_status",
         vec![
@@ -355,16 +380,23 @@ pub fn effectiveness(e: &Effectiveness) -> Doc {
     for (s, n) in &e.goals_by_status {
         statuses.push(vec![Cell::Status(s.clone()), (*n).into()]);
     }
-    Doc::record("report_effectiveness", r)
-        .with_title("Is performance management working?")
-        .with_table(periods)
-        .with_table(reviews)
-        .with_table(statuses)
+    statuses
 }
 
 /// `report cycle CYCLE`.
 pub fn cycle(r: &CycleReport) -> Doc {
-    let t = &r.template;
+    Doc::table("report_cycle", cycle_stages(r))
+        .with_title(format!("Review cycle {}", r.cycle.name))
+        .with_table(cycle_people(r))
+        .with_table(cycle_distribution(r))
+        .with_chart(cycle_distribution_chart(r))
+        .with_table(cycle_reviewers(r))
+        .with_table(cycle_nine_box(r))
+        .with_chart(cycle_nine_box_chart(r))
+}
+
+/// The stage completion table of the cycle report, titled with the cycle.
+fn cycle_stages(r: &CycleReport) -> Table {
     let mut stages = Table::new(
         "stages",
         vec![
@@ -386,6 +418,12 @@ pub fn cycle(r: &CycleReport) -> Doc {
             Cell::Progress(*d as f64 / (*n).max(1) as f64 * 100.0),
         ]);
     }
+    stages
+}
+
+/// The per-participant table of the cycle report: score, levels and outcome.
+fn cycle_people(r: &CycleReport) -> Table {
+    let t = &r.template;
     let mut people = Table::new(
         "people",
         vec![
@@ -413,6 +451,11 @@ pub fn cycle(r: &CycleReport) -> Doc {
             s.person.acknowledged_at.is_some().into(),
         ]);
     }
+    people
+}
+
+/// The rating distribution table of the cycle report (final levels).
+fn cycle_distribution(r: &CycleReport) -> Table {
     let mut dist = Table::new(
         "distribution",
         vec![
@@ -425,6 +468,27 @@ pub fn cycle(r: &CycleReport) -> Doc {
     for (v, l, n) in &r.distribution {
         dist.push(vec![(*v).into(), l.as_str().into(), (*n).into()]);
     }
+    dist
+}
+
+/// The bar chart of the cycle report's rating distribution.
+fn cycle_distribution_chart(r: &CycleReport) -> Chart {
+    Chart {
+        key: "distribution_chart",
+        title: Some("Rating distribution".into()),
+        kind: ChartKind::Bars {
+            unit: Some("people".into()),
+            bars: r
+                .distribution
+                .iter()
+                .map(|(v, l, n)| (format!("{} {l}", round(*v)), *n as f64))
+                .collect(),
+        },
+    }
+}
+
+/// The manager ratings table of the cycle report, against the cycle average.
+fn cycle_reviewers(r: &CycleReport) -> Table {
     let mut rev = Table::new(
         "reviewers",
         vec![
@@ -445,6 +509,11 @@ pub fn cycle(r: &CycleReport) -> Doc {
             round(x.difference).into(),
         ]);
     }
+    rev
+}
+
+/// The 9-box table of the cycle report (final level × potential).
+fn cycle_nine_box(r: &CycleReport) -> Table {
     let mut grid = Table::new(
         "nine_box",
         vec![
@@ -461,39 +530,43 @@ pub fn cycle(r: &CycleReport) -> Doc {
         cells.extend(row.iter().map(|c| Cell::Text(c.join(", "))));
         grid.push(cells);
     }
-    Doc::table("report_cycle", stages)
-        .with_title(format!("Review cycle {}", r.cycle.name))
-        .with_table(people)
-        .with_table(dist)
-        .with_chart(Chart {
-            key: "distribution_chart",
-            title: Some("Rating distribution".into()),
-            kind: ChartKind::Bars {
-                unit: Some("people".into()),
-                bars: r
-                    .distribution
-                    .iter()
-                    .map(|(v, l, n)| (format!("{} {l}", round(*v)), *n as f64))
-                    .collect(),
-            },
-        })
-        .with_table(rev)
-        .with_table(grid)
-        .with_chart(Chart {
-            key: "nine_box_chart",
-            title: Some("9-box".into()),
-            kind: ChartKind::Grid {
-                row_label: "Potential".into(),
-                col_label: "Performance".into(),
-                rows: vec!["high".into(), "medium".into(), "low".into()],
-                cols: vec!["low".into(), "medium".into(), "high".into()],
-                cells: r.nine_box.clone(),
-            },
-        })
+    grid
+}
+
+/// The 9-box grid chart of the cycle report.
+fn cycle_nine_box_chart(r: &CycleReport) -> Chart {
+    Chart {
+        key: "nine_box_chart",
+        title: Some("9-box".into()),
+        kind: ChartKind::Grid {
+            row_label: "Potential".into(),
+            col_label: "Performance".into(),
+            rows: vec!["high".into(), "medium".into(), "low".into()],
+            cols: vec!["low".into(), "medium".into(), "high".into()],
+            cells: r.nine_box.clone(),
+        },
+    }
 }
 
 /// `report person HANDLE`: a review packet.
 pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
+    let mut doc = Doc::record("report_person", packet_record(p)).with_title(format!(
+        "Review packet — {} ({})",
+        p.person.name, p.person.handle
+    ));
+    doc = doc.with_table(packet_goals(p));
+    doc = doc.with_table(packet_measures(p, ctx));
+    for l in &p.measures {
+        doc = doc.with_chart(packet_trend_chart(l));
+    }
+    if let Some((_, t, s)) = &p.appraisal {
+        doc = packet_appraisal(doc, t, s);
+    }
+    doc.with_table(packet_feedback(p))
+}
+
+/// The packet's record: the person, their mission and their appraisal outcome, if any.
+fn packet_record(p: &Packet) -> Record {
     let m = &p.person.mission;
     let mut r = Record::new("person")
         .field("handle", "Person", p.person.handle.as_str())
@@ -530,10 +603,11 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
                 s.person.acknowledged_at.clone(),
             );
     }
-    let mut doc = Doc::record("report_person", r).with_title(format!(
-        "Review packet — {} ({})",
-        p.person.name, p.person.handle
-    ));
+    r
+}
+
+/// The packet's goals table: progress, pace and standard per goal.
+fn packet_goals(p: &Packet) -> Table {
     let mut goals = Table::new(
         "goals",
         vec![
@@ -560,7 +634,11 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
             status(g.standard),
         ]);
     }
-    doc = doc.with_table(goals);
+    goals
+}
+
+/// The packet's measures table: the goals report's columns less owner and due.
+fn packet_measures(p: &Packet, ctx: &PaceContext) -> Table {
     // The packet is about one person: no owner column, and the due date is the goal's.
     let keep = |c: &Column| c.key != "owner" && c.key != "due";
     let cols: Vec<Column> = measure_columns().into_iter().filter(keep).collect();
@@ -577,96 +655,119 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
                 .collect(),
         );
     }
-    doc = doc.with_table(measures);
-    for l in &p.measures {
-        let m = &l.measure.measure;
-        doc = doc.with_chart(Chart {
-            key: "trend_chart",
-            title: Some(format!("{} — {}", l.goal.goal.key, m.name)),
-            kind: ChartKind::Trend {
-                unit: m.unit.clone(),
-                points: l.points.clone(),
-                baseline: m.baseline,
-                target: m.target,
-                start: l.goal.goal.start,
-                due: l.goal.goal.due,
-                forecast: match (l.measure.forecast, l.goal.goal.due) {
-                    (Some(f), Some(d)) => Some((d, f.value)),
-                    _ => None,
-                },
+    measures
+}
+
+/// The trend chart of one of the packet's measures.
+fn packet_trend_chart(l: &MeasureLine) -> Chart {
+    let m = &l.measure.measure;
+    Chart {
+        key: "trend_chart",
+        title: Some(format!("{} — {}", l.goal.goal.key, m.name)),
+        kind: ChartKind::Trend {
+            unit: m.unit.clone(),
+            points: l.points.clone(),
+            baseline: m.baseline,
+            target: m.target,
+            start: l.goal.goal.start,
+            due: l.goal.goal.due,
+            forecast: match (l.measure.forecast, l.goal.goal.due) {
+                (Some(f), Some(d)) => Some((d, f.value)),
+                _ => None,
             },
-        });
+        },
     }
-    if let Some((_, t, s)) = &p.appraisal {
-        let mut ratings = Table::new(
-            "ratings",
-            vec![
-                Column::new("review", "Review"),
-                Column::new("item", "Item"),
-                Column::new("rating", "Rating"),
-                Column::new("comment", "Comment"),
-            ],
-        );
-        ratings.title = Some("Self and manager ratings".into());
-        for rv in &s.reviews {
-            for x in &rv.ratings {
-                ratings.push(vec![
-                    rv.kind.as_str().into(),
-                    x.item.as_str().into(),
-                    level(t, x.value),
-                    x.comment.clone().into(),
-                ]);
-            }
-            if let Some(sm) = &rv.summary {
-                ratings.push(vec![
-                    rv.kind.as_str().into(),
-                    "(summary)".into(),
-                    Cell::Null,
-                    sm.as_str().into(),
-                ]);
-            }
+}
+
+/// The packet's appraisal parts: ratings table, ratings chart and development actions.
+fn packet_appraisal(doc: Doc, t: &Template, s: &SubjectState) -> Doc {
+    doc.with_table(packet_ratings(t, s))
+        .with_chart(packet_rating_chart(t, s))
+        .with_table(packet_actions(s))
+}
+
+/// The packet's self and manager ratings, with each review's summary.
+fn packet_ratings(t: &Template, s: &SubjectState) -> Table {
+    let mut ratings = Table::new(
+        "ratings",
+        vec![
+            Column::new("review", "Review"),
+            Column::new("item", "Item"),
+            Column::new("rating", "Rating"),
+            Column::new("comment", "Comment"),
+        ],
+    );
+    ratings.title = Some("Self and manager ratings".into());
+    for rv in &s.reviews {
+        for x in &rv.ratings {
+            ratings.push(vec![
+                rv.kind.as_str().into(),
+                x.item.as_str().into(),
+                level(t, x.value),
+                x.comment.clone().into(),
+            ]);
         }
-        doc = doc.with_table(ratings);
-        let bars: Vec<(String, f64)> = t
-            .scale
-            .levels
-            .iter()
-            .map(|l| {
-                let n = s
-                    .reviews
-                    .iter()
-                    .flat_map(|r| r.ratings.iter())
-                    .filter(|x| x.value.is_some_and(|v| (v - l.value).abs() < 1e-9))
-                    .count();
-                (format!("{} {}", round(l.value), l.label), n as f64)
-            })
-            .collect();
-        doc = doc.with_chart(Chart {
-            key: "rating_chart",
-            title: Some("Ratings received (self and manager)".into()),
-            kind: ChartKind::Bars {
-                unit: Some("ratings".into()),
-                bars,
-            },
-        });
-        let mut actions = Table::new(
-            "actions",
-            vec![
-                Column::new("action", "Development action"),
-                Column::new("due", "Due"),
-            ],
-        );
-        actions.title = Some("Development actions".into());
-        for a in s
-            .outcome
-            .as_ref()
-            .map(|o| o.actions.clone())
-            .unwrap_or_default()
-        {
-            actions.push(vec![a.text.as_str().into(), a.due.into()]);
+        if let Some(sm) = &rv.summary {
+            ratings.push(vec![
+                rv.kind.as_str().into(),
+                "(summary)".into(),
+                Cell::Null,
+                sm.as_str().into(),
+            ]);
         }
-        doc = doc.with_table(actions);
     }
+    ratings
+}
+
+/// The bar chart of ratings received, one bar per level of the scale.
+fn packet_rating_chart(t: &Template, s: &SubjectState) -> Chart {
+    let bars: Vec<(String, f64)> = t
+        .scale
+        .levels
+        .iter()
+        .map(|l| {
+            let n = s
+                .reviews
+                .iter()
+                .flat_map(|r| r.ratings.iter())
+                .filter(|x| x.value.is_some_and(|v| (v - l.value).abs() < 1e-9))
+                .count();
+            (format!("{} {}", round(l.value), l.label), n as f64)
+        })
+        .collect();
+    Chart {
+        key: "rating_chart",
+        title: Some("Ratings received (self and manager)".into()),
+        kind: ChartKind::Bars {
+            unit: Some("ratings".into()),
+            bars,
+        },
+    }
+}
+
+/// The packet's development actions table.
+fn packet_actions(s: &SubjectState) -> Table {
+    let mut actions = Table::new(
+        "actions",
+        vec![
+            Column::new("action", "Development action"),
+            Column::new("due", "Due"),
+        ],
+    );
+    actions.title = Some("Development actions".into());
+    for a in s
+        .outcome
+        .as_ref()
+        .map(|o| o.actions.clone())
+        .unwrap_or_default()
+    {
+        actions.push(vec![a.text.as_str().into(), a.due.into()]);
+    }
+    actions
+}
+
+/// The packet's feedback table, noting how many private items were left out.
+fn packet_feedback(p: &Packet) -> Table {
     let mut fb = Table::new(
         "feedback",
         vec![
@@ -694,5 +795,5 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
             f.text.as_str().into(),
         ]);
     }
-    doc.with_table(fb)
+    fb
 }
