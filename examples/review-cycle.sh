@@ -204,7 +204,8 @@ ys appraise outcome "$CYCLE" alice --potential high --recommend promotion \
   --action "Lead the caching design review" --due 2027-03-31
 ys appraise outcome "$CYCLE" dev --potential medium --recommend raise \
   --action "Write up the pipeline runbook" --due 2027-02-28
-ys appraise outcome "$CYCLE" bob --potential medium --recommend bonus
+# Bob's own outcome is his manager's to record, not his.
+ys --as maria appraise outcome "$CYCLE" bob --potential medium --recommend bonus
 
 export YARDSTICK_TODAY=2026-12-10
 ys appraise cycle finalize "$CYCLE"

@@ -1137,8 +1137,12 @@ fn interactive_review_through_a_pseudo_terminal() {
             "{skipped} was skipped: {mine:?}"
         );
     }
-    // The self review's score: the goal weighs 100 (ann's only goal), each
-    // competency 25: (100·5 + 25·4 + 25·3) / 150 = 4.5.
+    // The subject sees no component before the cycle is finalized.
+    assert!(component(&a, "self")["value"].is_null(), "{a}");
+    // The self review's score (as the file's owner sees it): the goal
+    // weighs 100 (ann's only goal), each competency 25:
+    // (100·5 + 25·4 + 25·3) / 150 = 4.5.
+    let a = show(&env, &db, c, "ann");
     assert_near(
         &component(&a, "self")["value"],
         (100.0 * 5.0 + 25.0 * 4.0 + 25.0 * 3.0) / 150.0,
@@ -1652,13 +1656,11 @@ fn self_and_manager_reviews_hidden_until_both_submitted_and_peers_anonymous() {
         "Xylophanes",
         "PEERNOTE",
     ];
-    for who in [None, Some("ann"), Some("lena")] {
+    // The subject and the manager never see who wrote them; the file's
+    // owner (no `me`, no --as: an admin) sees them whole.
+    for who in ["ann", "lena"] {
         for f in FORMATS {
-            let mut args = Vec::new();
-            if let Some(w) = who {
-                args.extend_from_slice(&["--as", w]);
-            }
-            args.extend_from_slice(&["appraise", "show", c, "ann", "--format", f]);
+            let args = ["--as", who, "appraise", "show", c, "ann", "--format", f];
             let out = env.on(&db, &args);
             out.ok();
             for n in secret {
@@ -1672,6 +1674,12 @@ fn self_and_manager_reviews_hidden_until_both_submitted_and_peers_anonymous() {
             }
         }
     }
+    let (whole, _) = show_as(&env, &db, None, c, "ann");
+    assert!(
+        whole.stdout.contains("PEERNOTE-bjorn") && whole.stdout.contains("bjorn"),
+        "an admin sees peer reviews whole: {}",
+        whole.stdout
+    );
     // The average still counts.
     let a = show(&env, &db, c, "ann");
     assert_near(&a["appraisal"]["peer_average"], 2.0, 1e-6, "peer average");

@@ -1408,13 +1408,13 @@ proptest! {
                 return Ok(());
             }
         };
-        let applied = store.write(&meta, WriteScope::Any, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &sync));
+        let applied = store.write(&meta, WriteScope::Any, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &yardstick::app::access::Policy::owner(), &sync));
         prop_assert!(applied.is_ok(), "{:?}\n{}", applied.err(), to_toml(&p));
         let exported = plansync::export(&*store.read(), chrono::Weekday::Mon, None, None).unwrap();
         prop_assert_eq!(to_toml(&exported), to_toml(&as_exported(&p)));
         let again = plansync::plan(&*store.read(), chrono::Weekday::Mon, &p, &Positions::default(), "gen.toml", false).unwrap();
         prop_assert!(again.changes.is_empty(), "{:?}", again.changes);
-        let w = store.write(&meta, WriteScope::Any, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &again)).unwrap();
+        let w = store.write(&meta, WriteScope::Any, |tx| plansync::execute(tx, "2026-11-22T12:00:00Z", &yardstick::app::access::Policy::owner(), &again)).unwrap();
         prop_assert!(!w.changed);
     }
 }

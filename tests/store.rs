@@ -5,6 +5,7 @@
 use rusqlite::types::Value;
 use std::path::Path;
 use std::time::Duration;
+use yardstick::app::access::Policy;
 use yardstick::app::admin;
 use yardstick::app::org::{self, PersonPatch, TeamPatch};
 use yardstick::app::plan::{self as splan, GoalPatch, MeasurePatch};
@@ -67,6 +68,7 @@ fn seeded(path: &Path) -> Store {
             org::add_team(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "acme",
                 &TeamPatch {
                     name: Some("Acme".into()),
@@ -76,6 +78,7 @@ fn seeded(path: &Path) -> Store {
             org::add_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "bob",
                 &PersonPatch {
                     name: Some("Bob".into()),
@@ -86,6 +89,7 @@ fn seeded(path: &Path) -> Store {
             org::add_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "alice",
                 &PersonPatch {
                     name: Some("Alice".into()),
@@ -97,6 +101,7 @@ fn seeded(path: &Path) -> Store {
             let g = splan::add_goal(
                 tx,
                 NOW,
+                &Policy::owner(),
                 &GoalPatch {
                     title: Some("Reliable".into()),
                     owner: Some("acme".into()),
@@ -106,6 +111,7 @@ fn seeded(path: &Path) -> Store {
             let c = splan::add_goal(
                 tx,
                 NOW,
+                &Policy::owner(),
                 &GoalPatch {
                     title: Some("Cut latency".into()),
                     owner: Some("alice".into()),
@@ -117,6 +123,7 @@ fn seeded(path: &Path) -> Store {
             let m = splan::add_measure(
                 tx,
                 NOW,
+                &Policy::owner(),
                 &c,
                 &MeasurePatch {
                     name: Some("p95".into()),
@@ -157,6 +164,7 @@ fn undo_restores_every_table_exactly() {
                 org::add_person(
                     tx,
                     NOW,
+                    &Policy::owner(),
                     "zed",
                     &PersonPatch {
                         name: Some("Zed".into()),
@@ -172,6 +180,7 @@ fn undo_restores_every_table_exactly() {
                 org::edit_person(
                     tx,
                     NOW,
+                    &Policy::owner(),
                     "alice",
                     &PersonPatch {
                         manager: Some(None),
@@ -186,7 +195,7 @@ fn undo_restores_every_table_exactly() {
             "remove person",
             Box::new(|tx| {
                 // bob manages alice: removing bob clears alice's manager (ON DELETE SET NULL) — undo must restore both.
-                org::remove_person(tx, "bob").map(|_| ())
+                org::remove_person(tx, &Policy::owner(), "bob").map(|_| ())
             }),
         ),
         (
@@ -195,6 +204,7 @@ fn undo_restores_every_table_exactly() {
                 org::edit_team(
                     tx,
                     NOW,
+                    &Policy::owner(),
                     "acme",
                     &TeamPatch {
                         lead: Some(Some("bob".into())),
@@ -210,6 +220,7 @@ fn undo_restores_every_table_exactly() {
                 splan::edit_goal(
                     tx,
                     NOW,
+                    &Policy::owner(),
                     "cut-latency",
                     &GoalPatch {
                         status: Some(GoalStatus::Missed),
@@ -226,6 +237,7 @@ fn undo_restores_every_table_exactly() {
                 splan::edit_measure(
                     tx,
                     NOW,
+                    &Policy::owner(),
                     &g,
                     "p95",
                     &MeasurePatch {
@@ -241,8 +253,8 @@ fn undo_restores_every_table_exactly() {
             "remove goal with cascade",
             Box::new(|tx| {
                 // Removing the parent unlinks the child (SET NULL); removing the child deletes its measure and check-in (CASCADE).
-                splan::remove_goal(tx, "reliable")?;
-                splan::remove_goal(tx, "cut-latency").map(|_| ())
+                splan::remove_goal(tx, &Policy::owner(), "reliable")?;
+                splan::remove_goal(tx, &Policy::owner(), "cut-latency").map(|_| ())
             }),
         ),
     ];
@@ -256,7 +268,7 @@ fn undo_restores_every_table_exactly() {
             .unwrap();
         assert!(w.changed, "{name} changed nothing");
         assert_ne!(snapshot(&store), before, "{name} left the data as it was");
-        let preview = admin::undo_preview(&*store.read()).unwrap();
+        let preview = admin::undo_preview(&*store.read(), &Policy::owner()).unwrap();
         assert_eq!(preview.op.command, name);
         store.undo(preview.op.id, NOW).unwrap();
         assert_eq!(
@@ -271,11 +283,11 @@ fn undo_restores_every_table_exactly() {
             .unwrap();
         assert_eq!(fk, 0);
         // The next undo reverts the seed, leaving empty tables.
-        let seed = admin::undo_preview(&*store.read()).unwrap();
+        let seed = admin::undo_preview(&*store.read(), &Policy::owner()).unwrap();
         assert_eq!(seed.op.command, "seed");
         store.undo(seed.op.id, NOW).unwrap();
         assert!(snapshot(&store).iter().all(|(_, rows)| rows.is_empty()));
-        assert!(admin::undo_preview(&*store.read()).is_err());
+        assert!(admin::undo_preview(&*store.read(), &Policy::owner()).is_err());
     }
 }
 
@@ -288,6 +300,7 @@ fn a_write_that_changes_nothing_is_not_logged() {
             org::edit_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "alice",
                 &PersonPatch {
                     name: Some("Alice".into()),
@@ -299,7 +312,10 @@ fn a_write_that_changes_nothing_is_not_logged() {
         .unwrap();
     assert!(!w.value && !w.changed);
     assert_eq!(
-        admin::undo_preview(&*store.read()).unwrap().op.command,
+        admin::undo_preview(&*store.read(), &Policy::owner())
+            .unwrap()
+            .op
+            .command,
         "seed"
     );
 }
@@ -314,6 +330,7 @@ fn a_failed_write_leaves_nothing() {
             org::add_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "zed",
                 &PersonPatch {
                     name: Some("Zed".into()),
@@ -323,6 +340,7 @@ fn a_failed_write_leaves_nothing() {
             org::add_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "zed",
                 &PersonPatch {
                     name: Some("Zed again".into()),
@@ -355,6 +373,7 @@ fn concurrent_first_runs_create_one_schema() {
                         org::add_person(
                             tx,
                             NOW,
+                            &Policy::owner(),
                             &format!("p{i}"),
                             &PersonPatch {
                                 name: Some(format!("P {i}")),
@@ -468,6 +487,7 @@ fn an_out_of_date_file_is_read_without_writing_and_upgraded_by_the_first_write()
             org::add_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "ann",
                 &PersonPatch {
                     name: Some("Ann".into()),
@@ -518,6 +538,7 @@ fn a_schema_v1_file_reads_unchanged_and_upgrades_on_the_first_write() {
             org::edit_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "bob",
                 &PersonPatch {
                     cadence_days: Some(Some(14)),
@@ -589,6 +610,7 @@ fn a_write_limited_to_some_tables_refuses_to_change_others() {
             org::edit_person(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "alice",
                 &PersonPatch {
                     title: Some(Some("Changed".into())),
@@ -627,7 +649,7 @@ fn a_write_limited_to_some_tables_refuses_to_change_others() {
         })
         .unwrap();
     assert_ne!(snapshot(&store), before);
-    let preview = admin::undo_preview(&*store.read()).unwrap();
+    let preview = admin::undo_preview(&*store.read(), &Policy::owner()).unwrap();
     store.undo(preview.op.id, NOW).unwrap();
     assert_eq!(snapshot(&store), before);
 }
@@ -643,6 +665,7 @@ fn a_bulk_load_cannot_be_undone_and_says_so() {
             org::add_team(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "bulk",
                 &TeamPatch {
                     name: Some("Bulk".into()),
@@ -660,7 +683,7 @@ fn a_bulk_load_cannot_be_undone_and_says_so() {
         )
         .unwrap();
     assert_eq!(undo_rows, 0, "a bulk load keeps no before-images");
-    let err = admin::undo_preview(&*store.read()).unwrap_err();
+    let err = admin::undo_preview(&*store.read(), &Policy::owner()).unwrap_err();
     assert!(err.to_string().contains("bulk"), "{err}");
     // Later ordinary writes can be undone, back to the bulk load and no further.
     store
@@ -668,6 +691,7 @@ fn a_bulk_load_cannot_be_undone_and_says_so() {
             org::add_team(
                 tx,
                 NOW,
+                &Policy::owner(),
                 "later",
                 &TeamPatch {
                     name: Some("Later".into()),
@@ -677,9 +701,9 @@ fn a_bulk_load_cannot_be_undone_and_says_so() {
             Ok(())
         })
         .unwrap();
-    let preview = admin::undo_preview(&*store.read()).unwrap();
+    let preview = admin::undo_preview(&*store.read(), &Policy::owner()).unwrap();
     store.undo(preview.op.id, NOW).unwrap();
-    assert!(admin::undo_preview(&*store.read()).is_err());
+    assert!(admin::undo_preview(&*store.read(), &Policy::owner()).is_err());
     assert!(store.read().find_team("bulk").unwrap().is_some());
 }
 
@@ -729,6 +753,7 @@ fn a_file_from_every_earlier_schema_version_reads_unchanged_and_upgrades() {
                 org::add_person(
                     tx,
                     NOW,
+                    &Policy::owner(),
                     "newcomer",
                     &PersonPatch {
                         name: Some("Newcomer".into()),

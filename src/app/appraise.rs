@@ -3,23 +3,29 @@
 //! subject's acknowledgement, and what each viewer sees of an appraisal.
 
 use super::Actor;
+use super::access::Policy;
 use super::cycles::{
     add_template, calibrate as store_calibration, create_cycle, ensure_pending, ensure_review,
-    get_cycle, load_template, participant, record_step, set_computed, set_rating, set_summary,
-    submit as submit_review,
+    get_cycle, load_template, participant, record_step, set_anonymous_averages, set_computed,
+    set_rating, set_summary, submit as submit_review,
 };
-use super::report::appraise::{SubjectState, cycle_states, subject_goals};
+use super::report::appraise::{
+    SubjectState, as_seen_by, cycle_states, cycle_states_seen, subject_goals, subject_state,
+};
 use super::report::plan::{PaceContext, PlanIndex};
 use crate::domain::ReviewKind;
+use crate::domain::access::Act;
 use crate::domain::appraisal::Template;
 use crate::domain::cycle::{
     Cycle, CycleAction, CycleEvent, CycleStep, POTENTIALS, Participant, RECOMMENDATIONS, Review,
     check_action, check_step, counts, is_anonymous, missing_reviews, nomination_kind, reviewer_of,
 };
 use crate::domain::names::validate_text;
+use crate::domain::types::Component;
 use crate::error::{Error, Result};
 use crate::store::Session;
 use crate::store::cycles::NewCycle;
+use crate::store::oplog::{Audience, AudienceKind};
 use crate::time::{Clock, parse_date_end};
 use chrono::NaiveDate;
 
@@ -28,6 +34,7 @@ use chrono::NaiveDate;
 pub fn nominate(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     cycle: &str,
     subject: &str,
     add: &[String],
@@ -35,6 +42,7 @@ pub fn nominate(
     let c = get_cycle(s, cycle)?;
     check_action(&c, CycleAction::Nominate)?;
     let p = participant(s, &c, subject)?;
+    policy.check(s, Act::Nominate, Some(&p.handle), None)?;
     let mut plan = Vec::new();
     for h in add {
         let reviewer = super::org::get_person(s, h)?;
@@ -55,6 +63,17 @@ pub fn nominate(
         names.join(", "),
         c.name
     ));
+    s.set_audience(
+        Audience {
+            kind: AudienceKind::PeerReview,
+            subject: p.handle.clone(),
+        },
+        &format!(
+            "nominated {} reviewer(s) for {subject} in {}",
+            plan.len(),
+            c.name
+        ),
+    );
     Ok(plan.len())
 }
 
@@ -63,6 +82,7 @@ pub fn nominate(
 pub fn calibrate(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     cycle: &str,
     subject: &str,
     level: &str,
@@ -77,8 +97,16 @@ pub fn calibrate(
         .map_err(|e| e.context("--level"))?;
     validate_text("--reason", reason, 2000)?;
     let p = participant(s, &c, subject)?;
+    policy.check(s, Act::Calibrate, Some(&p.handle), None)?;
     store_calibration(s, now, c.id, p.person_id, value, reason.trim())?;
     s.set_summary(&format!("calibrated {subject} to {value} in {}", c.name));
+    s.set_audience(
+        Audience {
+            kind: AudienceKind::Appraisal,
+            subject: p.handle.clone(),
+        },
+        &format!("calibrated {subject} in {}", c.name),
+    );
     Ok((value, t.scale.label(value).unwrap_or("?").to_string()))
 }
 
@@ -110,6 +138,7 @@ fn one_of(flag: &str, v: &Option<String>, allowed: &[&str]) -> Result<Option<Str
 pub fn outcome(
     s: &mut dyn Session,
     clock: &Clock,
+    policy: &Policy,
     cycle: &str,
     subject: &str,
     input: &OutcomeInput,
@@ -117,6 +146,7 @@ pub fn outcome(
     let c = get_cycle(s, cycle)?;
     check_action(&c, CycleAction::RecordOutcome)?;
     let p = participant(s, &c, subject)?;
+    policy.check(s, Act::Calibrate, Some(&p.handle), None)?;
     let potential = one_of("--potential", &input.potential, &POTENTIALS)?;
     let recommend = one_of("--recommend", &input.recommend, &RECOMMENDATIONS)?;
     let due: Option<NaiveDate> = match &input.due {
@@ -145,6 +175,13 @@ pub fn outcome(
         super::cycles::add_action(s, &now, c.id, p.person_id, a, due)?;
     }
     s.set_summary(&format!("recorded the outcome of {subject} in {}", c.name));
+    s.set_audience(
+        Audience {
+            kind: AudienceKind::Appraisal,
+            subject: p.handle.clone(),
+        },
+        &format!("recorded the outcome of {subject} in {}", c.name),
+    );
     Ok(())
 }
 
@@ -163,21 +200,24 @@ pub fn acknowledge(
         );
     };
     let p = participant(s, &c, me)?;
+    Policy::resolve(s, actor)?.check(s, Act::Acknowledge, Some(&p.handle), None)?;
     check_action(&c, CycleAction::Acknowledge)?;
     s.acknowledge(now, c.id, p.person_id)?;
     s.set_summary(&format!("{me} acknowledged their outcome in {}", c.name));
     Ok((me.to_string(), c.name))
 }
 
-/// `appraise status`: every participant's state in a cycle.
+/// `appraise status`: every participant's state in a cycle, as the acting
+/// person may see it.
 pub fn status(
     s: &dyn Session,
+    policy: &Policy,
     pace: &PaceContext,
     cycle: &str,
 ) -> Result<(Cycle, Template, Vec<SubjectState>)> {
     let c = get_cycle(s, cycle)?;
     let t = load_template(s, &c)?;
-    let states = cycle_states(s, &c, &t, pace)?;
+    let states = cycle_states_seen(s, policy, &c, &t, pace)?;
     Ok((c, t, states))
 }
 
@@ -194,62 +234,27 @@ pub struct SubjectView {
     pub notes: Vec<String>,
 }
 
-/// `appraise show`: one subject's appraisal as `viewer` may see it.
+/// `appraise show`: one subject's appraisal as the acting person may see it.
 pub fn show(
     s: &dyn Session,
     pace: &PaceContext,
     cycle: &str,
     subject: &str,
-    viewer: Option<&str>,
+    policy: &Policy,
 ) -> Result<SubjectView> {
     let c = get_cycle(s, cycle)?;
     let t = load_template(s, &c)?;
-    participant(s, &c, subject)?;
-    let states = cycle_states(s, &c, &t, pace)?;
-    let Some(mut state) = states.into_iter().find(|x| x.person.handle == subject) else {
+    let p = participant(s, &c, subject)?;
+    let Some(state) = subject_state(s, &c, &t, pace, p.person_id)? else {
         return Err(Error::not_found("participant", subject));
     };
-    let notes = hide_reviews(&mut state, viewer, &t);
+    let (state, notes) = as_seen_by(s, policy, &c, &t, state)?;
     Ok(SubjectView {
         cycle: c,
         template: t,
         state,
         notes,
     })
-}
-
-/// Apply the visibility rules for a viewer: self and manager reviews stay
-/// hidden from each other until both are submitted; peer reviews are shown
-/// only as an average (never with names), and only from the anonymity
-/// threshold on. Returns notes on what was hidden.
-fn hide_reviews(s: &mut SubjectState, viewer: Option<&str>, t: &Template) -> Vec<String> {
-    let mut notes = Vec::new();
-    let both = s.self_submitted() && s.manager_submitted();
-    if let Some(v) = viewer {
-        let is_subject = v == s.person.handle;
-        let is_manager = s.person.manager.as_deref() == Some(v);
-        if !both && (is_subject || is_manager) {
-            let hide = if is_subject {
-                ReviewKind::Manager
-            } else {
-                ReviewKind::SelfReview
-            };
-            let before = s.reviews.len();
-            s.reviews.retain(|r| r.kind != hide);
-            if s.reviews.len() < before {
-                notes.push(format!("The {hide} review is hidden until both the self and the manager review are submitted."));
-            }
-        }
-    }
-    let peers = s.reviews.iter().filter(|r| is_anonymous(r.kind)).count();
-    s.reviews.retain(|r| !is_anonymous(r.kind));
-    if peers > 0 {
-        notes.push(format!(
-            "Peer and upward reviews are shown only as an average, and only when at least {} were submitted.",
-            t.anonymity_threshold
-        ));
-    }
-    notes
 }
 
 /// `appraise cycle list`: every cycle with its number of participants.
@@ -297,24 +302,33 @@ pub struct NewCycleInput<'a> {
 pub fn cycle_new(
     s: &mut dyn Session,
     clock: &Clock,
+    policy: &Policy,
     input: &NewCycleInput<'_>,
 ) -> Result<(Cycle, usize)> {
     let period = super::plan::resolve_period(s, clock.week_start, &input.period)?;
-    let ids: Vec<i64> = match &input.team {
+    let people: Vec<(i64, String)> = match &input.team {
         Some(t) => super::org::list_people(s, Some(t), false)?
             .into_iter()
-            .map(|p| p.id)
+            .map(|p| (p.id, p.handle))
             .collect(),
         None => input
             .people
             .iter()
-            .map(|h| super::org::person_id(s, h))
+            .map(|h| super::org::person_id(s, h).map(|id| (id, h.clone())))
             .collect::<Result<_>>()?,
     };
-    if ids.is_empty() {
+    if people.is_empty() {
         return Err(Error::invalid("a cycle needs participants")
             .with_hint("pass --team TEAM or --person HANDLE (repeatable)"));
     }
+    for (_, handle) in &people {
+        policy.check(s, Act::CreateCycle, Some(handle), None)?;
+    }
+    let ids: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
+    let created_by = match policy.handle() {
+        Some(h) => s.person_id(h)?,
+        None => None,
+    };
     let date = |flag: &str, v: &Option<String>| -> Result<Option<NaiveDate>> {
         v.as_deref()
             .map(|d| parse_date_end(d, clock).map_err(|e| e.context(flag)))
@@ -329,6 +343,7 @@ pub fn cycle_new(
         template_id: 0,
         self_due: date("--self-due", &input.self_due)?,
         manager_due: date("--manager-due", &input.manager_due)?,
+        created_by,
     };
     let now = clock.timestamp();
     new.template_id = add_template(s, &now, &template.name, source)?;
@@ -375,6 +390,7 @@ pub fn move_cycle(
     s: &mut dyn Session,
     clock: &Clock,
     pace: &PaceContext,
+    policy: &Policy,
     input: MoveInput<'_>,
 ) -> Result<Moved> {
     let MoveInput {
@@ -385,6 +401,8 @@ pub fn move_cycle(
         actor,
     } = input;
     let c = get_cycle(s, cycle)?;
+    let role = policy.role(s, None, c.created_by.as_deref())?;
+    policy.allow(Act::MoveCycle, role, &c.name)?;
     check_step(&c, step)?;
     if let Some(r) = reason {
         validate_text("--reason", r, 2000)?;
@@ -434,6 +452,21 @@ pub fn move_cycle(
                 x.appraisal.score,
                 x.appraisal.level,
             )?;
+            if step == CycleStep::Finalize {
+                // What the subject sees: fixed now, so no one can difference
+                // one reviewer out of a moving average.
+                let a = &x.appraisal;
+                let avg = |c: Component| a.component(c).and_then(|v| v.value);
+                let n = |k: usize| i64::try_from(k).unwrap_or(i64::MAX);
+                set_anonymous_averages(
+                    s,
+                    &now,
+                    c.id,
+                    x.person.person_id,
+                    (avg(Component::Peer), n(a.peer_count)),
+                    (avg(Component::Upward), n(a.upward_count)),
+                )?;
+            }
         }
         Ok(())
     };
@@ -617,6 +650,7 @@ impl ReviewContext {
 pub fn write_review(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     r: &ReviewContext,
     ratings: &[ItemRating],
     summary: Option<&str>,
@@ -624,6 +658,12 @@ pub fn write_review(
 ) -> Result<()> {
     let fresh = get_cycle(s, &r.cycle.name)?;
     check_action(&fresh, CycleAction::WriteReview)?;
+    policy.check(
+        s,
+        Act::WriteReview,
+        Some(&r.subject.handle),
+        Some(&r.reviewer),
+    )?;
     let kind = r.kind;
     let subject = &r.subject.handle;
     let review = ensure_review(s, now, r.cycle.id, r.subject.person_id, r.reviewer_id, kind)?;
@@ -639,11 +679,19 @@ pub fn write_review(
     if submit {
         submit_review(s, now, review.id)?;
     }
+    let done = if submit { "submitted" } else { "saved" };
     s.set_summary(&format!(
-        "{} {kind} review of {subject} by {} in {}",
-        if submit { "submitted" } else { "saved" },
-        r.reviewer,
-        r.cycle.name
+        "{done} {kind} review of {subject} by {} in {}",
+        r.reviewer, r.cycle.name
     ));
+    if is_anonymous(kind) {
+        s.set_audience(
+            Audience {
+                kind: AudienceKind::PeerReview,
+                subject: subject.clone(),
+            },
+            &format!("{done} a {kind} review of {subject} in {}", r.cycle.name),
+        );
+    }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! and who is due for one.
 
 use super::Actor;
+use super::access::Policy;
 use super::plan::{GoalFilter, get_goal, get_measure, list_goals, pick_measure};
 use crate::domain::checkin::{Checkin, DueRow, check_day, due, parse_confidence, parse_status};
 use crate::domain::goal::{Goal, Measure};
@@ -140,7 +141,8 @@ pub fn prepare(
 }
 
 /// `checkin`: record a prepared check-in; returns its id.
-pub fn record(s: &mut dyn Session, now: &str, p: &Prepared) -> Result<i64> {
+pub fn record(s: &mut dyn Session, now: &str, policy: &Policy, p: &Prepared) -> Result<i64> {
+    policy.check_goal(s, &p.goal)?;
     let id = s.insert_checkin(now, &p.new)?;
     let what = match (&p.measure, p.new.value) {
         (Some(m), Some(v)) => format!("{}/{} = {v}", p.goal.key, m.name),
@@ -271,8 +273,15 @@ fn apply_edit(s: &dyn Session, clock: &Clock, c: &mut Checkin, e: &EditInput) ->
 
 /// `checkin edit`: apply typed changes to a check-in, read and written in
 /// the same transaction; returns it.
-pub fn edit(s: &mut dyn Session, clock: &Clock, id: i64, changes: &EditInput) -> Result<Checkin> {
+pub fn edit(
+    s: &mut dyn Session,
+    clock: &Clock,
+    policy: &Policy,
+    id: i64,
+    changes: &EditInput,
+) -> Result<Checkin> {
     let before = get(s, id)?;
+    policy.check_goal(s, &goal_by_id(s, before.goal_id)?)?;
     let mut after = before.clone();
     apply_edit(s, clock, &mut after, changes)?;
     if after == before {
@@ -281,6 +290,11 @@ pub fn edit(s: &mut dyn Session, clock: &Clock, id: i64, changes: &EditInput) ->
     s.update_checkin(&clock.timestamp(), &after)?;
     s.set_summary(&format!("edited check-in {id} on {}", after.goal));
     get(s, id)
+}
+
+fn goal_by_id(s: &dyn Session, id: i64) -> Result<Goal> {
+    s.goal_by_id(id)?
+        .ok_or_else(|| Error::not_found("goal", &id.to_string()))
 }
 
 /// How `checkin rm` names a check-in.
@@ -293,12 +307,13 @@ pub fn describe(c: &Checkin) -> String {
 
 /// `checkin rm`: remove a check-in; with `purge`, also erase it from the
 /// undo history.
-pub fn remove(s: &mut dyn Session, now: &str, id: i64, purge: bool) -> Result<()> {
+pub fn remove(s: &mut dyn Session, policy: &Policy, id: i64, purge: bool) -> Result<()> {
     let c = get(s, id)?;
+    policy.check_goal(s, &goal_by_id(s, c.goal_id)?)?;
     s.delete_checkin(id)?;
     s.set_summary(&format!("removed check-in {id} ({})", describe(&c)));
     if purge {
-        super::admin::purge(s, "checkin", id, now)?;
+        super::admin::purge(s, "checkin", id)?;
     }
     Ok(())
 }
@@ -400,11 +415,13 @@ pub type Answer = (Goal, Measure, f64, Option<i64>, Option<String>);
 pub fn record_answers(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     date: NaiveDate,
     author: i64,
     answers: &[Answer],
 ) -> Result<()> {
     for (g, m, v, c, note) in answers {
+        policy.check_goal(s, g)?;
         s.insert_checkin(
             now,
             &NewCheckin {

@@ -190,6 +190,19 @@ pub fn set_computed(
     Ok(s.set_computed(now, id, score, level)?)
 }
 
+/// Store a subject's peer and upward averages and counts (at finalization).
+pub fn set_anonymous_averages(
+    s: &mut dyn Session,
+    now: &str,
+    cycle: i64,
+    subject: i64,
+    peer: (Option<f64>, i64),
+    upward: (Option<f64>, i64),
+) -> Result<()> {
+    let id = s.outcome_id(now, cycle, subject)?;
+    Ok(s.set_anonymous_averages(now, id, peer, upward)?)
+}
+
 /// Set a subject's calibrated level with its reason (the computed one is kept).
 pub fn calibrate(
     s: &mut dyn Session,

@@ -2,11 +2,17 @@
 //! records or check-ins into a writer, and checking that every reference of
 //! an import file resolves before anything is merged.
 
+use super::access::Policy;
+use super::report::appraise::facts_of;
+use crate::domain::ReviewKind;
+use crate::domain::access::{Facts, Item};
+use crate::domain::cycle::{counts, is_anonymous};
+use crate::domain::records::{RawRow, TABLES};
 use crate::error::Result;
 use crate::formats::exchange::{CsvWriter, Header, JsonWriter, OnWriteError, Parsed, record_error};
 use crate::store::Session;
 use crate::store::exchange::{Kind, Selection, Val, table_index};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 /// Stream the selected check-ins as CSV; returns how many were written.
@@ -22,18 +28,152 @@ pub fn write_checkins_csv(
     w.finish()
 }
 
-/// Stream the selected records as an exchange document; returns how many
-/// were written.
+/// Stream the selected records the acting person may see as an exchange
+/// document; returns how many were written and how many the access policy
+/// held back.
 pub fn write_json(
     s: &dyn Session,
+    policy: &Policy,
     sel: &Selection,
     header: &Header,
     out: &mut dyn Write,
     on_io: OnWriteError,
-) -> Result<usize> {
+) -> Result<(usize, usize)> {
+    let reader = Reader::new(s, policy)?;
+    let mut held_back = 0usize;
     let mut w = JsonWriter::begin(out, header).map_err(on_io)?;
-    s.for_each_row(sel, &mut |row| w.record(row).map_err(on_io))?;
-    w.finish().map_err(on_io)
+    s.for_each_row(sel, &mut |row| match reader.redact(row) {
+        Some(row) => w.record(&row).map_err(on_io),
+        None => {
+            held_back += 1;
+            Ok(())
+        }
+    })?;
+    Ok((w.finish().map_err(on_io)?, held_back))
+}
+
+/// What the acting person may see of each confidential record, worked out
+/// once before the rows stream past: which reviews (and so which ratings),
+/// and for each appraisal whether its scores and its outcome.
+struct Reader {
+    /// Review UUIDs the reader may see.
+    reviews: HashSet<String>,
+    /// (cycle UUID, subject UUID) → (scores visible, outcome visible).
+    appraisals: HashMap<(String, String), (bool, bool)>,
+    /// Private feedback the reader may see, by UUID.
+    feedback: HashSet<String>,
+}
+
+impl Reader {
+    fn new(s: &dyn Session, policy: &Policy) -> Result<Reader> {
+        let mut reviews = HashSet::new();
+        let mut appraisals = HashMap::new();
+        for c in s.list_cycles()? {
+            let all = s.reviews(c.id, None)?;
+            for p in s.participants(c.id)? {
+                let mine: Vec<_> = all.iter().filter(|r| r.subject == p.handle).collect();
+                let state = |k: ReviewKind| mine.iter().find(|r| r.kind == k).map(|r| r.state);
+                let facts = facts_of(
+                    &c,
+                    state(ReviewKind::SelfReview),
+                    state(ReviewKind::Manager),
+                    p.manager.is_some(),
+                );
+                for r in &mine {
+                    let item = if !counts(r) {
+                        Item::DraftReview
+                    } else if is_anonymous(r.kind) {
+                        Item::PeerReview
+                    } else {
+                        Item::SubmittedReview
+                    };
+                    if policy.sees(s, item, Some(&p.handle), Some(&r.reviewer), facts)? {
+                        reviews.insert(r.uuid.clone());
+                    }
+                }
+                let scores = policy.sees(s, Item::Appraisal, Some(&p.handle), None, facts)?;
+                let outcome = policy.sees(s, Item::Outcome, Some(&p.handle), None, facts)?;
+                let uuid = s
+                    .find_person(&p.handle)?
+                    .map(|x| x.uuid)
+                    .unwrap_or_default();
+                appraisals.insert((c.uuid.clone(), uuid), (scores, outcome));
+            }
+        }
+        let mut feedback = HashSet::new();
+        for f in s.list_feedback(&Default::default())? {
+            if f.private
+                && policy.sees(
+                    s,
+                    Item::PrivateFeedback,
+                    Some(&f.to),
+                    f.from.as_deref(),
+                    Facts::default(),
+                )?
+            {
+                feedback.insert(f.uuid);
+            }
+        }
+        Ok(Reader {
+            reviews,
+            appraisals,
+            feedback,
+        })
+    }
+
+    /// The row as the reader may see it, or none.
+    fn redact(&self, row: &RawRow) -> Option<RawRow> {
+        let def = &TABLES[row.table];
+        let text = |col: &str| match def.col(col).and_then(|i| row.vals.get(i)) {
+            Some(Val::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        match def.name {
+            "feedback" => {
+                let private = matches!(
+                    def.col("private").and_then(|i| row.vals.get(i)),
+                    Some(Val::Int(1))
+                );
+                (!private || self.feedback.contains(&row.uuid)).then(|| row.clone())
+            }
+            "review" => self.reviews.contains(&row.uuid).then(|| row.clone()),
+            "rating" => text("review_id")
+                .filter(|r| self.reviews.contains(r))
+                .map(|_| row.clone()),
+            "outcome" | "action" => {
+                let key = (text("cycle_id")?, text("subject_id")?);
+                let (scores, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
+                if def.name == "action" {
+                    return outcome.then(|| row.clone());
+                }
+                if !scores && !outcome {
+                    return None;
+                }
+                let mut row = row.clone();
+                let hidden: &[&str] = match (scores, outcome) {
+                    (true, true) => &[],
+                    (true, false) => &["potential", "recommendation"],
+                    _ => &[
+                        "computed_score",
+                        "computed_level",
+                        "calibrated_level",
+                        "calibration_reason",
+                        "peer_average",
+                        "peer_count",
+                        "upward_average",
+                        "upward_count",
+                    ],
+                };
+                for c in hidden {
+                    if let Some(i) = def.col(c) {
+                        row.vals[i] = Val::Null;
+                    }
+                }
+                Some(row)
+            }
+            _ => Some(row.clone()),
+        }
+    }
 }
 
 /// Check that every reference of every record names a record in the file or

@@ -1,11 +1,14 @@
 //! Feedback: giving it, listing what the viewer may see, removing it.
 
 use super::Actor;
+use super::access::Policy;
 use crate::domain::FeedbackKind;
-use crate::domain::feedback::{Feedback, visible_to};
+use crate::domain::access::{Act, Facts, Item};
+use crate::domain::feedback::Feedback;
 use crate::error::{Error, Result};
 use crate::store::Session;
 use crate::store::feedback::{FeedbackFilter, NewFeedback};
+use crate::store::oplog::{Audience, AudienceKind};
 use crate::time::{Clock, parse_date, parse_window};
 
 /// Feedback as typed.
@@ -25,12 +28,16 @@ pub struct GiveInput {
     pub date: Option<String>,
 }
 
-/// Whether `viewer` may see `f` (see [`visible_to`]).
-pub fn visible(s: &dyn Session, f: &Feedback, viewer: Option<&str>) -> Result<bool> {
-    if viewer.is_none() || !f.private || f.from.as_deref() == viewer {
-        return Ok(true);
-    }
-    Ok(visible_to(f, viewer, &s.manager_chain(&f.to)?))
+/// Whether the acting person may see `f`: shared feedback everyone;
+/// private feedback its author, the subject's managers and admins, never
+/// its subject.
+pub fn visible(s: &dyn Session, f: &Feedback, policy: &Policy) -> Result<bool> {
+    let item = if f.private {
+        Item::PrivateFeedback
+    } else {
+        Item::SharedFeedback
+    };
+    policy.sees(s, item, Some(&f.to), f.from.as_deref(), Facts::default())
 }
 
 /// Check feedback to give and work out the row to write.
@@ -51,6 +58,7 @@ pub fn prepare(
         return Err(Error::invalid("feedback is for someone else")
             .with_hint("record notes on your own goals with `yardstick checkin GOAL --note ...`"));
     }
+    Policy::resolve(s, actor)?.check(s, Act::GiveFeedback, Some(&subject.handle), None)?;
     let goal_id = input
         .goal
         .as_deref()
@@ -89,6 +97,15 @@ pub fn give(s: &mut dyn Session, now: &str, me: &str, new: &NewFeedback) -> Resu
         f.to,
         if f.private { " (private)" } else { "" }
     ));
+    if f.private {
+        s.set_audience(
+            Audience {
+                kind: AudienceKind::PrivateFeedback,
+                subject: f.to.clone(),
+            },
+            "private feedback",
+        );
+    }
     Ok(f)
 }
 
@@ -109,14 +126,18 @@ pub struct ListInput {
     pub kind: Option<FeedbackKind>,
     /// At most this many.
     pub limit: Option<usize>,
+    /// Whether private feedback the acting person may see is listed (it is
+    /// left out of data files unless asked for).
+    pub include_private: bool,
 }
 
-/// `feedback list`: the feedback the viewer may see, newest first, and how
-/// many private items were hidden from them.
+/// `feedback list`: the feedback the acting person may see, newest first,
+/// and how many private items were hidden from them (never counting those
+/// about themselves, whose existence is not theirs to know).
 pub fn list(
     s: &dyn Session,
     clock: &Clock,
-    viewer: Option<&str>,
+    policy: &Policy,
     input: &ListInput,
 ) -> Result<(Vec<Feedback>, usize)> {
     let person = |h: &Option<String>| {
@@ -142,9 +163,13 @@ pub fn list(
     let mut shown = Vec::new();
     let mut hidden = 0usize;
     for f in s.list_feedback(&filter)? {
-        if visible(s, &f, viewer)? {
+        if f.private && !input.include_private {
+            if visible(s, &f, policy)? {
+                hidden += 1;
+            }
+        } else if visible(s, &f, policy)? {
             shown.push(f);
-        } else {
+        } else if policy.handle() != Some(f.to.as_str()) {
             hidden += 1;
         }
     }
@@ -154,30 +179,35 @@ pub fn list(
     Ok((shown, hidden))
 }
 
-/// A piece of feedback the viewer may see; exit 1 (as if it did not
-/// exist) otherwise.
-pub fn get_visible(s: &dyn Session, id: i64, viewer: Option<&str>) -> Result<Feedback> {
+/// A piece of feedback the acting person may see; exit 1 (as if it did
+/// not exist) otherwise.
+pub fn get_visible(s: &dyn Session, id: i64, policy: &Policy) -> Result<Feedback> {
     let f = get(s, id)?;
-    if !visible(s, &f, viewer)? {
+    if !visible(s, &f, policy)? {
         return Err(Error::not_found("feedback", &id.to_string()));
     }
     Ok(f)
 }
 
-/// `feedback rm`: remove a piece of feedback the viewer may see (checked
-/// again inside the write); with `purge`, also erase it from the undo history.
-pub fn remove(
-    s: &mut dyn Session,
-    now: &str,
-    id: i64,
-    viewer: Option<&str>,
-    purge: bool,
-) -> Result<()> {
-    let f = get_visible(s, id, viewer)?;
+/// `feedback rm`: remove a piece of feedback (its author or an admin may,
+/// checked inside the write); with `purge`, also erase it from the undo
+/// history.
+pub fn remove(s: &mut dyn Session, id: i64, policy: &Policy, purge: bool) -> Result<()> {
+    let f = get_visible(s, id, policy)?;
+    policy.check(s, Act::RemoveFeedback, Some(&f.to), f.from.as_deref())?;
     s.delete_feedback(f.id)?;
     s.set_summary(&format!("removed feedback {} for {}", f.id, f.to));
+    if f.private {
+        s.set_audience(
+            Audience {
+                kind: AudienceKind::PrivateFeedback,
+                subject: f.to.clone(),
+            },
+            "removed private feedback",
+        );
+    }
     if purge {
-        super::admin::purge(s, "feedback", f.id, now)?;
+        super::admin::purge(s, "feedback", f.id)?;
     }
     Ok(())
 }

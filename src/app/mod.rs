@@ -11,6 +11,7 @@
 //! `exchange`, `merge` and `plansync` move data between files and the store;
 //! `admin` covers the database as a whole (init, undo, log).
 
+pub mod access;
 pub mod admin;
 pub mod appraise;
 pub mod checkin;

@@ -2,6 +2,8 @@
 //! changing and removing them (handles, names, reporting lines, the team
 //! tree, mission statements, check-in cadence).
 
+use super::access::Policy;
+use crate::domain::access::Act;
 use crate::domain::names::{validate_handle, validate_text};
 use crate::domain::org::{Owner, Person, Team};
 use crate::error::{Error, Result};
@@ -32,6 +34,8 @@ pub struct PersonPatch {
     pub scope: Option<Option<String>>,
     /// Check-in cadence in days.
     pub cadence_days: Option<Option<i64>>,
+    /// Admin or not.
+    pub admin: Option<bool>,
 }
 
 /// Changes to a team: `None` leaves a field alone, `Some(None)` clears it.
@@ -163,6 +167,9 @@ fn apply_person_patch(s: &dyn Session, p: &mut Person, patch: &PersonPatch) -> R
     if let Some(a) = patch.active {
         p.active = a;
     }
+    if let Some(a) = patch.admin {
+        p.admin = a;
+    }
     if let Some(c) = patch.cadence_days {
         if let Some(days) = c {
             if !(1..=366).contains(&days) {
@@ -190,9 +197,11 @@ fn apply_person_patch(s: &dyn Session, p: &mut Person, patch: &PersonPatch) -> R
 pub fn add_person(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     handle: &str,
     patch: &PersonPatch,
 ) -> Result<Person> {
+    policy.check(s, Act::ChangeOrg, None, None)?;
     ensure_handle_free(s, handle)?;
     let Some(name) = &patch.name else {
         return Err(Error::invalid(format!("person '{handle}' needs a name"))
@@ -210,6 +219,7 @@ pub fn add_person(
 pub fn edit_person(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     handle: &str,
     patch: &PersonPatch,
 ) -> Result<(Person, bool)> {
@@ -219,13 +229,23 @@ pub fn edit_person(
     if after == before {
         return Ok((before, false));
     }
+    let structure = after.manager != before.manager
+        || after.team != before.team
+        || after.active != before.active
+        || after.admin != before.admin;
+    if structure {
+        policy.check(s, Act::ChangeOrg, None, None)?;
+    } else {
+        policy.check(s, Act::EditProfile, Some(&before.handle), None)?;
+    }
     s.update_person(now, &after)?;
     Ok((get_person(s, handle)?, true))
 }
 
 /// Remove a person. Refused while they own goals; their reports and team
 /// leads lose the link.
-pub fn remove_person(s: &mut dyn Session, handle: &str) -> Result<Person> {
+pub fn remove_person(s: &mut dyn Session, policy: &Policy, handle: &str) -> Result<Person> {
+    policy.check(s, Act::ChangeOrg, None, None)?;
     let p = get_person(s, handle)?;
     let goals = s.goals_owned(Owner::Person(p.id))?;
     if goals > 0 {
@@ -269,7 +289,14 @@ fn apply_team_patch(s: &dyn Session, t: &mut Team, patch: &TeamPatch) -> Result<
 }
 
 /// Add a team. The patch must set a name.
-pub fn add_team(s: &mut dyn Session, now: &str, handle: &str, patch: &TeamPatch) -> Result<Team> {
+pub fn add_team(
+    s: &mut dyn Session,
+    now: &str,
+    policy: &Policy,
+    handle: &str,
+    patch: &TeamPatch,
+) -> Result<Team> {
+    policy.check(s, Act::ChangeOrg, None, None)?;
     ensure_handle_free(s, handle)?;
     let Some(name) = &patch.name else {
         return Err(Error::invalid(format!("team '{handle}' needs a name"))
@@ -287,6 +314,7 @@ pub fn add_team(s: &mut dyn Session, now: &str, handle: &str, patch: &TeamPatch)
 pub fn edit_team(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     handle: &str,
     patch: &TeamPatch,
 ) -> Result<(Team, bool)> {
@@ -296,13 +324,15 @@ pub fn edit_team(
     if after == before {
         return Ok((before, false));
     }
+    policy.check(s, Act::ChangeOrg, None, None)?;
     s.update_team(now, &after)?;
     Ok((get_team(s, handle)?, true))
 }
 
 /// Remove a team. Refused while it has sub-teams or owns goals; members
 /// lose the link.
-pub fn remove_team(s: &mut dyn Session, handle: &str) -> Result<Team> {
+pub fn remove_team(s: &mut dyn Session, policy: &Policy, handle: &str) -> Result<Team> {
+    policy.check(s, Act::ChangeOrg, None, None)?;
     let t = get_team(s, handle)?;
     let subs = s.sub_team_count(t.id)?;
     if subs > 0 {
@@ -328,10 +358,11 @@ pub fn remove_team(s: &mut dyn Session, handle: &str) -> Result<Team> {
 pub fn person_add(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     handle: &str,
     patch: &PersonPatch,
 ) -> Result<Person> {
-    let p = add_person(s, now, handle, patch)?;
+    let p = add_person(s, now, policy, handle, patch)?;
     s.set_summary(&format!("added person {handle}"));
     Ok(p)
 }
@@ -340,10 +371,11 @@ pub fn person_add(
 pub fn person_edit(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     handle: &str,
     patch: &PersonPatch,
 ) -> Result<Person> {
-    let (p, changed) = edit_person(s, now, handle, patch)?;
+    let (p, changed) = edit_person(s, now, policy, handle, patch)?;
     if changed {
         s.set_summary(&format!("edited person {handle}"));
     }
@@ -351,8 +383,8 @@ pub fn person_edit(
 }
 
 /// `people rm`: remove a person.
-pub fn person_remove(s: &mut dyn Session, handle: &str) -> Result<()> {
-    remove_person(s, handle)?;
+pub fn person_remove(s: &mut dyn Session, policy: &Policy, handle: &str) -> Result<()> {
+    remove_person(s, policy, handle)?;
     s.set_summary(&format!("removed person {handle}"));
     Ok(())
 }
@@ -369,15 +401,27 @@ pub fn person_view(s: &dyn Session, handle: &str) -> Result<(Person, Vec<Person>
 }
 
 /// `team add`: add a team.
-pub fn team_add(s: &mut dyn Session, now: &str, handle: &str, patch: &TeamPatch) -> Result<Team> {
-    let t = add_team(s, now, handle, patch)?;
+pub fn team_add(
+    s: &mut dyn Session,
+    now: &str,
+    policy: &Policy,
+    handle: &str,
+    patch: &TeamPatch,
+) -> Result<Team> {
+    let t = add_team(s, now, policy, handle, patch)?;
     s.set_summary(&format!("added team {handle}"));
     Ok(t)
 }
 
 /// `team edit`: change a team.
-pub fn team_edit(s: &mut dyn Session, now: &str, handle: &str, patch: &TeamPatch) -> Result<Team> {
-    let (t, changed) = edit_team(s, now, handle, patch)?;
+pub fn team_edit(
+    s: &mut dyn Session,
+    now: &str,
+    policy: &Policy,
+    handle: &str,
+    patch: &TeamPatch,
+) -> Result<Team> {
+    let (t, changed) = edit_team(s, now, policy, handle, patch)?;
     if changed {
         s.set_summary(&format!("edited team {handle}"));
     }
@@ -385,8 +429,8 @@ pub fn team_edit(s: &mut dyn Session, now: &str, handle: &str, patch: &TeamPatch
 }
 
 /// `team rm`: remove a team.
-pub fn team_remove(s: &mut dyn Session, handle: &str) -> Result<()> {
-    remove_team(s, handle)?;
+pub fn team_remove(s: &mut dyn Session, policy: &Policy, handle: &str) -> Result<()> {
+    remove_team(s, policy, handle)?;
     s.set_summary(&format!("removed team {handle}"));
     Ok(())
 }

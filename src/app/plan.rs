@@ -2,6 +2,8 @@
 //! (keys, titles, owners, alignment without cycles, dates, weights, the
 //! measure's standard), custom periods, and which goals a filter names.
 
+use super::access::Policy;
+use crate::domain::access::Act;
 use crate::domain::goal::{
     Goal, Measure, PeriodRow, check_weight, default_period, refuse_builtin,
     resolve_period as resolve, unknown_period, validate_period,
@@ -275,7 +277,12 @@ fn apply_goal_patch(s: &dyn Session, g: &mut Goal, patch: &GoalPatch) -> Result<
 
 /// Add a goal. The patch must set a title and an owner; a key is made from
 /// the title when none is given.
-pub fn add_goal(s: &mut dyn Session, now: &str, patch: &GoalPatch) -> Result<Goal> {
+pub fn add_goal(
+    s: &mut dyn Session,
+    now: &str,
+    policy: &Policy,
+    patch: &GoalPatch,
+) -> Result<Goal> {
     let Some(title) = &patch.title else {
         return Err(Error::invalid("a goal needs a title"));
     };
@@ -295,6 +302,7 @@ pub fn add_goal(s: &mut dyn Session, now: &str, patch: &GoalPatch) -> Result<Goa
         None => unique_key(s, &slugify(title))?,
     };
     let o = super::org::owner(s, owner)?;
+    policy.check_owner(s, owner, matches!(o, Owner::Team(_)))?;
     s.insert_goal(now, &key, title.trim(), o)?;
     let mut g = get_goal(s, &key)?;
     let rest = GoalPatch {
@@ -311,6 +319,7 @@ pub fn add_goal(s: &mut dyn Session, now: &str, patch: &GoalPatch) -> Result<Goa
 pub fn edit_goal(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     reference: &str,
     patch: &GoalPatch,
 ) -> Result<(Goal, bool)> {
@@ -320,14 +329,21 @@ pub fn edit_goal(
     if after == before {
         return Ok((before, false));
     }
+    policy.check_goal(s, &before)?;
+    if (after.owner.as_str(), after.owner_is_team) != (before.owner.as_str(), before.owner_is_team)
+    {
+        // Handing a goal to someone else needs a say over theirs too.
+        policy.check_owner(s, &after.owner, after.owner_is_team)?;
+    }
     after.stamp_closed(now);
     s.update_goal(now, &after)?;
     Ok((get_goal(s, &after.key)?, true))
 }
 
 /// Remove a goal with its measures and check-ins; goals aligned to it lose the link.
-pub fn remove_goal(s: &mut dyn Session, reference: &str) -> Result<Goal> {
+pub fn remove_goal(s: &mut dyn Session, policy: &Policy, reference: &str) -> Result<Goal> {
     let g = get_goal(s, reference)?;
+    policy.check_goal(s, &g)?;
     s.delete_goal(g.id)?;
     Ok(g)
 }
@@ -375,9 +391,11 @@ fn apply_measure_patch(m: &mut Measure, patch: &MeasurePatch) -> Result<()> {
 pub fn add_measure(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     goal: &Goal,
     patch: &MeasurePatch,
 ) -> Result<Measure> {
+    policy.check_goal(s, goal)?;
     let Some(name) = &patch.name else {
         return Err(Error::invalid("a measure needs a name"));
     };
@@ -424,6 +442,7 @@ pub fn add_measure(
 pub fn edit_measure(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     goal: &Goal,
     name: &str,
     patch: &MeasurePatch,
@@ -434,6 +453,7 @@ pub fn edit_measure(
     if after == before {
         return Ok((before, false));
     }
+    policy.check_goal(s, goal)?;
     if after.name != before.name && s.measures(goal.id)?.iter().any(|m| m.name == after.name) {
         return Err(Error::failed(format!(
             "goal {} already has a measure '{}'",
@@ -445,7 +465,13 @@ pub fn edit_measure(
 }
 
 /// Remove a measure and its check-ins.
-pub fn remove_measure(s: &mut dyn Session, goal: &Goal, name: &str) -> Result<Measure> {
+pub fn remove_measure(
+    s: &mut dyn Session,
+    policy: &Policy,
+    goal: &Goal,
+    name: &str,
+) -> Result<Measure> {
+    policy.check_goal(s, goal)?;
     let m = get_measure(s, goal, name)?;
     s.delete_measure(m.id)?;
     Ok(m)
@@ -457,9 +483,13 @@ pub fn find_period(s: &dyn Session, name: &str) -> Result<Option<PeriodRow>> {
 }
 
 /// Add or update a custom period; returns whether anything changed.
-pub fn put_period(s: &mut dyn Session, now: &str, p: &PeriodRow) -> Result<bool> {
+pub fn put_period(s: &mut dyn Session, now: &str, policy: &Policy, p: &PeriodRow) -> Result<bool> {
     validate_period(p)?;
-    match find_period(s, &p.name)? {
+    let existing = find_period(s, &p.name)?;
+    if existing.as_ref() != Some(p) {
+        policy.check(s, Act::ChangeOrg, None, None)?;
+    }
+    match existing {
         Some(old) if &old == p => Ok(false),
         Some(_) => {
             s.update_period(now, p)?;
@@ -473,7 +503,8 @@ pub fn put_period(s: &mut dyn Session, now: &str, p: &PeriodRow) -> Result<bool>
 }
 
 /// Remove a custom period; refused while goals use it.
-pub fn remove_period(s: &mut dyn Session, name: &str) -> Result<PeriodRow> {
+pub fn remove_period(s: &mut dyn Session, policy: &Policy, name: &str) -> Result<PeriodRow> {
+    policy.check(s, Act::ChangeOrg, None, None)?;
     let Some(p) = find_period(s, name)? else {
         return Err(Error::not_found("period", name)
             .with_hint("`yardstick period list` shows custom periods"));
@@ -496,18 +527,19 @@ pub fn resolve_period(s: &dyn Session, week_start: Weekday, name: &str) -> Resul
 pub fn period_set(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     week_start: Weekday,
     p: &PeriodRow,
 ) -> Result<bool> {
     refuse_builtin(&p.name, week_start)?;
-    let changed = put_period(s, now, p)?;
+    let changed = put_period(s, now, policy, p)?;
     s.set_summary(&format!("set period {} {} – {}", p.name, p.start, p.end));
     Ok(changed)
 }
 
 /// `period rm`: remove a custom period.
-pub fn period_remove(s: &mut dyn Session, name: &str) -> Result<()> {
-    remove_period(s, name)?;
+pub fn period_remove(s: &mut dyn Session, policy: &Policy, name: &str) -> Result<()> {
+    remove_period(s, policy, name)?;
     s.set_summary(&format!("removed period {name}"));
     Ok(())
 }
@@ -633,12 +665,13 @@ pub fn default_owner(patch: &mut GoalPatch, actor: &super::Actor) -> Result<()> 
 pub fn goal_add(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     patch: &GoalPatch,
     measure: Option<&MeasurePatch>,
 ) -> Result<Goal> {
-    let g = add_goal(s, now, patch)?;
+    let g = add_goal(s, now, policy, patch)?;
     if let Some(m) = measure {
-        add_measure(s, now, &g, m)?;
+        add_measure(s, now, policy, &g, m)?;
     }
     s.set_summary(&format!("added goal {} \"{}\"", g.key, g.title));
     Ok(g)
@@ -648,11 +681,12 @@ pub fn goal_add(
 pub fn measure_add(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     goal: &str,
     patch: &MeasurePatch,
 ) -> Result<String> {
     let g = get_goal(s, goal)?;
-    let m = add_measure(s, now, &g, patch)?;
+    let m = add_measure(s, now, policy, &g, patch)?;
     s.set_summary(&format!("added measure '{}' to {}", m.name, g.key));
     Ok(g.key)
 }
@@ -685,13 +719,14 @@ pub fn measure_to_edit(s: &dyn Session, goal: &Goal, name: Option<&str>) -> Resu
 pub fn goal_edit(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     key: &str,
     patch: &GoalPatch,
     measure: Option<(&str, &MeasurePatch)>,
 ) -> Result<String> {
-    let (g, mut changed) = edit_goal(s, now, key, patch)?;
+    let (g, mut changed) = edit_goal(s, now, policy, key, patch)?;
     if let Some((name, mpatch)) = measure {
-        let (_, c) = edit_measure(s, now, &g, name, mpatch)?;
+        let (_, c) = edit_measure(s, now, policy, &g, name, mpatch)?;
         changed |= c;
     }
     if changed {
@@ -704,6 +739,7 @@ pub fn goal_edit(
 pub fn goal_set_status(
     s: &mut dyn Session,
     now: &str,
+    policy: &Policy,
     goal: &str,
     status: GoalStatus,
     verb: &str,
@@ -712,7 +748,7 @@ pub fn goal_set_status(
         status: Some(status),
         ..GoalPatch::default()
     };
-    let (g, changed) = edit_goal(s, now, goal, &patch)?;
+    let (g, changed) = edit_goal(s, now, policy, goal, &patch)?;
     if changed {
         s.set_summary(&format!("{verb} goal {} as {status}", g.key));
     }
@@ -735,15 +771,20 @@ pub fn removal_question(s: &dyn Session, goal: &str, measure: Option<&str>) -> R
 }
 
 /// `plan rm`: remove a goal, or one of its measures.
-pub fn goal_remove(s: &mut dyn Session, goal: &str, measure: Option<&str>) -> Result<()> {
+pub fn goal_remove(
+    s: &mut dyn Session,
+    policy: &Policy,
+    goal: &str,
+    measure: Option<&str>,
+) -> Result<()> {
     let g = get_goal(s, goal)?;
     match measure {
         Some(m) => {
-            remove_measure(s, &g, m)?;
+            remove_measure(s, policy, &g, m)?;
             s.set_summary(&format!("removed measure '{m}' of {}", g.key));
         }
         None => {
-            remove_goal(s, &g.key)?;
+            remove_goal(s, policy, &g.key)?;
             s.set_summary(&format!("removed goal {}", g.key));
         }
     }
@@ -811,7 +852,7 @@ pub fn carry_plan(s: &dyn Session, week_start: Weekday, from: &str, to: &str) ->
 /// Carry the goals of a [`CarryPlan`]: each copied with its measures'
 /// baselines set to their latest values, then re-aligned to the copies of
 /// their parents.
-pub fn carry(s: &mut dyn Session, now: &str, plan: &CarryPlan) -> Result<()> {
+pub fn carry(s: &mut dyn Session, now: &str, policy: &Policy, plan: &CarryPlan) -> Result<()> {
     let carried: std::collections::HashMap<&str, &str> = plan
         .goals
         .iter()
@@ -832,7 +873,7 @@ pub fn carry(s: &mut dyn Session, now: &str, plan: &CarryPlan) -> Result<()> {
             status: Some(g.status),
             parent: None,
         };
-        let new = add_goal(s, now, &patch)?;
+        let new = add_goal(s, now, policy, &patch)?;
         for m in s.measures(g.id)? {
             let latest = s.latest_value(m.id)?.map(|(_, v)| v);
             let mp = MeasurePatch {
@@ -849,10 +890,11 @@ pub fn carry(s: &mut dyn Session, now: &str, plan: &CarryPlan) -> Result<()> {
             // A latest value already past the target leaves nothing to carry
             // for that measure's baseline; keep the original baseline so the
             // measure stays valid.
-            if add_measure(s, now, &new, &mp).is_err() {
+            if add_measure(s, now, policy, &new, &mp).is_err() {
                 add_measure(
                     s,
                     now,
+                    policy,
                     &new,
                     &MeasurePatch {
                         baseline: Some(m.baseline),
@@ -870,7 +912,7 @@ pub fn carry(s: &mut dyn Session, now: &str, plan: &CarryPlan) -> Result<()> {
                 parent: Some(Some(target.to_string())),
                 ..GoalPatch::default()
             };
-            edit_goal(s, now, key, &patch)?;
+            edit_goal(s, now, policy, key, &patch)?;
         }
     }
     s.set_summary(&format!(

@@ -6,6 +6,7 @@
 //! desired fields. Because a store edit that sets the same values writes
 //! nothing, applying a file the database already matches writes nothing.
 
+use super::access::Policy;
 use crate::app::org::{self, PersonPatch, TeamPatch};
 use crate::app::plan::{self as splan, GoalFilter, GoalPatch, MeasurePatch};
 use crate::domain::goal::{PeriodRow, resolve_period};
@@ -269,12 +270,13 @@ fn some_text(v: &Option<String>) -> Option<Option<String>> {
 }
 
 /// Carry out an apply inside the caller's transaction.
-pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
+pub fn execute(s: &mut dyn Session, now: &str, policy: &Policy, plan: &SyncPlan) -> Result<()> {
     let d = &plan.desired;
     for p in &d.periods {
         splan::put_period(
             s,
             now,
+            policy,
             &PeriodRow {
                 name: p.name.clone(),
                 start: p.start,
@@ -288,6 +290,7 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
             org::add_team(
                 s,
                 now,
+                policy,
                 &t.handle,
                 &TeamPatch {
                     name: Some(t.name.clone()),
@@ -301,6 +304,7 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
             org::add_person(
                 s,
                 now,
+                policy,
                 &p.handle,
                 &PersonPatch {
                     name: Some(p.name.clone()),
@@ -315,7 +319,7 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
             parent: Some(t.parent.clone()),
             lead: Some(t.lead.clone()),
         };
-        org::edit_team(s, now, &t.handle, &patch)?;
+        org::edit_team(s, now, policy, &t.handle, &patch)?;
     }
     for p in &d.people {
         let m = p.mission.clone().unwrap_or_default();
@@ -331,15 +335,16 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
             product: some_text(&m.product),
             scope: some_text(&m.scope),
             cadence_days: None,
+            admin: None,
         };
-        org::edit_person(s, now, &p.handle, &patch)?;
+        org::edit_person(s, now, policy, &p.handle, &patch)?;
     }
     let desired_keys: HashSet<&str> = d.goals.iter().map(|g| g.key.as_str()).collect();
     if plan.prune {
         // Unlink goals that will go before anything else changes, then remove them.
         for g in s.all_goals()? {
             if !desired_keys.contains(g.key.as_str()) {
-                splan::remove_goal(s, &g.key)?;
+                splan::remove_goal(s, policy, &g.key)?;
             }
         }
     }
@@ -351,7 +356,7 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
                 owner: Some(g.owner.clone()),
                 ..GoalPatch::default()
             };
-            splan::add_goal(s, now, &patch)?;
+            splan::add_goal(s, now, policy, &patch)?;
         }
     }
     for g in &d.goals {
@@ -376,7 +381,7 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
             category: Some(g.category),
             status: Some(g.status),
         };
-        let (goal, _) = splan::edit_goal(s, now, &g.key, &patch)?;
+        let (goal, _) = splan::edit_goal(s, now, policy, &g.key, &patch)?;
         let existing = s.measures(goal.id)?;
         for m in &g.measures {
             let patch = MeasurePatch {
@@ -391,15 +396,15 @@ pub fn execute(s: &mut dyn Session, now: &str, plan: &SyncPlan) -> Result<()> {
                 weight: Some(m.weight),
             };
             if existing.iter().any(|x| x.name == m.name) {
-                splan::edit_measure(s, now, &goal, &m.name, &patch)?;
+                splan::edit_measure(s, now, policy, &goal, &m.name, &patch)?;
             } else {
-                splan::add_measure(s, now, &goal, &patch)?;
+                splan::add_measure(s, now, policy, &goal, &patch)?;
             }
         }
         if plan.prune {
             for x in existing {
                 if !g.measures.iter().any(|m| m.name == x.name) {
-                    splan::remove_measure(s, &goal, &x.name)?;
+                    splan::remove_measure(s, policy, &goal, &x.name)?;
                 }
             }
         }

@@ -90,8 +90,10 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
         let now = ctx.now();
         let mut meta = ctx.op(&store)?;
         meta.actor = handle.clone();
+        let actor = ctx.actor(&store)?;
         store.write(&meta, WriteScope::Any, |s| {
-            crate::app::admin::set_me(s, &now, handle, name.as_deref())
+            let policy = crate::app::access::Policy::resolve(s, &actor)?;
+            crate::app::admin::set_me(s, &now, &policy, handle, name.as_deref())
         })?;
     }
     if existed {
@@ -208,7 +210,7 @@ fn plan_overview(ctx: &Ctx, store: &Store) -> Result<Doc> {
 
 pub fn undo(ctx: &mut Ctx) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let preview = crate::app::admin::undo_preview(&*store.read())?;
+    let preview = crate::app::admin::undo_preview(&*store.read(), &ctx.policy(&store)?)?;
     let op = &preview.op;
     let what = crate::app::admin::undo_effects(&preview);
     ctx.ui.note(format!(
@@ -228,7 +230,7 @@ pub fn undo(ctx: &mut Ctx) -> Result<()> {
 
 pub fn log(ctx: &mut Ctx, a: LogArgs) -> Result<()> {
     let store = ctx.open_read()?;
-    let entries = store.read().list_ops(Some(a.limit))?;
+    let entries = crate::app::admin::log(&*store.read(), &ctx.policy(&store)?, Some(a.limit))?;
     ctx.emit(&views::log(&entries))
 }
 

@@ -239,8 +239,8 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             };
             let mut store = ctx.open_write()?;
             let clock = ctx.clock;
-            ctx.write(&mut store, WriteScope::Any, |s| {
-                appraise::outcome(s, &clock, &cycle, &subject, &input)
+            ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+                appraise::outcome(s, &clock, p, &cycle, &subject, &input)
             })?;
             ctx.ui.note(format!("Recorded the outcome for {subject}."));
             Ok(())
@@ -248,13 +248,14 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
         AppraiseCmd::Ack { cycle } => acknowledge(ctx, &cycle),
         AppraiseCmd::Status { cycle } => {
             let store = ctx.open_read()?;
-            let (c, t, states) = appraise::status(&*store.read(), &ctx.pace(), &cycle)?;
+            let policy = ctx.policy(&store)?;
+            let (c, t, states) = appraise::status(&*store.read(), &policy, &ctx.pace(), &cycle)?;
             ctx.emit(&views::status(&c, &t, &states))
         }
         AppraiseCmd::Show { cycle, subject } => {
             let store = ctx.open_read()?;
-            let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
-            let v = appraise::show(&*store.read(), &ctx.pace(), &cycle, &subject, viewer)?;
+            let policy = ctx.policy(&store)?;
+            let v = appraise::show(&*store.read(), &ctx.pace(), &cycle, &subject, &policy)?;
             for h in &v.notes {
                 ctx.ui.note(h);
             }
@@ -266,8 +267,8 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
 fn peers(ctx: &mut Ctx, cycle: &str, subject: &str, add: &[String]) -> Result<()> {
     let mut store = ctx.open_write()?;
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        appraise::nominate(s, &now, cycle, subject, add)
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        appraise::nominate(s, &now, p, cycle, subject, add)
     })?;
     ctx.ui.note(if w.changed {
         format!("Nominated {} reviewer(s) for {subject}.", w.value)
@@ -280,8 +281,8 @@ fn peers(ctx: &mut Ctx, cycle: &str, subject: &str, add: &[String]) -> Result<()
 fn calibrate(ctx: &mut Ctx, cycle: &str, subject: &str, level: &str, reason: &str) -> Result<()> {
     let mut store = ctx.open_write()?;
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        appraise::calibrate(s, &now, cycle, subject, level, reason)
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        appraise::calibrate(s, &now, p, cycle, subject, level, reason)
     })?;
     let (value, label) = w.value;
     ctx.ui
@@ -329,8 +330,8 @@ fn cycle(ctx: &mut Ctx, cmd: CycleCmd) -> Result<()> {
             };
             let mut store = ctx.open_write()?;
             let clock = ctx.clock;
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                appraise::cycle_new(s, &clock, &input)
+            let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+                appraise::cycle_new(s, &clock, p, &input)
             })?;
             let (c, n) = w.value;
             ctx.ui.note(format!(
@@ -390,7 +391,7 @@ fn transition(
     let mut store = ctx.open_write()?;
     let actor = ctx.op(&store)?.actor;
     let (clock, pace) = (ctx.clock, ctx.pace());
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
         let input = appraise::MoveInput {
             cycle,
             step,
@@ -398,7 +399,7 @@ fn transition(
             reason: reason.as_deref(),
             actor: &actor,
         };
-        appraise::move_cycle(s, &clock, &pace, input)
+        appraise::move_cycle(s, &clock, &pace, p, input)
     })?;
     let m = w.value;
     if m.forced_past > 0 {
@@ -441,8 +442,8 @@ fn review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
         r.check_submittable(&ratings)?;
     }
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        appraise::write_review(s, &now, &r, &ratings, summary.as_deref(), submit)
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        appraise::write_review(s, &now, p, &r, &ratings, summary.as_deref(), submit)
     })?;
     let subject = &r.subject.handle;
     ctx.ui.note(if !w.changed {

@@ -193,9 +193,8 @@ fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
     let c = checkin::get(&*store.read(), id)?;
     let what = checkin::describe(&c);
     ctx.confirm_or_cancel(&format!("Remove check-in {id} ({what})?"))?;
-    let now = ctx.now();
-    ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
-        checkin::remove(s, &now, id, purge)
+    ctx.write_as(&mut store, WriteScope::Tables(&["checkin"]), |s, p| {
+        checkin::remove(s, p, id, purge)
     })?;
     ctx.ui.note(super::removed_note("check-in", id, purge));
     Ok(())
@@ -204,8 +203,8 @@ fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
 fn edit(ctx: &mut Ctx, id: i64, input: &EditInput) -> Result<()> {
     let mut store = ctx.open_write()?;
     let clock = ctx.clock;
-    let w = ctx.write(&mut store, WriteScope::Tables(&["checkin"]), |s| {
-        checkin::edit(s, &clock, id, input)
+    let w = ctx.write_as(&mut store, WriteScope::Tables(&["checkin"]), |s, p| {
+        checkin::edit(s, &clock, p, id, input)
     })?;
     ctx.ui.note(if w.changed {
         format!("Updated check-in {id}.")
@@ -239,8 +238,8 @@ fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Re
         checkin::prepare(&*s, &ctx.clock, &actor, &goal, &input)?
     };
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Inserts, |s| {
-        checkin::record(s, &now, &prepared)
+    let w = ctx.write_as(&mut store, WriteScope::Inserts, |s, p| {
+        checkin::record(s, &now, p, &prepared)
     })?;
     let mut msg = format!("Check-in {} recorded for {}", w.value, prepared.goal.key);
     if let (Some(m), Some(v)) = (&prepared.measure, prepared.new.value) {
@@ -308,8 +307,8 @@ fn interactive(ctx: &mut Ctx, f: Fields) -> Result<()> {
         return Err(Error::failed("cancelled; nothing was saved"));
     }
     let now = ctx.now();
-    ctx.write(&mut store, WriteScope::Inserts, |s| {
-        checkin::record_answers(s, &now, date, person.id, &answers)
+    ctx.write_as(&mut store, WriteScope::Inserts, |s, p| {
+        checkin::record_answers(s, &now, p, date, person.id, &answers)
     })?;
     ctx.ui.note(format!("Saved {} check-in(s).", answers.len()));
     Ok(())

@@ -3,6 +3,7 @@
 
 use super::ui::Ui;
 use crate::app::Actor;
+use crate::app::access::Policy;
 use crate::error::{Error, Result};
 use crate::formats::config::{Config, expand_home};
 use crate::render::{Doc, Format};
@@ -111,6 +112,19 @@ impl Ctx {
         })
     }
 
+    /// The acting person under the access policy, read from `store`.
+    pub fn policy(&self, store: &Store) -> Result<Policy> {
+        let actor = self.actor(store)?;
+        Policy::resolve(&*store.read(), &actor)
+    }
+
+    /// Whether private feedback goes into this command's output: on a
+    /// screen, what the acting person may see; in a file (`-o`), only when
+    /// `--include-private` asks for it.
+    pub fn keeps_private(&self, include_private: bool) -> bool {
+        include_private || self.output.is_none()
+    }
+
     /// The operation-log entry for a write by this run.
     pub fn op(&self, store: &Store) -> Result<OpMeta> {
         let actor = match self.actor(store)?.handle {
@@ -135,6 +149,21 @@ impl Ctx {
     ) -> Result<Written<T>> {
         let meta = self.op(store)?;
         store.write(&meta, scope, f)
+    }
+
+    /// Run `f` as one logged write of this run's command, with the acting
+    /// person's policy read inside the same transaction.
+    pub fn write_as<T>(
+        &self,
+        store: &mut Store,
+        scope: WriteScope,
+        f: impl FnOnce(&mut dyn Session, &Policy) -> Result<T>,
+    ) -> Result<Written<T>> {
+        let actor = self.actor(store)?;
+        self.write(store, scope, |s| {
+            let policy = Policy::resolve(s, &actor)?;
+            f(s, &policy)
+        })
     }
 
     /// Today and the pace thresholds from the configuration.

@@ -86,6 +86,7 @@ fn export_format(ctx: &Ctx) -> Result<ExportFormat> {
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
     let format = export_format(ctx)?;
     let store = ctx.open_read()?;
+    let policy = ctx.policy(&store)?;
     let session = store.read();
     let s = &*session;
     let since = match &a.since {
@@ -111,9 +112,14 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
         since: sel.since.clone(),
         person: a.person.clone(),
     };
+    let held_back = std::cell::Cell::new(0usize);
     let write = |out: &mut dyn Write| -> Result<usize> {
         match format {
-            ExportFormat::Json => write_json(s, &sel, &header, out, write_error),
+            ExportFormat::Json => {
+                let (n, held) = write_json(s, &policy, &sel, &header, out, write_error)?;
+                held_back.set(held);
+                Ok(n)
+            }
             ExportFormat::Csv => write_checkins_csv(s, &sel, out, ctx.bom, write_error),
         }
     };
@@ -133,6 +139,13 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
             write(&mut out)?;
             out.flush().map_err(write_error)?;
         }
+    }
+    if held_back.get() > 0 {
+        ctx.ui.note(format!(
+            "Left out {} record(s) that are not {}'s to see (drafts, reviews and outcomes; see docs/security.md).",
+            held_back.get(),
+            policy.reader()
+        ));
     }
     Ok(())
 }

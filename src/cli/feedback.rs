@@ -6,6 +6,7 @@
 
 use super::ctx::Ctx;
 use super::views::activity;
+use crate::app::access::Policy;
 use crate::app::feedback::{self, GiveInput, ListInput};
 use crate::domain::FeedbackKind;
 use crate::error::Result;
@@ -62,8 +63,11 @@ yardstick --as bob feedback give alice \"Estimates keep slipping; let's talk\" -
         /// At most this many
         #[arg(long)]
         limit: Option<usize>,
+        /// With -o FILE: write private feedback you may see into the file too (left out by default)
+        #[arg(long)]
+        include_private: bool,
     },
-    /// Remove a piece of feedback (its author or the subject's managers)
+    /// Remove a piece of feedback (its author, or an admin)
     Rm {
         /// Feedback id
         id: i64,
@@ -111,8 +115,8 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
             until,
             kind,
             limit,
+            include_private,
         } => {
-            let store = ctx.open_read()?;
             let input = ListInput {
                 to,
                 from,
@@ -121,18 +125,30 @@ pub fn run(ctx: &mut Ctx, cmd: FeedbackCmd) -> Result<()> {
                 until,
                 kind,
                 limit,
+                include_private: ctx.keeps_private(include_private),
             };
-            let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
-            let (shown, hidden) = feedback::list(&*store.read(), &ctx.clock, viewer, &input)?;
-            if hidden > 0 {
-                ctx.ui.note(format!(
-                    "{hidden} private item(s) hidden: private feedback is visible only to its author and the subject's managers."
-                ));
-            }
-            ctx.emit(&activity::feedback(&shown))
+            list(ctx, &input)
         }
         FeedbackCmd::Rm { id, purge } => remove(ctx, id, purge),
     }
+}
+
+fn list(ctx: &mut Ctx, input: &ListInput) -> Result<()> {
+    let store = ctx.open_read()?;
+    let policy = ctx.policy(&store)?;
+    let (shown, hidden) = feedback::list(&*store.read(), &ctx.clock, &policy, input)?;
+    if hidden > 0 {
+        ctx.ui.note(if input.include_private {
+            format!(
+                "{hidden} private item(s) hidden: private feedback is visible only to its author, the subject's managers and admins."
+            )
+        } else {
+            format!(
+                "{hidden} private item(s) left out of the file: pass --include-private to write those you may see."
+            )
+        });
+    }
+    ctx.emit(&activity::feedback(&shown))
 }
 
 fn give(ctx: &mut Ctx, input: &GiveInput) -> Result<()> {
@@ -149,7 +165,7 @@ fn give(ctx: &mut Ctx, input: &GiveInput) -> Result<()> {
         w.value.kind,
         w.value.to,
         if input.private {
-            " (private: you and their managers)"
+            " (private: you, their managers and admins)"
         } else {
             ""
         }
@@ -159,12 +175,12 @@ fn give(ctx: &mut Ctx, input: &GiveInput) -> Result<()> {
 
 fn remove(ctx: &mut Ctx, id: i64, purge: bool) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let viewer = ctx.acting.as_ref().map(|(h, _)| h.as_str());
-    let f = feedback::get_visible(&*store.read(), id, viewer)?;
+    let actor = ctx.actor(&store)?;
+    let f = feedback::get_visible(&*store.read(), id, &ctx.policy(&store)?)?;
     ctx.confirm_or_cancel(&format!("Remove {} feedback {id} for {}?", f.kind, f.to))?;
-    let now = ctx.now();
     ctx.write(&mut store, WriteScope::Tables(&["feedback"]), |s| {
-        feedback::remove(s, &now, id, viewer, purge)
+        let policy = Policy::resolve(s, &actor)?;
+        feedback::remove(s, id, &policy, purge)
     })?;
     ctx.ui.note(super::removed_note("feedback", id, purge));
     Ok(())

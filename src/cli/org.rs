@@ -53,6 +53,12 @@ pub enum PeopleCmd {
         /// Days between expected check-ins for this person ("none" for the configured default)
         #[arg(long)]
         cadence: Option<String>,
+        /// Make them an admin (admins only; see docs/security.md)
+        #[arg(long, conflicts_with = "no_admin")]
+        admin: bool,
+        /// Make them no longer an admin (the file's `me` stays one)
+        #[arg(long)]
+        no_admin: bool,
     },
     /// Remove a person (refused while they own goals)
     Rm {
@@ -113,6 +119,7 @@ impl PersonFields {
             manager: clearable(self.manager),
             team: clearable(self.team),
             active: None,
+            admin: None,
             purpose: clearable(self.purpose),
             customers: clearable(self.customers),
             product: clearable(self.product),
@@ -274,12 +281,15 @@ pub fn people(ctx: &mut Ctx, cmd: PeopleCmd) -> Result<()> {
             active,
             inactive,
             cadence,
+            admin,
+            no_admin,
         } => {
-            let patch = fields.edit_patch(active, inactive, cadence)?;
+            let mut patch = fields.edit_patch(active, inactive, cadence)?;
+            patch.admin = (admin || no_admin).then_some(admin);
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                org::person_edit(s, &now, &handle, &patch)
+            let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+                org::person_edit(s, &now, p, &handle, &patch)
             })?;
             ctx.ui.note(if w.changed {
                 format!("Updated {handle}.")
@@ -299,8 +309,8 @@ fn add_person(ctx: &mut Ctx, handle: &str, fields: PersonFields) -> Result<()> {
     }
     let mut store = ctx.open_write()?;
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        org::person_add(s, &now, handle, &patch)
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        org::person_add(s, &now, p, handle, &patch)
     })?;
     ctx.ui
         .note(format!("Added {} ({}).", w.value.handle, w.value.name));
@@ -311,8 +321,8 @@ fn remove_person(ctx: &mut Ctx, handle: &str) -> Result<()> {
     let mut store = ctx.open_write()?;
     let p = org::get_person(&*store.read(), handle)?;
     ctx.confirm_or_cancel(&format!("Remove {} ({})?", p.handle, p.name))?;
-    ctx.write(&mut store, WriteScope::Any, |s| {
-        org::person_remove(s, handle)
+    ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        org::person_remove(s, p, handle)
     })?;
     ctx.ui.note(format!(
         "Removed {handle}. `yardstick undo` brings them back."
@@ -330,8 +340,8 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
             }
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                org::team_add(s, &now, &handle, &patch)
+            let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+                org::team_add(s, &now, p, &handle, &patch)
             })?;
             ctx.ui
                 .note(format!("Added team {} ({}).", w.value.handle, w.value.name));
@@ -350,8 +360,8 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
             let patch = fields.patch();
             let mut store = ctx.open_write()?;
             let now = ctx.now();
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                org::team_edit(s, &now, &handle, &patch)
+            let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+                org::team_edit(s, &now, p, &handle, &patch)
             })?;
             ctx.ui.note(if w.changed {
                 format!("Updated team {handle}.")
@@ -364,8 +374,8 @@ pub fn team(ctx: &mut Ctx, cmd: TeamCmd) -> Result<()> {
             let mut store = ctx.open_write()?;
             let t = org::get_team(&*store.read(), &handle)?;
             ctx.confirm_or_cancel(&format!("Remove team {} ({})?", t.handle, t.name))?;
-            ctx.write(&mut store, WriteScope::Any, |s| {
-                org::team_remove(s, &handle)
+            ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+                org::team_remove(s, p, &handle)
             })?;
             ctx.ui.note(format!(
                 "Removed team {handle}. `yardstick undo` brings it back."
@@ -391,8 +401,8 @@ pub fn period(ctx: &mut Ctx, cmd: PeriodCmd) -> Result<()> {
             let mut store = ctx.open_write()?;
             let now = ctx.now();
             let week_start = ctx.clock.week_start;
-            let w = ctx.write(&mut store, WriteScope::Any, |s| {
-                plan::period_set(s, &now, week_start, &p)
+            let w = ctx.write_as(&mut store, WriteScope::Any, |s, pol| {
+                plan::period_set(s, &now, pol, week_start, &p)
             })?;
             ctx.ui.note(if w.changed {
                 format!("Period {name}: {} – {}.", p.start, p.end)
@@ -407,8 +417,8 @@ pub fn period(ctx: &mut Ctx, cmd: PeriodCmd) -> Result<()> {
         }
         PeriodCmd::Rm { name } => {
             let mut store = ctx.open_write()?;
-            ctx.write(&mut store, WriteScope::Any, |s| {
-                plan::period_remove(s, &name)
+            ctx.write_as(&mut store, WriteScope::Any, |s, pol| {
+                plan::period_remove(s, pol, &name)
             })?;
             ctx.ui.note(format!("Removed period {name}."));
             Ok(())

@@ -401,8 +401,8 @@ fn add_measure(ctx: &mut Ctx, goal: &str, name: &str, measure: &MeasureArgs) -> 
     let patch = measure.patch(Some(name.to_string()))?;
     let mut store = ctx.open_write()?;
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        plan::measure_add(s, &now, goal, &patch)
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        plan::measure_add(s, &now, p, goal, &patch)
     })?;
     ctx.ui
         .note(format!("Added measure '{name}' to {}.", w.value));
@@ -413,8 +413,8 @@ fn remove(ctx: &mut Ctx, goal: &str, measure: Option<&str>) -> Result<()> {
     let mut store = ctx.open_write()?;
     let question = plan::removal_question(&*store.read(), goal, measure)?;
     ctx.confirm_or_cancel(&question)?;
-    ctx.write(&mut store, WriteScope::Any, |s| {
-        plan::goal_remove(s, goal, measure)
+    ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        plan::goal_remove(s, p, goal, measure)
     })?;
     ctx.ui.note("Removed. `yardstick undo` brings it back.");
     Ok(())
@@ -450,8 +450,8 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
         None => None,
     };
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        plan::goal_add(s, &now, &patch, measure.as_ref())
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        plan::goal_add(s, &now, p, &patch, measure.as_ref())
     })?;
     let g = w.value;
     ctx.ui
@@ -475,9 +475,9 @@ fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
     patch.status = a.status;
     let mpatch = a.measure_fields.patch(a.rename.clone())?;
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
         let m = measure.as_deref().map(|name| (name, &mpatch));
-        plan::goal_edit(s, &now, &goal.key, &patch, m)
+        plan::goal_edit(s, &now, p, &goal.key, &patch, m)
     })?;
     ctx.ui.note(if w.changed {
         format!("Updated {}.", w.value)
@@ -490,8 +490,8 @@ fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
 fn set_status(ctx: &mut Ctx, goal: &str, status: GoalStatus, verb: &str) -> Result<()> {
     let mut store = ctx.open_write()?;
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        plan::goal_set_status(s, &now, goal, status, verb)
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        plan::goal_set_status(s, &now, p, goal, status, verb)
     })?;
     if w.changed {
         ctx.ui.note(format!("Goal {} is now {status}.", w.value));
@@ -532,7 +532,9 @@ fn carry(ctx: &mut Ctx, from: &str, to: &str, dry_run: bool) -> Result<()> {
         return ctx.emit(&views::changes("carry", &plan.rows));
     }
     let now = ctx.now();
-    ctx.write(&mut store, WriteScope::Any, |s| plan::carry(s, &now, &plan))?;
+    ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        plan::carry(s, &now, p, &plan)
+    })?;
     ctx.ui.note(format!(
         "Carried {} goal(s) from {} to {}.",
         plan.goals.len(),

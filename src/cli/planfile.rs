@@ -44,8 +44,8 @@ pub fn apply(ctx: &mut Ctx, file: &Path, dry_run: bool, prune: bool) -> Result<(
     }
     let now = ctx.now();
     let count = plan.changes.len();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        plansync::execute(s, &now, &plan)?;
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        plansync::execute(s, &now, p, &plan)?;
         s.set_summary(&format!("applied {shown}: {count} change(s)"));
         Ok(())
     })?;

@@ -150,6 +150,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
 
 fn build(ctx: &mut Ctx, args: ReportArgs) -> Result<crate::render::Doc> {
     let store = ctx.open_read()?;
+    let policy = ctx.policy(&store)?;
     let s = &*store.read();
     let (clock, pace) = (&ctx.clock, &ctx.pace());
     Ok(match args.cmd {
@@ -174,6 +175,7 @@ fn build(ctx: &mut Ctx, args: ReportArgs) -> Result<crate::render::Doc> {
             s,
             clock,
             pace,
+            &policy,
             cycle_arg.as_deref(),
             &filters.typed(),
         )?),
@@ -182,7 +184,11 @@ fn build(ctx: &mut Ctx, args: ReportArgs) -> Result<crate::render::Doc> {
             include_private,
             filters,
         }) => {
-            let p = report::person(s, clock, pace, &handle, include_private, &filters.typed())?;
+            let f = filters.typed();
+            let p = report::person(s, clock, pace, &policy, &handle, include_private, &f)?;
+            for n in &p.notes {
+                ctx.ui.note(n);
+            }
             if p.private_hidden > 0 {
                 ctx.ui.note(format!(
                     "{} private feedback item(s) left out; pass --include-private to include them.",

@@ -35,6 +35,8 @@ pub struct Cycle {
     pub manager_due: Option<NaiveDate>,
     /// Created (RFC 3339).
     pub created_at: String,
+    /// Who created it (they may move it, besides admins).
+    pub created_by: Option<String>,
 }
 
 /// A participant of a cycle.
@@ -116,6 +118,15 @@ pub struct Outcome {
     pub recommendation: Option<String>,
     /// Development actions.
     pub actions: Vec<ActionRow>,
+    /// The peer average stored at finalization (none below the anonymity
+    /// threshold): what the subject sees.
+    pub peer_average: Option<f64>,
+    /// How many peer reviews were submitted at finalization.
+    pub peer_count: Option<i64>,
+    /// The upward average stored at finalization (none below the threshold).
+    pub upward_average: Option<f64>,
+    /// How many upward reviews were submitted at finalization.
+    pub upward_count: Option<i64>,
 }
 
 /// A state change of a cycle.

@@ -28,12 +28,3 @@ pub struct Feedback {
     /// Created (RFC 3339).
     pub created_at: String,
 }
-
-/// Whether `viewer` may see a piece of feedback: shared feedback is seen by
-/// everyone; private feedback by its author and the subject's managers
-/// (`managers`: everyone above the subject). Without a viewer everything
-/// is shown (the file's owner reading their own file).
-pub fn visible_to(f: &Feedback, viewer: Option<&str>, managers: &[String]) -> bool {
-    let Some(v) = viewer else { return true };
-    !f.private || f.from.as_deref() == Some(v) || managers.iter().any(|m| m == v)
-}

@@ -5,6 +5,7 @@
 //! argument, so every rule can be tested and documented with worked examples
 //! (see `docs/scoring.md`).
 
+pub mod access;
 pub mod appraisal;
 pub mod checkin;
 pub mod cycle;

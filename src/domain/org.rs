@@ -51,6 +51,8 @@ pub struct Person {
     pub mission: Mission,
     /// Days between expected check-ins, overriding the configured cadence.
     pub cadence_days: Option<i64>,
+    /// Whether they are an admin (besides the file's `me`).
+    pub admin: bool,
     /// Created (RFC 3339).
     pub created_at: String,
     /// Last updated (RFC 3339).

@@ -11,7 +11,7 @@ use crate::domain::{
 /// The version of the data model: the tables and columns of [`TABLES`].
 /// Each backend's schema is at this version; an exchange file says which
 /// version wrote it.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// What a column holds, as the exchange format sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,9 @@ pub struct Col {
     pub kind: Kind,
     /// Whether it may be null.
     pub nullable: bool,
+    /// For a required column added after the first version: what a record
+    /// from a file written before it existed (which leaves it out) stands for.
+    pub default: Option<i64>,
 }
 
 /// A data table.
@@ -73,6 +76,7 @@ const fn c(name: &'static str, kind: Kind, nullable: bool) -> Col {
         key: name,
         kind,
         nullable,
+        default: None,
     }
 }
 
@@ -82,6 +86,7 @@ const fn r(name: &'static str, key: &'static str, table: &'static str, nullable:
         key,
         kind: Kind::Ref(table),
         nullable,
+        default: None,
     }
 }
 
@@ -143,6 +148,10 @@ pub const TABLES: &[TableDef] = &[
             CREATED,
             UPDATED,
             c("checkin_cadence_days", Kind::Int, true),
+            Col {
+                default: Some(0),
+                ..c("admin", Kind::Bool, false)
+            },
         ],
     },
     TableDef {
@@ -236,6 +245,7 @@ pub const TABLES: &[TableDef] = &[
             c("manager_due", Kind::Date, true),
             CREATED,
             UPDATED,
+            r("created_by", "created_by_uuid", "person", true),
         ],
     },
     TableDef {
@@ -286,6 +296,10 @@ pub const TABLES: &[TableDef] = &[
             c("recommendation", Kind::Enum(RECOMMENDATION), true),
             CREATED,
             UPDATED,
+            c("peer_average", Kind::Real, true),
+            c("peer_count", Kind::Int, true),
+            c("upward_average", Kind::Real, true),
+            c("upward_count", Kind::Int, true),
         ],
     },
     TableDef {

@@ -15,6 +15,7 @@ use super::checkins::{CheckinFilter, NewCheckin};
 use super::cycles::NewCycle;
 use super::exchange::{RawRow, Selection, Val, table_index};
 use super::feedback::{FeedbackFilter, NewFeedback};
+use super::oplog::{Audience, AudienceKind};
 use super::plan::GoalQuery;
 use super::{ChangeKind, OpMeta, Session, Store, StoreError, WriteScope};
 use crate::domain::cycle::CycleEvent;
@@ -152,7 +153,7 @@ fn undoable<T>(
     )?;
     ensure!(w.changed, "{command}: the write reports no change");
     ensure!(dump(store)? != before, "{command}: the data did not change");
-    let preview = ok(store.read().undo_preview(), "undo preview")?
+    let preview = ok(store.read().undo_preview(None), "undo preview")?
         .ok_or_else(|| format!("{command}: not in the log"))?;
     ensure!(
         preview.op.command == command && preview.op.summary == command,
@@ -896,6 +897,7 @@ fn seed_cycle(store: &mut Store) -> Result<(i64, i64, i64), String> {
         template_id: 0,
         self_due: Some(day(2027, 1, 14)?),
         manager_due: None,
+        created_by: Some(bob),
     };
     let cycle = write(store, "cycle new", WriteScope::Any, |s| {
         let t = s.insert_template(NOW, "Default", TEMPLATE)?;
@@ -931,6 +933,7 @@ fn cycles(store: &mut Store) -> Outcome {
         c.id == cycle
             && c.state == CycleState::Draft
             && c.template == "Default"
+            && c.created_by.as_deref() == Some("bob")
             && c.reopened == 0
             && c.self_due == Some(day(2027, 1, 14)?)
             && c.manager_due.is_none(),
@@ -1025,6 +1028,7 @@ fn cycles(store: &mut Store) -> Outcome {
     undoable(store, "appraise calibrate", WriteScope::Any, |s| {
         let o = s.outcome_id(NOW, cycle, alice)?;
         s.set_computed(NOW, o, Some(3.9), Some(4.0))?;
+        s.set_anonymous_averages(NOW, o, (Some(3.5), 3), (None, 1))?;
         s.set_calibration(NOW, o, 5.0, "Carried the launch")?;
         s.set_outcome_fields(NOW, o, Some("high"), None)?;
         s.set_outcome_fields(NOW, o, None, Some("promotion"))?;
@@ -1044,7 +1048,11 @@ fn cycles(store: &mut Store) -> Outcome {
             && o.calibrated_level == Some(5.0)
             && o.potential.as_deref() == Some("high")
             && o.recommendation.as_deref() == Some("promotion")
-            && o.actions.len() == 1,
+            && o.actions.len() == 1
+            && o.peer_average == Some(3.5)
+            && o.peer_count == Some(3)
+            && o.upward_average.is_none()
+            && o.upward_count == Some(1),
         "outcome reads back as {o:?}"
     );
     ensure!(
@@ -1056,7 +1064,7 @@ fn cycles(store: &mut Store) -> Outcome {
             .map_err(Into::into)
     })?;
     // Undo does not reach into a finalized cycle.
-    let op = ok(store.read().undo_preview(), "preview")?.ok_or("no preview")?;
+    let op = ok(store.read().undo_preview(None), "preview")?.ok_or("no preview")?;
     ensure!(
         store.undo(op.op.id, LATER).is_err(),
         "undo reached into a finalized cycle"
@@ -1266,7 +1274,7 @@ fn stats(store: &mut Store) -> Outcome {
 
 fn op_log(store: &mut Store) -> Outcome {
     ensure!(
-        ok(store.read().undo_preview(), "preview")?.is_none(),
+        ok(store.read().undo_preview(None), "preview")?.is_none(),
         "an empty log previews something"
     );
     ensure!(
@@ -1316,7 +1324,7 @@ fn op_log(store: &mut Store) -> Outcome {
         p.name = "Robert".into();
         s.update_person(LATER, &p).map_err(Into::into)
     })?;
-    let op = ok(store.read().undo_preview(), "preview")?.ok_or("nothing to undo")?;
+    let op = ok(store.read().undo_preview(None), "preview")?.ok_or("nothing to undo")?;
     let changes = ok(store.read().op_changes(op.op.id), "changes")?;
     let change = changes
         .iter()
@@ -1334,32 +1342,137 @@ fn op_log(store: &mut Store) -> Outcome {
         "preview: {:?}",
         op.changes
     );
-    // Undo refuses anything but the latest operation.
-    let ops = ok(store.read().list_ops(None), "ops")?;
-    let oldest = ops.last().ok_or("no ops")?.id;
+    // Undo of an earlier operation is refused while a later one changed
+    // the same rows, and names it.
+    let rename = op.op.id;
+    write(store, "retitle", WriteScope::Any, |s| {
+        let mut p = s
+            .find_person("bob")?
+            .ok_or_else(|| crate::Error::failed("bob"))?;
+        p.title = Some("Lead".into());
+        s.update_person(LATER, &p).map_err(Into::into)
+    })?;
+    let later = ok(store.read().undo_conflicts(rename), "conflicts")?;
     ensure!(
-        store.undo(oldest, LATER).is_err(),
-        "undo of an old operation"
+        later.len() == 1 && later[0].command == "retitle",
+        "conflicts of the rename: {later:?}"
     );
-    // Purging a row's history erases its before-images and ends the undo of
-    // the operations that held them.
+    let before = dump(store)?;
+    ensure!(
+        store.undo(rename, LATER).is_err(),
+        "undo of an operation a later one builds on"
+    );
+    ensure!(dump(store)? == before, "a refused undo changed data");
+    // Each person's own latest operation; an earlier one with nothing
+    // built on it can be undone on its own.
+    let by_carol = OpMeta {
+        actor: "carol".into(),
+        ..meta("team add")
+    };
+    ok(
+        store.write(&by_carol, WriteScope::Any, |s| {
+            s.insert_team(NOW, "carols", "Carol's")?;
+            s.set_summary("team add");
+            Ok(())
+        }),
+        "carol's write",
+    )?;
+    write(store, "other team", WriteScope::Any, |s| {
+        Ok(s.insert_team(NOW, "others", "Others")?)
+    })?;
+    let carols = ok(store.read().undo_preview(Some("carol")), "carol's preview")?
+        .ok_or("no operation of carol's")?;
+    ensure!(
+        carols.op.actor == "carol" && carols.op.command == "team add",
+        "carol's latest: {carols:?}"
+    );
+    ensure!(
+        ok(store.read().undo_conflicts(carols.op.id), "conflicts")?.is_empty(),
+        "carol's team conflicts"
+    );
+    ok(store.undo(carols.op.id, LATER), "undo carol's team")?;
+    ensure!(
+        ok(store.read().find_team("carols"), "team")?.is_none()
+            && ok(store.read().find_team("others"), "team")?.is_some(),
+        "undo of an earlier operation touched another"
+    );
+    // Undo never removes a row that later rows refer to.
+    write(store, "team", WriteScope::Any, |s| {
+        Ok(s.insert_team(NOW, "referred", "Referred")?)
+    })?;
+    let team_op = ok(store.read().undo_preview(None), "preview")?.ok_or("no op")?;
+    write(store, "member", WriteScope::Any, |s| {
+        let id = s.insert_person(NOW, "mo", "Mo")?;
+        let mut p = s
+            .find_person("mo")?
+            .ok_or_else(|| crate::Error::failed("mo"))?;
+        p.team = Some("referred".into());
+        s.update_person(NOW, &p)?;
+        Ok(id)
+    })?;
+    let before = dump(store)?;
+    ensure!(
+        store.undo(team_op.op.id, LATER).is_err(),
+        "undo removed a team a later person belongs to"
+    );
+    ensure!(dump(store)? == before, "a refused undo changed data");
+    // Who an operation is about, and what others read of it, are kept.
+    write(store, "private", WriteScope::Any, |s| {
+        s.set_setting("x", "2")?;
+        s.set_audience(
+            Audience {
+                kind: AudienceKind::PrivateFeedback,
+                subject: "bob".into(),
+            },
+            "public words",
+        );
+        Ok(())
+    })?;
+    let logged = ok(store.read().list_ops(Some(1)), "ops")?;
+    ensure!(
+        logged.first().is_some_and(|o| o.audience
+            == Some(Audience {
+                kind: AudienceKind::PrivateFeedback,
+                subject: "bob".into()
+            })
+            && o.public_summary.as_deref() == Some("public words")),
+        "the audience: {logged:?}"
+    );
+    // Purging a row's history erases it from every operation; the others'
+    // history stays, and the purging operation itself cannot be undone.
     write(store, "purge", WriteScope::Any, |s| {
-        let n = s.purge_row_history("person", bob.id, LATER)?;
+        let n = s.purge_row_history("person", bob.id)?;
         if n == 0 {
             return Err(crate::Error::failed("nothing purged"));
         }
+        s.set_irreversible();
         s.mark_changed();
         Ok(())
     })?;
-    let ops = ok(store.read().list_ops(Some(3)), "ops")?;
-    let renamed = ops.iter().find(|o| o.command == "rename").ok_or("rename")?;
+    let ops = ok(store.read().list_ops(Some(20)), "ops")?;
+    let renamed = ops.iter().find(|o| o.id == rename).ok_or("rename")?;
     ensure!(
-        renamed.undone_at.as_deref() == Some(LATER) && renamed.summary.contains("history purged"),
-        "the purged operation: {renamed:?}"
+        renamed.undone_at.is_none(),
+        "a purge marked another operation undone: {renamed:?}"
     );
     ensure!(
-        ok(store.read().op_changes(renamed.id), "changes")?.is_empty(),
+        ok(store.read().op_changes(rename), "changes")?
+            .iter()
+            .all(|c| !(c.table == "person" && c.row == bob.id)),
         "purged before-images remain"
+    );
+    let purge = ops.first().ok_or("no ops")?;
+    ensure!(
+        purge.command == "purge" && purge.irreversible,
+        "the purge: {purge:?}"
+    );
+    ensure!(
+        ok(store.read().undo_preview(None), "preview")?.is_some_and(|p| p.op.id != purge.id),
+        "undo offers an irreversible operation"
+    );
+    ensure!(
+        store.undo(purge.id, LATER).is_err(),
+        "an irreversible operation was undone"
     );
     Ok(())
 }
@@ -1407,7 +1520,7 @@ fn bulk_load(store: &mut Store) -> Outcome {
         s.insert_team(NOW, "bulk", "Bulk")?;
         Ok(())
     })?;
-    let preview = ok(store.read().undo_preview(), "preview")?.ok_or("no preview")?;
+    let preview = ok(store.read().undo_preview(None), "preview")?.ok_or("no preview")?;
     ensure!(
         preview.bulk && preview.op.command == "demo",
         "the bulk load is not marked: {preview:?}"
@@ -1419,7 +1532,7 @@ fn bulk_load(store: &mut Store) -> Outcome {
     undoable(store, "team add", WriteScope::Any, |s| {
         Ok(s.insert_team(NOW, "later", "Later")?)
     })?;
-    let preview = ok(store.read().undo_preview(), "preview")?.ok_or("no preview")?;
+    let preview = ok(store.read().undo_preview(None), "preview")?.ok_or("no preview")?;
     ensure!(
         preview.op.command == "team add",
         "later writes can be undone"

@@ -23,6 +23,8 @@ pub struct NewCycle {
     pub self_due: Option<NaiveDate>,
     /// Manager reviews due.
     pub manager_due: Option<NaiveDate>,
+    /// Who created it (a person's row id).
+    pub created_by: Option<i64>,
 }
 
 /// Templates, cycles, reviews and outcomes.
@@ -134,6 +136,17 @@ pub trait CycleRepo {
         outcome: i64,
         score: Option<f64>,
         level: Option<f64>,
+    ) -> StoreResult<()>;
+
+    /// Store the peer and upward averages (none below the anonymity
+    /// threshold) and how many reviews of each were submitted: what the
+    /// subject sees once the cycle is finalized.
+    fn set_anonymous_averages(
+        &mut self,
+        now: &str,
+        outcome: i64,
+        peer: (Option<f64>, i64),
+        upward: (Option<f64>, i64),
     ) -> StoreResult<()>;
 
     /// Set the calibrated level and its reason.

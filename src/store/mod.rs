@@ -110,6 +110,15 @@ pub trait Session:
     /// undo history (a purge erases its own before-images).
     fn mark_changed(&mut self);
 
+    /// Say who this write is about and what anyone else may read of it:
+    /// `log` shows the summary whole only to those who may see that record,
+    /// and `public_summary` (no names, no values) to everyone else.
+    fn set_audience(&mut self, audience: oplog::Audience, public_summary: &str);
+
+    /// Make this operation one that undo cannot revert (a purge): undo
+    /// passes over it.
+    fn set_irreversible(&mut self);
+
     /// Load in bulk from here on: keep no before-images, which makes this
     /// operation, and every one before it, impossible to undo (`undo` stops
     /// there and says so). For `demo`, which fills a new database.

@@ -22,6 +22,57 @@ pub struct OpEntry {
     pub summary: String,
     /// When it was undone, if it was.
     pub undone_at: Option<String>,
+    /// Who may read it whole, when not everyone may.
+    pub audience: Option<Audience>,
+    /// What anyone else reads of it (no names, no values).
+    pub public_summary: Option<String>,
+    /// It cannot be undone (a purge): undo passes over it.
+    pub irreversible: bool,
+}
+
+/// An operation about a confidential record: who it is about and what kind
+/// of record, so that `log` shows it whole only to those who may see that
+/// record (see `domain::access`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Audience {
+    /// The kind of record.
+    pub kind: AudienceKind,
+    /// The person it is about (their handle).
+    pub subject: String,
+}
+
+/// The confidential records an operation can be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AudienceKind {
+    /// A peer or upward review, or a nomination: it names the reviewer.
+    PeerReview,
+    /// Private feedback.
+    PrivateFeedback,
+    /// A calibration or an outcome.
+    Appraisal,
+}
+
+impl AudienceKind {
+    /// The word the log stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AudienceKind::PeerReview => "peer-review",
+            AudienceKind::PrivateFeedback => "private-feedback",
+            AudienceKind::Appraisal => "appraisal",
+        }
+    }
+
+    /// The kind a stored word names.
+    pub fn from_name(name: &str) -> Option<AudienceKind> {
+        [
+            AudienceKind::PeerReview,
+            AudienceKind::PrivateFeedback,
+            AudienceKind::Appraisal,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
 }
 
 /// What a change did to a row.
@@ -95,15 +146,22 @@ pub trait OpLog {
     /// The operations, newest first.
     fn list_ops(&self, limit: Option<usize>) -> StoreResult<Vec<OpEntry>>;
 
-    /// The latest operation not yet undone, with what reverting it touches.
-    fn undo_preview(&self) -> StoreResult<Option<UndoPreview>>;
+    /// The latest operation undo would revert (not undone, not
+    /// irreversible; run by `actor` when given), with what reverting it
+    /// touches.
+    fn undo_preview(&self, actor: Option<&str>) -> StoreResult<Option<UndoPreview>>;
+
+    /// Later operations, not undone, that changed a row operation `op`
+    /// changed (undo refuses while there are any).
+    fn undo_conflicts(&self, op: i64) -> StoreResult<Vec<OpEntry>>;
 
     /// The rows an operation changed, in the order it changed them, with
     /// their before-images.
     fn op_changes(&self, op: i64) -> StoreResult<Vec<Change>>;
 
-    /// Erase every before-image of one row, so that its contents leave the
-    /// database; the operations that held them can no longer be undone and
-    /// are marked undone ("history purged") at `at`. Returns how many.
-    fn purge_row_history(&mut self, table: &str, row: i64, at: &str) -> StoreResult<usize>;
+    /// Erase every trace of one row from the undo history, so that its
+    /// contents leave the database; other rows' history stays, and the
+    /// operations that held it still undo the rest of what they did.
+    /// Returns how many operations held it.
+    fn purge_row_history(&mut self, table: &str, row: i64) -> StoreResult<usize>;
 }

@@ -63,6 +63,7 @@ pub fn appraisals(
         db,
         now,
         &NewCycle {
+            created_by: None,
             name: finished.clone(),
             period: last_half.name.clone(),
             start: last_half.start,
@@ -150,6 +151,7 @@ pub fn appraisals(
         db,
         now,
         &NewCycle {
+            created_by: None,
             name: open.clone(),
             period: this_half.name.clone(),
             start: this_half.start,

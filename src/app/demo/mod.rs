@@ -16,6 +16,7 @@ mod rng;
 pub use cycles::{DemoCycles, appraisals};
 pub use rng::Rng;
 
+use crate::app::access::Policy;
 use crate::app::org::{self, PersonPatch, TeamPatch};
 use crate::app::plan as splan;
 use crate::error::Result;
@@ -111,6 +112,7 @@ fn fiscal_year(db: &mut dyn Session, now: &str, today: NaiveDate) -> Result<()> 
         splan::put_period(
             db,
             now,
+            &Policy::owner(),
             &crate::domain::goal::PeriodRow {
                 name: format!("FY{}", start.year() + 1),
                 start,
@@ -134,6 +136,7 @@ fn organisation(
     org::add_team(
         db,
         now,
+        &Policy::owner(),
         "acme",
         &TeamPatch {
             name: Some("Acme Analytics".into()),
@@ -144,6 +147,7 @@ fn organisation(
     org::add_person(
         db,
         now,
+        &Policy::owner(),
         "dana",
         &PersonPatch {
             name: Some("Dana Whitfield".into()),
@@ -156,6 +160,8 @@ fn organisation(
             customers: Some(Some("Customers, staff and the board".into())),
             product: Some(Some("Strategy, funding and a team that delivers".into())),
             scope: Some(Some("The whole company".into())),
+            // The head of the organisation administers its file.
+            admin: Some(true),
             ..PersonPatch::default()
         },
     )?;
@@ -163,6 +169,7 @@ fn organisation(
     org::edit_team(
         db,
         now,
+        &Policy::owner(),
         "acme",
         &TeamPatch {
             lead: Some(Some("dana".into())),
@@ -173,6 +180,7 @@ fn organisation(
         org::add_team(
             db,
             now,
+            &Policy::owner(),
             t.handle,
             &TeamPatch {
                 name: Some(t.name.into()),
@@ -232,6 +240,7 @@ fn organisation(
             org::add_team(
                 db,
                 now,
+                &Policy::owner(),
                 squad,
                 &TeamPatch {
                     name: Some(name.clone()),
@@ -251,6 +260,7 @@ fn organisation(
         org::add_person(
             db,
             now,
+            &Policy::owner(),
             &handle,
             &PersonPatch {
                 name: Some(name),
@@ -269,6 +279,7 @@ fn organisation(
             org::edit_team(
                 db,
                 now,
+                &Policy::owner(),
                 &team,
                 &TeamPatch {
                     lead: Some(Some(handle.clone())),

@@ -4,6 +4,7 @@
 use super::data::{STANDARDS, TEAMS};
 use super::rng::Rng;
 use super::{DemoSummary, Org};
+use crate::app::access::Policy;
 use crate::app::org;
 use crate::app::plan::{self as splan, GoalPatch, MeasurePatch};
 use crate::domain::goal::Measure;
@@ -99,7 +100,7 @@ pub(super) fn plan(
                    s: &mut DemoSummary,
                    rng: &mut Rng|
      -> Result<()> {
-        let goal = splan::add_goal(db, now, &g)?;
+        let goal = splan::add_goal(db, now, &Policy::owner(), &g)?;
         s.goals += 1;
         let (pace, stale) = profile(rng);
         // Check-ins are written by the owner, or by the lead of an owning team.
@@ -113,7 +114,7 @@ pub(super) fn plan(
             None => None,
         };
         for m in ms {
-            let m = splan::add_measure(db, now, &goal, &m)?;
+            let m = splan::add_measure(db, now, &Policy::owner(), &goal, &m)?;
             s.measures += 1;
             tracked.push(Tracked {
                 measure: m,
@@ -273,6 +274,7 @@ pub(super) fn plan(
         splan::add_goal(
             db,
             now,
+            &Policy::owner(),
             &GoalPatch {
                 key: Some(key.into()),
                 title: Some(title.into()),

@@ -3,12 +3,16 @@
 //! and the outcome.
 
 use super::plan::{PaceContext, PlanIndex};
+use crate::app::access::Policy;
 use crate::app::plan::{GoalFilter, list_goals};
+use crate::domain::access::{Facts, Grant, Item};
 use crate::domain::appraisal::{self, Appraisal, GoalInput, Inputs, Rating, ReviewInput, Template};
 use crate::domain::cycle::counts;
+use crate::domain::cycle::is_anonymous;
 use crate::domain::cycle::{Cycle, Outcome, Participant, Review};
 use crate::domain::goal::Goal;
-use crate::domain::{GoalStatus, ReviewKind, ReviewState};
+use crate::domain::types::Component;
+use crate::domain::{CycleState, GoalStatus, ReviewKind, ReviewState};
 use crate::error::Result;
 use crate::store::Session;
 
@@ -33,8 +37,26 @@ pub struct SubjectState {
     pub outcome: Option<Outcome>,
     /// The goals that count, with their attainment.
     pub goals: Vec<(Goal, Option<f64>)>,
-    /// All reviews of the subject.
+    /// The reviews of the subject (as a viewer sees them: see [`as_seen_by`]).
     pub reviews: Vec<Review>,
+    /// Peer and upward reviews summarised for those who may not see them
+    /// whole (filled by [`as_seen_by`]).
+    pub anonymous: Vec<AnonymousSummary>,
+}
+
+/// Peer or upward reviews as their subject and managers may see them: how
+/// many were submitted, their average and their comments, without names
+/// (sorted, so their order names no one either).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnonymousSummary {
+    /// Peer or upward.
+    pub kind: ReviewKind,
+    /// How many were submitted.
+    pub count: usize,
+    /// Their average (the one stored at finalization, for the subject).
+    pub average: Option<f64>,
+    /// Their comments and summaries.
+    pub comments: Vec<String>,
 }
 
 impl SubjectState {
@@ -181,6 +203,232 @@ fn state_of(
         appraisal,
         goals,
         reviews,
+        anonymous: Vec::new(),
         person: p,
     })
+}
+
+/// The state of an appraisal that the policy's conditional grants read.
+pub fn facts(cycle: &Cycle, st: &SubjectState) -> Facts {
+    facts_of(
+        cycle,
+        st.self_review,
+        st.manager_review,
+        st.person.manager.is_some(),
+    )
+}
+
+/// The same from the states of the self and manager reviews (a subject
+/// without a manager needs only the self review).
+pub fn facts_of(
+    cycle: &Cycle,
+    self_review: Option<ReviewState>,
+    manager_review: Option<ReviewState>,
+    has_manager: bool,
+) -> Facts {
+    let submitted = |s: Option<ReviewState>| s == Some(ReviewState::Submitted);
+    Facts {
+        both_submitted: submitted(self_review) && (submitted(manager_review) || !has_manager),
+        closed: matches!(cycle.state, CycleState::Calibrating | CycleState::Finalized),
+        released: cycle.state == CycleState::Finalized,
+        at_threshold: false,
+    }
+}
+
+/// One participant's appraisal as the acting person may see it (see the
+/// access table in `domain::access`): reviews they may not see removed,
+/// peer and upward reviews summarised without names where that is all
+/// they may see, the score, level and outcome withheld until they may see
+/// them. Returns notes on what was withheld. In a finalized cycle the
+/// score and level are the ones stored when it was finalized.
+pub fn as_seen_by(
+    s: &dyn Session,
+    policy: &Policy,
+    cycle: &Cycle,
+    template: &Template,
+    st: SubjectState,
+) -> Result<(SubjectState, Vec<String>)> {
+    seen(s, policy, cycle, template, st, true)
+}
+
+/// The same for a review packet, which never names peer and upward
+/// reviewers to anyone: those who may see their reviews whole get the
+/// summary instead.
+pub fn as_seen_in_packet(
+    s: &dyn Session,
+    policy: &Policy,
+    cycle: &Cycle,
+    template: &Template,
+    st: SubjectState,
+) -> Result<(SubjectState, Vec<String>)> {
+    seen(s, policy, cycle, template, st, false)
+}
+
+fn seen(
+    s: &dyn Session,
+    policy: &Policy,
+    cycle: &Cycle,
+    template: &Template,
+    mut st: SubjectState,
+    names: bool,
+) -> Result<(SubjectState, Vec<String>)> {
+    let subject = st.person.handle.clone();
+    let facts = facts(cycle, &st);
+    let mut notes = Vec::new();
+    if facts.released
+        && let Some(o) = &st.outcome
+        && o.computed_score.is_some()
+    {
+        st.appraisal.score = o.computed_score;
+        st.appraisal.level = o.computed_level;
+        st.appraisal.label = o
+            .computed_level
+            .and_then(|l| template.scale.label(l))
+            .map(str::to_string);
+    }
+    let all = std::mem::take(&mut st.reviews);
+    let (mut drafts, mut blind, mut named) = (0, Vec::new(), 0);
+    for r in &all {
+        let item = if !counts(r) {
+            Item::DraftReview
+        } else if is_anonymous(r.kind) {
+            Item::PeerReview
+        } else {
+            Item::SubmittedReview
+        };
+        if policy.sees(s, item, Some(&subject), Some(&r.reviewer), facts)?
+            && (names || item != Item::PeerReview)
+        {
+            st.reviews.push(r.clone());
+        } else {
+            match item {
+                Item::DraftReview => drafts += 1,
+                Item::PeerReview => named += 1,
+                _ => blind.push(r.kind),
+            }
+        }
+    }
+    if drafts > 0 {
+        notes.push(format!(
+            "{drafts} draft review(s) hidden: a draft is seen only by its author."
+        ));
+    }
+    for kind in blind {
+        notes.push(format!(
+            "The {kind} review is hidden: self and manager reviews are seen once both are submitted, by their subject and managers."
+        ));
+    }
+    let summary_grant = policy.grant(s, Item::PeerSummary, Some(&subject), None)?;
+    for kind in [ReviewKind::Peer, ReviewKind::Upward] {
+        let submitted: Vec<&Review> = all.iter().filter(|r| r.kind == kind && counts(r)).collect();
+        // Those who see the reviews whole need no summary of them.
+        if submitted.is_empty()
+            || submitted
+                .iter()
+                .all(|r| st.reviews.iter().any(|k| k.id == r.id))
+        {
+            continue;
+        }
+        let at_threshold = submitted.len() >= template.anonymity_threshold as usize;
+        let f = Facts {
+            at_threshold,
+            ..facts
+        };
+        if !summary_grant.holds(f) {
+            continue;
+        }
+        let stored = st.outcome.as_ref().and_then(|o| match kind {
+            ReviewKind::Peer => o.peer_average,
+            _ => o.upward_average,
+        });
+        let live = st
+            .appraisal
+            .component(if kind == ReviewKind::Peer {
+                Component::Peer
+            } else {
+                Component::Upward
+            })
+            .and_then(|c| c.value);
+        let mut comments: Vec<String> = submitted
+            .iter()
+            .flat_map(|r| {
+                r.ratings
+                    .iter()
+                    .filter_map(|x| x.comment.clone())
+                    .chain(r.summary.clone())
+            })
+            .collect();
+        comments.sort();
+        st.anonymous.push(AnonymousSummary {
+            kind,
+            count: submitted.len(),
+            average: if summary_grant == Grant::ReleasedAtThreshold {
+                stored
+            } else {
+                live
+            },
+            comments,
+        });
+    }
+    if named > 0 && names {
+        notes.push(format!(
+            "Peer and upward reviews are shown to their subject and managers only as an average with comments without names, once at least {} are submitted and reviews close (to the subject: once the cycle is finalized).",
+            template.anonymity_threshold
+        ));
+    }
+    if !policy.sees(s, Item::Appraisal, Some(&subject), None, facts)? {
+        withhold_scores(&mut st);
+        notes.push(
+            "The score, level and components are shown to managers once reviews close, and to the subject once the cycle is finalized."
+                .to_string(),
+        );
+    }
+    if !policy.sees(s, Item::Outcome, Some(&subject), None, facts)?
+        && let Some(o) = &mut st.outcome
+    {
+        o.potential = None;
+        o.recommendation = None;
+        o.actions.clear();
+        notes.push(
+            "The outcome (potential, recommendation, development actions) is shown to the subject once the cycle is finalized."
+                .to_string(),
+        );
+    }
+    Ok((st, notes))
+}
+
+/// Take out the score, level, components and calibration of an appraisal.
+fn withhold_scores(st: &mut SubjectState) {
+    let a = &mut st.appraisal;
+    a.score = None;
+    a.level = None;
+    a.label = None;
+    a.threshold_level = None;
+    a.critical_failure = false;
+    for c in &mut a.components {
+        c.value = None;
+        c.effective_weight = 0.0;
+    }
+    if let Some(o) = &mut st.outcome {
+        o.computed_score = None;
+        o.computed_level = None;
+        o.calibrated_level = None;
+        o.calibration_reason = None;
+        o.peer_average = None;
+        o.upward_average = None;
+    }
+}
+
+/// Every participant's appraisal in a cycle as the acting person may see it.
+pub fn cycle_states_seen(
+    s: &dyn Session,
+    policy: &Policy,
+    cycle: &Cycle,
+    template: &Template,
+    pace: &PaceContext,
+) -> Result<Vec<SubjectState>> {
+    cycle_states(s, cycle, template, pace)?
+        .into_iter()
+        .map(|st| as_seen_by(s, policy, cycle, template, st).map(|(st, _)| st))
+        .collect()
 }

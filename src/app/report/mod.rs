@@ -9,6 +9,7 @@ pub mod plan;
 pub mod progress;
 pub mod review;
 
+use crate::app::access::Policy;
 use crate::app::cycles::{get_cycle, load_template};
 use crate::app::plan::GoalFilter;
 use crate::domain::cycle::Cycle;
@@ -221,13 +222,14 @@ pub fn cycle(
     s: &dyn Session,
     clock: &Clock,
     pace: &PaceContext,
+    policy: &Policy,
     cycle: Option<&str>,
     f: &Filters,
 ) -> Result<review::CycleReport> {
     resolve(s, clock, f)?;
     let c = cycle_for(s, cycle.or(f.cycle.as_deref()))?;
     let t = load_template(s, &c)?;
-    let mut rep = review::cycle_report(s, c, t, pace)?;
+    let mut rep = review::cycle_report(s, policy, c, t, pace)?;
     if let Some(p) = &f.person {
         rep.states.retain(|x| &x.person.handle == p);
     }
@@ -247,6 +249,7 @@ pub fn person(
     s: &dyn Session,
     clock: &Clock,
     pace: &PaceContext,
+    policy: &Policy,
     handle: &str,
     include_private: bool,
     f: &Filters,
@@ -266,6 +269,7 @@ pub fn person(
     };
     review::packet(
         s,
+        policy,
         handle,
         cycle,
         r.goals.period.as_deref(),

@@ -2,14 +2,16 @@
 //! averages and 9-box (`report cycle`), and one person's review packet
 //! (`report person`).
 
-use super::appraise::{SubjectState, cycle_states, subject_state};
+use super::appraise::{SubjectState, as_seen_in_packet, cycle_states_seen, subject_state};
 use super::plan::{GoalState, PaceContext};
 use super::progress::{MeasureLine, goals_and_index, lines_of};
+use crate::app::access::Policy;
 use crate::app::plan::GoalFilter;
 use crate::domain::ReviewKind;
+use crate::domain::access::{Facts, Item};
 use crate::domain::appraisal::Template;
 use crate::domain::cycle::Cycle;
-use crate::domain::cycle::{POTENTIALS, counts, is_anonymous};
+use crate::domain::cycle::{POTENTIALS, counts};
 use crate::domain::feedback::Feedback;
 use crate::domain::org::Person;
 use crate::error::Result;
@@ -49,14 +51,16 @@ pub struct CycleReport {
     pub nine_box: Vec<Vec<Vec<String>>>,
 }
 
-/// Build the cycle report.
+/// Build the cycle report from what the acting person may see of each
+/// participant's appraisal.
 pub fn cycle_report(
     s: &dyn Session,
+    policy: &Policy,
     cycle: Cycle,
     template: Template,
     pace: &PaceContext,
 ) -> Result<CycleReport> {
-    let states = cycle_states(s, &cycle, &template, pace)?;
+    let states = cycle_states_seen(s, policy, &cycle, &template, pace)?;
     let n = i64::try_from(states.len()).unwrap_or(0);
     let count = |f: &dyn Fn(&SubjectState) -> bool| {
         i64::try_from(states.iter().filter(|s| f(s)).count()).unwrap_or(0)
@@ -210,15 +214,20 @@ pub struct Packet {
     pub feedback: Vec<Feedback>,
     /// How many private items were left out.
     pub private_hidden: usize,
-    /// Their appraisal in the cycle, if any.
+    /// Their appraisal in the cycle, if any, as the reader may see it.
     pub appraisal: Option<(Cycle, Template, SubjectState)>,
+    /// What was withheld from the reader.
+    pub notes: Vec<String>,
 }
 
-/// A person's review packet. Private feedback is left out unless
-/// `include_private`; peer and upward reviews appear only through the peer
-/// average (and only from the anonymity threshold on), never with names.
+/// A person's review packet as the acting person may see it. Private
+/// feedback is left out unless `include_private` (and then only what they
+/// may see); the appraisal is what they may see of it (see
+/// [`as_seen_by`]); peer and upward reviews never appear with names in a
+/// packet, even to those who may see them whole.
 pub fn packet(
     s: &dyn Session,
+    policy: &Policy,
     handle: &str,
     cycle: Option<(Cycle, Template)>,
     period: Option<&str>,
@@ -260,20 +269,31 @@ pub fn packet(
         until,
         ..FeedbackFilter::default()
     })?;
-    let private_hidden = if include_private {
-        0
-    } else {
-        all.iter().filter(|f| f.private).count()
-    };
-    let feedback = all
-        .into_iter()
-        .filter(|f| include_private || !f.private)
-        .collect();
+    let mut feedback = Vec::new();
+    let mut private_hidden = 0;
+    for f in all {
+        let item = if f.private {
+            Item::PrivateFeedback
+        } else {
+            Item::SharedFeedback
+        };
+        let visible = policy.sees(s, item, Some(&f.to), f.from.as_deref(), Facts::default())?;
+        if visible && (include_private || !f.private) {
+            feedback.push(f);
+        } else if visible {
+            private_hidden += 1;
+        }
+    }
+    let mut notes = Vec::new();
     let appraisal = match cycle {
-        Some((c, t)) => subject_state(s, &c, &t, pace, person.id)?.map(|mut s| {
-            s.reviews.retain(|r| !is_anonymous(r.kind));
-            (c, t, s)
-        }),
+        Some((c, t)) => match subject_state(s, &c, &t, pace, person.id)? {
+            Some(st) => {
+                let (st, n) = as_seen_in_packet(s, policy, &c, &t, st)?;
+                notes = n;
+                Some((c, t, st))
+            }
+            None => None,
+        },
         None => None,
     };
     Ok(Packet {
@@ -283,6 +303,7 @@ pub fn packet(
         feedback,
         private_hidden,
         appraisal,
+        notes,
     })
 }
 

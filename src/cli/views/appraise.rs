@@ -161,7 +161,40 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
         .with_table(subject_components(s))
         .with_table(subject_goals(s))
         .with_table(subject_reviews(tpl, s))
+        .with_table(anonymous(s))
         .with_table(subject_actions(&o))
+}
+
+/// Peer and upward reviews as an average with comments without names (for
+/// those who may not see them whole); one row per comment.
+pub fn anonymous(s: &SubjectState) -> Table {
+    let mut t = Table::new(
+        "anonymous_reviews",
+        vec![
+            Column::new("kind", "Reviews"),
+            Column::new("count", "Submitted"),
+            Column::new("average", "Average"),
+            Column::new("comment", "Comment (no names)"),
+        ],
+    );
+    t.title = Some("Peer and upward reviews (no names)".into());
+    for a in &s.anonymous {
+        let row = |comment: Cell| {
+            vec![
+                a.kind.as_str().into(),
+                i64::try_from(a.count).unwrap_or(i64::MAX).into(),
+                score(a.average),
+                comment,
+            ]
+        };
+        if a.comments.is_empty() {
+            t.push(row(Cell::Null));
+        }
+        for c in &a.comments {
+            t.push(row(c.as_str().into()));
+        }
+    }
+    t
 }
 
 /// The appraisal's record: the subject, the live and stored scores and the outcome.

@@ -683,6 +683,7 @@ fn packet_trend_chart(l: &MeasureLine) -> Chart {
 fn packet_appraisal(doc: Doc, t: &Template, s: &SubjectState) -> Doc {
     doc.with_table(packet_ratings(t, s))
         .with_chart(packet_rating_chart(t, s))
+        .with_table(super::appraise::anonymous(s))
         .with_table(packet_actions(s))
 }
 

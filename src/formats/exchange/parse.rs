@@ -297,7 +297,13 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
     };
     let mut vals = Vec::with_capacity(def.cols.len());
     for col in def.cols {
-        let v = map.remove(col.key).unwrap_or(Value::Null);
+        let v = match (map.remove(col.key), col.default) {
+            (Some(v), _) => v,
+            // A file from before the column existed.
+            (None, Some(d)) if col.kind == Kind::Bool => Value::Bool(d != 0),
+            (None, Some(d)) => Value::from(d),
+            (None, None) => Value::Null,
+        };
         let val = field(&v, col.kind).map_err(|what| at(col.key, what))?;
         if let Val::Text(t) = &val {
             // The same ceiling as on the command line; a template's source may be longer.

@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const CYCLE_SELECT: &str = "SELECT c.id, c.uuid, c.name, c.period, c.start_date, c.end_date, c.template_id, t.name, c.state, \
-     c.reopened, c.self_due, c.manager_due, c.created_at FROM cycle c JOIN template t ON t.id = c.template_id";
+     c.reopened, c.self_due, c.manager_due, c.created_at, b.handle FROM cycle c JOIN template t ON t.id = c.template_id \
+     LEFT JOIN person b ON b.id = c.created_by";
 
 fn cycle_row(r: &Row<'_>) -> rusqlite::Result<Cycle> {
     Ok(Cycle {
@@ -28,6 +29,7 @@ fn cycle_row(r: &Row<'_>) -> rusqlite::Result<Cycle> {
         self_due: opt_date(r, 10)?,
         manager_due: opt_date(r, 11)?,
         created_at: r.get(12)?,
+        created_by: r.get(13)?,
     })
 }
 
@@ -70,8 +72,8 @@ fn with_ratings(conn: &Connection, mut reviews: Vec<Review>) -> StoreResult<Vec<
 fn outcome(conn: &Connection, cycle_id: i64, subject_id: i64) -> StoreResult<Option<Outcome>> {
     let row = conn
         .query_row(
-            "SELECT computed_score, computed_level, calibrated_level, calibration_reason, potential, recommendation \
-             FROM outcome WHERE cycle_id = ?1 AND subject_id = ?2",
+            "SELECT computed_score, computed_level, calibrated_level, calibration_reason, potential, recommendation, \
+             peer_average, peer_count, upward_average, upward_count FROM outcome WHERE cycle_id = ?1 AND subject_id = ?2",
             params![cycle_id, subject_id],
             |r| {
                 Ok(Outcome {
@@ -82,6 +84,10 @@ fn outcome(conn: &Connection, cycle_id: i64, subject_id: i64) -> StoreResult<Opt
                     potential: r.get(4)?,
                     recommendation: r.get(5)?,
                     actions: Vec::new(),
+                    peer_average: r.get(6)?,
+                    peer_count: r.get(7)?,
+                    upward_average: r.get(8)?,
+                    upward_count: r.get(9)?,
                 })
             },
         )
@@ -168,8 +174,8 @@ impl CycleRepo for SqliteSession<'_> {
 
     fn insert_cycle(&mut self, now: &str, c: &NewCycle) -> StoreResult<i64> {
         self.conn.execute(
-            "INSERT INTO cycle(uuid, name, period, start_date, end_date, template_id, self_due, manager_due, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            "INSERT INTO cycle(uuid, name, period, start_date, end_date, template_id, self_due, manager_due, created_at, updated_at, created_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
             params![
                 new_uuid(),
                 c.name,
@@ -179,7 +185,8 @@ impl CycleRepo for SqliteSession<'_> {
                 c.template_id,
                 c.self_due.map(|d| d.to_string()),
                 c.manager_due.map(|d| d.to_string()),
-                now
+                now,
+                c.created_by
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -412,6 +419,22 @@ impl CycleRepo for SqliteSession<'_> {
             "UPDATE outcome SET computed_score = ?2, computed_level = ?3, updated_at = ?4 \
              WHERE id = ?1 AND (computed_score IS NOT ?2 OR computed_level IS NOT ?3)",
             params![outcome, score, level, now],
+        )?;
+        Ok(())
+    }
+
+    fn set_anonymous_averages(
+        &mut self,
+        now: &str,
+        outcome: i64,
+        peer: (Option<f64>, i64),
+        upward: (Option<f64>, i64),
+    ) -> StoreResult<()> {
+        self.conn.execute(
+            "UPDATE outcome SET peer_average = ?2, peer_count = ?3, upward_average = ?4, upward_count = ?5, \
+             updated_at = ?6 WHERE id = ?1 AND (peer_average IS NOT ?2 OR peer_count IS NOT ?3 \
+             OR upward_average IS NOT ?4 OR upward_count IS NOT ?5)",
+            params![outcome, peer.0, peer.1, upward.0, upward.1, now],
         )?;
         Ok(())
     }

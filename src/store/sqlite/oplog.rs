@@ -13,6 +13,7 @@ use super::{Sql, SqliteSession};
 use crate::domain::CycleState;
 use crate::error::{Error, Result};
 use crate::store::exchange::Val;
+use crate::store::oplog::{Audience, AudienceKind};
 use crate::store::{
     Change, ChangeKind, OpEntry, OpLog, OpMeta, StoreError, StoreResult, UndoPreview,
 };
@@ -177,21 +178,54 @@ pub fn begin_op(conn: &Connection, meta: &OpMeta) -> StoreResult<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// Finish an operation: store its summary; returns whether it changed anything.
-pub fn finish_op(conn: &Connection, op_id: i64, summary: &str) -> StoreResult<bool> {
+/// Finish an operation: store its summary, who it is about and whether it
+/// can be undone; returns whether it changed anything.
+pub fn finish_op(
+    conn: &Connection,
+    op_id: i64,
+    summary: &str,
+    audience: Option<&(Audience, String)>,
+    irreversible: bool,
+) -> StoreResult<bool> {
     let changed: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM undo_entry WHERE op_id = ?1)",
         [op_id],
         |r| r.get(0),
     )?;
+    let subject: Option<i64> = match audience {
+        Some((a, _)) => super::org::person_id(conn, &a.subject)?,
+        None => None,
+    };
     conn.execute(
-        "UPDATE op SET summary = ?2 WHERE id = ?1",
-        params![op_id, summary],
+        "UPDATE op SET summary = ?2, audience = ?3, audience_subject = ?4, public_summary = ?5, \
+         irreversible = ?6 WHERE id = ?1",
+        params![
+            op_id,
+            summary,
+            audience.map(|(a, _)| a.kind.as_str()),
+            subject,
+            audience.map(|(_, p)| p.as_str()),
+            irreversible
+        ],
     )?;
     Ok(changed)
 }
 
+const OP_SELECT: &str = "SELECT o.id, o.at, o.actor, o.command, o.summary, o.undone_at, o.audience, \
+     p.handle, o.public_summary, o.irreversible FROM op o LEFT JOIN person p ON p.id = o.audience_subject";
+
 fn op_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpEntry> {
+    let kind: Option<String> = r.get(6)?;
+    let subject: Option<String> = r.get(7)?;
+    let audience = match (kind.as_deref().and_then(AudienceKind::from_name), subject) {
+        (Some(kind), Some(subject)) => Some(Audience { kind, subject }),
+        // About someone since removed: no one but admins reads it whole.
+        (Some(kind), None) => Some(Audience {
+            kind,
+            subject: String::new(),
+        }),
+        _ => None,
+    };
     Ok(OpEntry {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -199,28 +233,28 @@ fn op_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpEntry> {
         command: r.get(3)?,
         summary: r.get(4)?,
         undone_at: r.get(5)?,
+        audience,
+        public_summary: r.get(8)?,
+        irreversible: r.get(9)?,
     })
 }
 
 /// The operations, newest first.
 pub fn list(conn: &Connection, limit: Option<usize>) -> StoreResult<Vec<OpEntry>> {
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, at, actor, command, summary, undone_at FROM op ORDER BY id DESC LIMIT ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!("{OP_SELECT} ORDER BY o.id DESC LIMIT ?1"))?;
     let rows = stmt.query_map([limit], op_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The latest operation not yet undone, with what reverting it touches.
-pub fn preview(conn: &Connection) -> StoreResult<Option<UndoPreview>> {
-    let op = conn
-        .query_row(
-            "SELECT id, at, actor, command, summary, undone_at FROM op WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1",
-            [],
-            op_row,
-        )
-        .optional()?;
+/// The latest operation that undo would revert (not undone, not
+/// irreversible; run by `actor` when given), with what reverting it touches.
+pub fn preview(conn: &Connection, actor: Option<&str>) -> StoreResult<Option<UndoPreview>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{OP_SELECT} WHERE o.undone_at IS NULL AND o.irreversible = 0 AND (?1 IS NULL OR o.actor = ?1) \
+         ORDER BY o.id DESC LIMIT 1"
+    ))?;
+    let op = stmt.query_row([actor], op_row).optional()?;
     let Some(op) = op else { return Ok(None) };
     if op.id <= floor(conn)? {
         return Ok(Some(UndoPreview {
@@ -248,25 +282,102 @@ pub fn preview(conn: &Connection) -> StoreResult<Option<UndoPreview>> {
     }))
 }
 
-/// Revert operation `op_id` inside the caller's transaction.
+/// Later operations, not undone, that changed a row operation `op_id` changed.
+pub fn conflicts(conn: &Connection, op_id: i64) -> StoreResult<Vec<OpEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{OP_SELECT} WHERE o.undone_at IS NULL AND o.id > ?1 AND o.id IN \
+         (SELECT b.op_id FROM undo_entry a JOIN undo_entry b ON b.tbl = a.tbl AND b.row_id = a.row_id \
+          WHERE a.op_id = ?1 AND b.op_id > ?1) ORDER BY o.id"
+    ))?;
+    let rows = stmt.query_map([op_id], op_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Rows outside the operation's own additions that refer to a row it added
+/// (undo would remove the row and so empty or remove theirs):
+/// (table, row, referring table, referring row).
+fn live_references(conn: &Connection, op_id: i64) -> StoreResult<Vec<(String, i64, String, i64)>> {
+    let added: Vec<(String, i64)> = entries(conn, op_id)?
+        .into_iter()
+        .filter(|e| e.2 == ChangeKind::Insert)
+        .map(|(_, t, _, r)| (t, r))
+        .collect();
+    let mut fks = conn.prepare_cached(
+        "SELECT m.name, f.\"from\" FROM main.sqlite_master m JOIN pragma_foreign_key_list(m.name) f \
+         WHERE m.type = 'table' AND f.\"table\" = ?1",
+    )?;
+    let mut out = Vec::new();
+    for (table, row) in &added {
+        let refs: Vec<(String, String)> = fks
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (other, column) in refs {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT rowid FROM main.{} WHERE {} = ?1",
+                quoted(&other),
+                quoted(&column)
+            ))?;
+            let ids: Vec<i64> = stmt
+                .query_map([row], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                if !added.iter().any(|(t, r)| *t == other && *r == id) {
+                    out.push((table.clone(), *row, other.clone(), id));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Revert operation `op_id` inside the caller's transaction. Refused, with
+/// nothing changed, when it was undone already, cannot be undone, a later
+/// operation changed a row it changed, or later rows refer to a row it added.
 pub fn undo(conn: &Connection, op_id: i64, at: &str) -> Result<()> {
-    let latest: Option<i64> = conn
-        .query_row("SELECT max(id) FROM op WHERE undone_at IS NULL", [], |r| {
-            r.get(0)
-        })
+    let op = conn
+        .query_row(&format!("{OP_SELECT} WHERE o.id = ?1"), [op_id], op_row)
         .optional()
         .sql()?
-        .flatten();
+        .ok_or_else(|| Error::not_found("operation", &op_id.to_string()))?;
+    if op.undone_at.is_some() {
+        return Err(Error::failed(format!(
+            "operation {op_id} is undone already"
+        )));
+    }
     if op_id <= floor(conn)? {
         return Err(Error::failed(format!(
             "operation {op_id} loaded data in bulk and cannot be undone"
         )));
     }
-    if latest != Some(op_id) {
+    if op.irreversible {
         return Err(Error::failed(format!(
-            "operation {op_id} is not the latest one that can be undone"
+            "operation {op_id} ({}) erased data for good and cannot be undone",
+            op.command
+        )));
+    }
+    let later = conflicts(conn, op_id)?;
+    if let Some(first) = later.first() {
+        let ids: Vec<String> = later.iter().map(|o| o.id.to_string()).collect();
+        return Err(Error::failed(format!(
+            "cannot undo operation {op_id} ({}): later operation(s) {} changed the same records \
+             (the first: {} by {} at {})",
+            op.command,
+            ids.join(", "),
+            first.command,
+            first.actor,
+            first.at
         ))
-        .with_hint("run `yardstick undo` again to see what it would revert now"));
+        .with_hint("undo those first, or change the records back by hand"));
+    }
+    let refs = live_references(conn, op_id)?;
+    if let Some((table, row, other, id)) = refs.first() {
+        return Err(Error::failed(format!(
+            "cannot undo operation {op_id} ({}): it added {table} #{row}, which {} later record(s) \
+             refer to (the first: {other} #{id}); undo would empty or remove them",
+            op.command,
+            refs.len()
+        ))
+        .with_hint("remove those records first, or change what the operation did by hand"));
     }
     replay(conn, op_id, at)?;
     let violations: i64 = conn
@@ -414,32 +525,22 @@ fn changes(conn: &Connection, op_id: i64) -> StoreResult<Vec<Change>> {
     Ok(out)
 }
 
-/// Erase every before-image of one row from the undo log, so that with
-/// `secure_delete` its contents leave the file. The operations that held
-/// those images can no longer be undone: they are marked undone ("purged")
-/// with the given time. Returns how many operations were affected.
-pub fn purge_row_history(
-    conn: &Connection,
-    table: &str,
-    row_id: i64,
-    at: &str,
-) -> StoreResult<usize> {
-    let mut stmt =
-        conn.prepare("SELECT DISTINCT op_id FROM undo_entry WHERE tbl = ?1 AND row_id = ?2")?;
-    let ops: Vec<i64> = stmt
-        .query_map(params![table, row_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+/// Erase every trace of one row from the undo log, so that with
+/// `secure_delete` its contents leave the file. Other rows' history is
+/// untouched: the operations that also changed them can still be undone
+/// (the erased row is simply no longer part of what they revert). Returns
+/// how many operations held the row.
+pub fn purge_row_history(conn: &Connection, table: &str, row_id: i64) -> StoreResult<usize> {
+    let n: i64 = conn.query_row(
+        "SELECT count(DISTINCT op_id) FROM undo_entry WHERE tbl = ?1 AND row_id = ?2",
+        params![table, row_id],
+        |r| r.get(0),
+    )?;
     conn.execute(
         "DELETE FROM undo_entry WHERE tbl = ?1 AND row_id = ?2",
         params![table, row_id],
     )?;
-    for op in &ops {
-        conn.execute(
-            "UPDATE op SET undone_at = coalesce(undone_at, ?2), summary = summary || ' (history purged)' WHERE id = ?1",
-            params![op, at],
-        )?;
-    }
-    Ok(ops.len())
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 impl OpLog for SqliteSession<'_> {
@@ -447,15 +548,19 @@ impl OpLog for SqliteSession<'_> {
         list(self.conn, limit)
     }
 
-    fn undo_preview(&self) -> StoreResult<Option<UndoPreview>> {
-        preview(self.conn)
+    fn undo_preview(&self, actor: Option<&str>) -> StoreResult<Option<UndoPreview>> {
+        preview(self.conn, actor)
+    }
+
+    fn undo_conflicts(&self, op: i64) -> StoreResult<Vec<OpEntry>> {
+        conflicts(self.conn, op)
     }
 
     fn op_changes(&self, op: i64) -> StoreResult<Vec<Change>> {
         changes(self.conn, op)
     }
 
-    fn purge_row_history(&mut self, table: &str, row: i64, at: &str) -> StoreResult<usize> {
-        purge_row_history(self.conn, table, row, at)
+    fn purge_row_history(&mut self, table: &str, row: i64) -> StoreResult<usize> {
+        purge_row_history(self.conn, table, row)
     }
 }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const PERSON_SELECT: &str = "SELECT p.id, p.uuid, p.handle, p.name, p.email, p.title, m.handle, t.handle, p.active, \
      p.mission_purpose, p.mission_customers, p.mission_product, p.mission_scope, p.created_at, p.updated_at, \
-     p.checkin_cadence_days FROM person p LEFT JOIN person m ON m.id = p.manager_id LEFT JOIN team t ON t.id = p.team_id";
+     p.checkin_cadence_days, p.admin FROM person p LEFT JOIN person m ON m.id = p.manager_id LEFT JOIN team t ON t.id = p.team_id";
 
 fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
@@ -30,6 +30,7 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         created_at: r.get(13)?,
         updated_at: r.get(14)?,
         cadence_days: r.get(15)?,
+        admin: r.get(16)?,
     })
 }
 
@@ -241,7 +242,7 @@ impl OrgRepo for SqliteSession<'_> {
             .prepare_cached(
                 "UPDATE person SET name = ?2, email = ?3, title = ?4, manager_id = ?5, team_id = ?6, active = ?7, \
                  mission_purpose = ?8, mission_customers = ?9, mission_product = ?10, mission_scope = ?11, updated_at = ?12, \
-                 checkin_cadence_days = ?13 WHERE id = ?1",
+                 checkin_cadence_days = ?13, admin = ?14 WHERE id = ?1",
             )?
             .execute(params![
                 p.id,
@@ -256,7 +257,8 @@ impl OrgRepo for SqliteSession<'_> {
                 p.mission.product,
                 p.mission.scope,
                 now,
-                p.cadence_days
+                p.cadence_days,
+                p.admin
             ])?;
         Ok(())
     }

@@ -9,7 +9,7 @@ pub const APPLICATION_ID: i32 = 0x5964_5374;
 
 /// The migrations, in order. Migration `i` takes the file from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -365,6 +365,26 @@ BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `app
 /// of a walk through every check-in of the goal (most report no status).
 const V4: &str = r#"
 CREATE INDEX checkin_goal_status ON checkin(goal_id, date, id) WHERE status IS NOT NULL;
+"#;
+
+/// Version 5: the access policy. Admins besides the file's `me`; who created
+/// a review cycle (they may move it); the peer and upward averages stored
+/// when a cycle is finalized (what the subject sees, so no one can difference
+/// one reviewer out of a live average); and, in the operation log, who an
+/// operation is about and what anyone else may read of it, and whether it
+/// can be undone at all (a purge cannot).
+const V5: &str = r#"
+ALTER TABLE person ADD COLUMN admin INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1));
+ALTER TABLE cycle ADD COLUMN created_by INTEGER REFERENCES person(id) ON DELETE SET NULL;
+ALTER TABLE outcome ADD COLUMN peer_average REAL;
+ALTER TABLE outcome ADD COLUMN peer_count INTEGER;
+ALTER TABLE outcome ADD COLUMN upward_average REAL;
+ALTER TABLE outcome ADD COLUMN upward_count INTEGER;
+ALTER TABLE op ADD COLUMN audience TEXT CHECK (audience IN ('peer-review', 'private-feedback', 'appraisal'));
+ALTER TABLE op ADD COLUMN audience_subject INTEGER;
+ALTER TABLE op ADD COLUMN public_summary TEXT;
+ALTER TABLE op ADD COLUMN irreversible INTEGER NOT NULL DEFAULT 0 CHECK (irreversible IN (0, 1));
+CREATE INDEX undo_entry_row ON undo_entry(tbl, row_id);
 "#;
 
 /// How many before-image columns `undo_entry` has: no logged table may have more.

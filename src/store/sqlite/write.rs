@@ -4,6 +4,7 @@
 
 use super::{Sql, SqliteDb, SqliteSession, locked_or, oplog};
 use crate::error::Result;
+use crate::store::oplog::Audience;
 use crate::store::{OpMeta, Session, StoreError, StoreResult, WriteScope};
 use rusqlite::TransactionBehavior;
 use rusqlite::hooks::Action;
@@ -64,6 +65,8 @@ fn write_logged(
         write: Some(WriteState {
             op_id,
             summary: String::new(),
+            audience: None,
+            irreversible: false,
             changed: false,
             bulk: false,
             seen: Some(Arc::clone(seen)),
@@ -100,7 +103,13 @@ fn write_logged(
         }
         oplog::record_inserts(&tx, op_id, &seen.inserts)?;
     }
-    let changed = oplog::finish_op(&tx, op_id, &state.summary)? || state.changed;
+    let changed = oplog::finish_op(
+        &tx,
+        op_id,
+        &state.summary,
+        state.audience.as_ref(),
+        state.irreversible,
+    )? || state.changed;
     if scope != WriteScope::Inserts {
         oplog::remove_triggers(&tx)?;
     }
@@ -153,6 +162,10 @@ fn lock(seen: &Mutex<Seen>) -> std::sync::MutexGuard<'_, Seen> {
 pub(super) struct WriteState {
     op_id: i64,
     summary: String,
+    /// Who the operation is about, and what anyone else reads of it.
+    audience: Option<(Audience, String)>,
+    /// Undo cannot revert it.
+    irreversible: bool,
     changed: bool,
     bulk: bool,
     /// What the update hook saw (none in a rehearsal).
@@ -165,6 +178,8 @@ impl WriteState {
         WriteState {
             op_id: 0,
             summary: String::new(),
+            audience: None,
+            irreversible: false,
             changed: false,
             bulk: false,
             seen: None,
@@ -190,6 +205,18 @@ impl Session for SqliteSession<'_> {
     fn mark_changed(&mut self) {
         if let Some(w) = self.write.as_mut() {
             w.changed = true;
+        }
+    }
+
+    fn set_audience(&mut self, audience: Audience, public_summary: &str) {
+        if let Some(w) = self.write.as_mut() {
+            w.audience = Some((audience, public_summary.to_string()));
+        }
+    }
+
+    fn set_irreversible(&mut self) {
+        if let Some(w) = self.write.as_mut() {
+            w.irreversible = true;
         }
     }
 
