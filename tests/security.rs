@@ -215,6 +215,7 @@ fn files_are_private_under_umask_022() {
 mod common;
 
 use common::{Env, Out, s, side_file, snapshot};
+use rusqlite::config::DbConfig;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::PathBuf;
 
@@ -660,4 +661,110 @@ fn a_killed_runs_temporary_file_is_removed_by_the_next_write() {
         .filter(|n| n.starts_with(".yardstick-export"))
         .collect();
     assert_eq!(temps, expected);
+}
+
+/// Leave a `-wal` holding a committed change beside `db`, as a crash (or a
+/// writer still at work) does: the change is not checkpointed into the file.
+fn leave_wal(db: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute_batch(sql).unwrap();
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+        .unwrap();
+    drop(conn);
+    let wal = side_file(db, "-wal");
+    assert!(
+        std::fs::metadata(&wal)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false),
+        "no -wal with content was left"
+    );
+}
+
+/// Read commands never change the database: with a `-wal` holding a change
+/// (and with or without its `-shm`), they see the change, and the file's
+/// bytes and mtime and the `-wal`'s bytes stay as they were. Also for a file
+/// of an earlier schema version, read through an upgraded copy in memory.
+#[test]
+fn reads_never_change_the_database_even_with_a_wal() {
+    let env = Env::new();
+    let out = env.path("out");
+    std::fs::create_dir(&out).unwrap();
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v3.db");
+    for (old, drop_shm) in [(false, false), (false, true), (true, false), (true, true)] {
+        let (file, who) = if old {
+            let file = env.path(&format!("v3-{drop_shm}.db"));
+            std::fs::copy(fixture, &file).unwrap();
+            (file, "bob")
+        } else {
+            (env.planned_db(), "alice")
+        };
+        let file = &file;
+        {
+            leave_wal(
+                file,
+                &format!("UPDATE person SET name = 'Renamed In Wal' WHERE handle = '{who}'"),
+            );
+            if drop_shm {
+                let _ = std::fs::remove_file(side_file(file, "-shm"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let before = snapshot(file);
+            let wal = side_file(file, "-wal");
+            let wal_before = std::fs::read(&wal).unwrap();
+            let backup = out.join(format!("backup-{old}-{drop_shm}.db"));
+            let json = out.join(format!("export-{old}-{drop_shm}.json"));
+            let reads: Vec<Vec<&str>> = vec![
+                vec!["people", "list", "--format", "json"],
+                vec!["plan", "list"],
+                vec!["plan", "tree"],
+                vec!["report", "goals", "--format", "json"],
+                vec!["report", "team", "--format", "html"],
+                vec!["export"],
+                vec!["export", "-o", s(&json)],
+                vec!["plan", "export"],
+                vec!["log"],
+                vec!["doctor"],
+                vec!["backup", s(&backup)],
+                vec!["config", "show"],
+            ];
+            for args in reads {
+                let run = env.on(file, &args);
+                run.ok().no_panic();
+                if args[0] == "people" {
+                    assert!(
+                        run.stdout.contains("Renamed In Wal"),
+                        "the read did not see the -wal's change"
+                    );
+                }
+                let after = snapshot(file);
+                assert!(
+                    after.bytes == before.bytes,
+                    "`{}` changed {}'s bytes (shm dropped: {drop_shm})",
+                    run.line,
+                    file.display()
+                );
+                assert_eq!(
+                    after.mtime, before.mtime,
+                    "`{}` changed the mtime",
+                    run.line
+                );
+                assert!(
+                    std::fs::read(&wal).unwrap() == wal_before,
+                    "`{}` changed the -wal",
+                    run.line
+                );
+            }
+            // The backup holds the -wal's change, and is a complete file.
+            let copy = env.on(&backup, &["people", "list"]);
+            copy.ok();
+            assert!(copy.stdout.contains("Renamed In Wal"));
+            // A write checkpoints as usual (and upgrades an old file).
+            env.on(file, &["people", "add", "zed", "--name", "Zed"])
+                .ok();
+            assert!(!side_file(file, "-wal").exists());
+            let names = env.on(file, &["people", "list"]);
+            assert!(names.stdout.contains("Renamed In Wal") && names.stdout.contains("Zed"));
+        }
+    }
 }
