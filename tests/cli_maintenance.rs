@@ -139,9 +139,13 @@ fn backup_never_overwrites() {
     std::os::unix::fs::symlink(env.path("nowhere.db"), &link).expect("symlink");
     env.on(&db, &["backup", s(&link)]).code(1).no_panic();
     assert!(!env.path("nowhere.db").exists());
-    // The source itself.
+    // The source itself: refused as the database (exit 2) before anything
+    // else (tests/security.rs has its side files and other spellings).
     let src = snapshot(&db);
-    env.on(&db, &["backup", s(&db)]).code(1).no_panic();
+    env.on(&db, &["backup", s(&db)])
+        .code(2)
+        .no_panic()
+        .stderr_has("the database in use");
     assert_bytes_unchanged(&db, &src.bytes, "backup onto itself");
 }
 

@@ -23,6 +23,25 @@ pub struct DoctorArgs {}
 /// `yardstick backup FILE`.
 pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> Result<()> {
     let source = ctx.db.0.clone();
+    if let Some(what) = super::output::database_part(&a.file, &source) {
+        return Err(Error::invalid(format!(
+            "refusing to back up into {}: it is {what} ({})",
+            a.file.display(),
+            source.display()
+        ))
+        .with_hint("a backup is a new file; choose another name"));
+    }
+    if let Some(out) = ctx
+        .output
+        .as_deref()
+        .filter(|out| super::output::same_place(out, &a.file))
+    {
+        return Err(Error::invalid(format!(
+            "refusing to write {}: it is the backup itself, which -o would overwrite with its summary",
+            out.display()
+        ))
+        .with_hint("give -o another file name, or leave it out"));
+    }
     let bar = super::ui::Progress::new(&ctx.ui, "pages");
     let info = maintenance::backup(&source, &a.file, ctx.busy_timeout, |done, total| {
         bar.tick(done, total)

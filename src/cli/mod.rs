@@ -339,6 +339,10 @@ fn build(cli: Cli, matches: &ArgMatches, mut ui: Ui) -> Result<(Ctx, Command)> {
             None => (ctx::default_db()?, Source::Default),
         },
     };
+    if let Some(out) = &cli.output {
+        // Before anything is read or written: not the database, not a trap.
+        output::check_target(out, &db.0)?;
+    }
     let acting = match &cli.acting {
         Some(h) => Some((h.clone(), source(matches, "acting"))),
         None => config.user.clone().map(|u| (u, Source::Config)),

@@ -1,9 +1,10 @@
 //! Maintenance of a database file: an online backup and a health report.
 //!
 //! Both open the file the way reads do (its header checked first, the
-//! connection `query_only`) and never write to it. They read the file as it
-//! is, whatever its schema version: a file from an earlier yardstick is
-//! backed up as it is and reported with its own version, not upgraded.
+//! connection `query_only`, never checkpointing the `-wal` into the file)
+//! and never write to it. They read the file as it is, whatever its schema
+//! version: a file from an earlier yardstick is backed up as it is and
+//! reported with its own version, not upgraded.
 //!
 //! - [`backup`] copies the file with SQLite's online backup API, a few pages
 //!   per step, inside one read transaction: in WAL mode writers carry on
@@ -17,10 +18,10 @@
 //!   on a damaged file is reported as failed rather than aborting the report.
 
 use super::schema::{APPLICATION_ID, SCHEMA_VERSION};
-use super::{apply_pragmas, from_sqlite, open};
+use super::{SqliteDb, from_sqlite, open, open_reader};
 use crate::error::{Error, Result};
+use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
 
@@ -145,23 +146,16 @@ impl Health {
 }
 
 /// Open an existing yardstick file for reading as it is: the header checked
-/// before SQLite touches it, then its identity, the connection `query_only`.
-/// Errors are exit 3, like every command's.
-fn open_existing(path: &Path, busy_timeout: Duration) -> Result<Connection> {
+/// before SQLite touches it, then its identity, the connection opened as
+/// every read is ([`open_reader`]). Errors are exit 3, like every command's.
+fn open_existing(path: &Path, busy_timeout: Duration) -> Result<SqliteDb> {
     if !path.exists() {
         return Err(super::missing_file(path).into());
     }
     open::check_header(path)?;
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| from_sqlite(e, path))?;
-    apply_pragmas(&conn, busy_timeout, false).map_err(|e| e.context(path.display()))?;
-    conn.pragma_update(None, "query_only", true)
-        .map_err(|e| from_sqlite(e, path))?;
-    super::verify_identity(&conn, path)?;
-    Ok(conn)
+    let db = open_reader(path, busy_timeout)?;
+    super::verify_identity(&db.conn, path)?;
+    Ok(db)
 }
 
 /// Copy the database at `source` to the new file `target` (0600), online and
@@ -205,7 +199,7 @@ pub fn backup(
             dir.display()
         ))
     })?;
-    let info = copy_into(&src, source, temp.path(), &mut progress)?;
+    let info = copy_into(&src.conn, source, temp.path(), &mut progress)?;
     drop(src);
     temp.as_file()
         .sync_all()
@@ -334,7 +328,8 @@ fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// A file that is not a yardstick database at all is an error (exit 3);
 /// a damaged one gives a report whose [`Health::healthy`] is false.
 pub fn doctor(path: &Path, busy_timeout: Duration) -> Result<Health> {
-    let conn = open_existing(path, busy_timeout)?;
+    let db = open_existing(path, busy_timeout)?;
+    let conn = &db.conn;
     let err = |e: rusqlite::Error| crate::Error::from(from_sqlite(e, path));
     let int = |name: &str| -> Result<i64> {
         conn.pragma_query_value(None, name, |r| r.get::<_, i64>(0))
@@ -362,13 +357,13 @@ pub fn doctor(path: &Path, busy_timeout: Duration) -> Result<Health> {
     let sqlite_version: String = conn
         .query_row("SELECT sqlite_version()", [], |r| r.get(0))
         .map_err(err)?;
-    let integrity = integrity(&conn).unwrap_or_else(|e| vec![e.to_string()]);
+    let integrity = integrity(conn).unwrap_or_else(|e| vec![e.to_string()]);
     let foreign_key_violations = conn
         .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
         })
         .map_err(|e| e.to_string());
-    let tables = table_counts(&conn);
+    let tables = table_counts(conn);
     let operations = conn
         .query_row("SELECT count(*), count(undone_at) FROM main.op", [], |r| {
             Ok((r.get(0)?, r.get(1)?))

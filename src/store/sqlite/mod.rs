@@ -5,8 +5,9 @@
 //! Rules kept here:
 //! - every pragma is set explicitly on open;
 //! - a write is one `BEGIN IMMEDIATE` transaction, logged as one operation;
-//! - reads never write: a read connection is `query_only`, and an out-of-date
-//!   file is read through an upgraded in-memory copy instead of being migrated;
+//! - reads never write: a read connection is `query_only` and never copies
+//!   the `-wal` into the file (see [`open_reader`]), and an out-of-date file
+//!   is read through an upgraded in-memory copy instead of being migrated;
 //! - files are created 0600 and never half-made (see [`open`]);
 //! - every SQLite error is classified once, into a [`StoreError`].
 
@@ -26,6 +27,7 @@ mod write;
 
 use super::{Backend, DEFAULT_BUSY_TIMEOUT, Missing, OpMeta, Session, StoreError, StoreResult};
 use crate::error::Result;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -185,6 +187,76 @@ pub struct SqliteDb {
     conn: Connection,
     path: Option<PathBuf>,
     busy_timeout: Duration,
+    /// For a read: the `-wal` this connection may tidy away when it closes
+    /// (see [`open_reader`]).
+    tidy_wal: Option<PathBuf>,
+}
+
+impl Drop for SqliteDb {
+    fn drop(&mut self) {
+        before_reader_closes(&self.conn, self.tidy_wal.as_deref());
+    }
+}
+
+/// Open an existing database file so that reading it never changes it.
+///
+/// SQLite's last connection to close a WAL database normally checkpoints:
+/// it copies the `-wal` into the database file and deletes it. A read must
+/// not do that, so this connection has checkpoint-on-close turned off, and
+/// `query_only` on. When the file has a `-wal` holding data (a crash, a copy,
+/// another process at work), it is also opened read-only: neither the file
+/// nor the `-wal` can change; SQLite may create or update the `-shm` index
+/// beside them, which holds no data. Otherwise it is opened as usual, and if
+/// the `-wal` is still empty when the read ends (nothing to copy), the
+/// checkpoint is allowed again so that SQLite removes the empty `-wal` and
+/// `-shm` it made, as before (see [`before_reader_closes`]).
+fn open_reader(path: &Path, busy_timeout: Duration) -> Result<SqliteDb> {
+    // SQLite names the -wal after the database's real path.
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let wal = side_path(&real, "-wal");
+    let wal_has_data = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    let mode = if wal_has_data {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let conn = Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| from_sqlite(e, path))?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+        .map_err(|e| from_sqlite(e, path))?;
+    // From here on, dropping `db` closes the connection the reader's way.
+    let mut db = SqliteDb {
+        conn,
+        path: Some(path.to_path_buf()),
+        busy_timeout,
+        tidy_wal: (!wal_has_data).then_some(wal),
+    };
+    trace_sql(&mut db.conn)?;
+    apply_pragmas(&db.conn, busy_timeout, false).map_err(|e| e.context(path.display()))?;
+    db.conn
+        .pragma_update(None, "query_only", true)
+        .map_err(|e| from_sqlite(e, path))?;
+    Ok(db)
+}
+
+/// Called just before a read connection closes: only if its `-wal` is empty
+/// (or gone) may SQLite checkpoint on close, which then copies nothing and
+/// removes the empty `-wal` and `-shm`. A `-wal` holding data is left as it
+/// is, for the next write to checkpoint.
+fn before_reader_closes(conn: &Connection, tidy_wal: Option<&Path>) {
+    let Some(wal) = tidy_wal else {
+        return;
+    };
+    if std::fs::metadata(wal).map_or(true, |m| m.len() == 0) {
+        let _ = conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
+    }
+}
+
+/// `path` with `suffix` appended (`-wal`, `-shm`).
+fn side_path(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
 }
 
 /// A session over an SQLite connection: a read, or (with its write state)
@@ -209,34 +281,39 @@ impl SqliteDb {
             };
         }
         let header = open::check_header(path)?;
-        let conn = if header.user_version < schema::SCHEMA_VERSION {
-            // Out of date: read an upgraded copy in memory; the file is upgraded by the next write.
-            let mut mem = Connection::open_in_memory().sql()?;
-            mem.restore(
-                rusqlite::MAIN_DB,
-                path,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .map_err(|e| from_sqlite(e, path))?;
-            apply_pragmas(&mem, busy_timeout, false)?;
-            migrate(&mut mem, path)?;
-            mem
-        } else {
-            let mut conn = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(|e| from_sqlite(e, path))?;
-            trace_sql(&mut conn)?;
-            apply_pragmas(&conn, busy_timeout, false).map_err(|e| e.context(path.display()))?;
-            verify_identity(&conn, path)?;
-            conn
-        };
-        conn.pragma_update(None, "query_only", true).sql()?;
+        let file = open_reader(path, busy_timeout)?;
+        if header.user_version >= schema::SCHEMA_VERSION {
+            verify_identity(&file.conn, path)?;
+            return Ok(file);
+        }
+        // Out of date: read an upgraded copy in memory; the file is upgraded by the next write.
+        let mut mem = Connection::open_in_memory().sql()?;
+        {
+            let copy = rusqlite::backup::Backup::new(&file.conn, &mut mem)
+                .map_err(|e| from_sqlite(e, path))?;
+            // All pages in one step; busy only once the busy timeout has passed.
+            match copy.step(-1).map_err(|e| from_sqlite(e, path))? {
+                rusqlite::backup::StepResult::Done => {}
+                _ => {
+                    return Err(StoreError::Locked {
+                        message: format!(
+                            "the database {} is locked by another process",
+                            path.display()
+                        ),
+                    }
+                    .into());
+                }
+            }
+        }
+        drop(file);
+        apply_pragmas(&mem, busy_timeout, false)?;
+        migrate(&mut mem, path)?;
+        mem.pragma_update(None, "query_only", true).sql()?;
         Ok(SqliteDb {
-            conn,
+            conn: mem,
             path: Some(path.to_path_buf()),
             busy_timeout,
+            tidy_wal: None,
         })
     }
 
@@ -275,6 +352,7 @@ impl SqliteDb {
             conn,
             path: Some(path.to_path_buf()),
             busy_timeout,
+            tidy_wal: None,
         })
     }
 
@@ -289,6 +367,7 @@ impl SqliteDb {
             conn,
             path: None,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            tidy_wal: None,
         })
     }
 }
