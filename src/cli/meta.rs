@@ -54,8 +54,10 @@ Output formats
 Every command that prints data takes --format and -o FILE:
   table     aligned columns, progress bars, colour; the default on a terminal
   tsv       tab-separated with a header row; the default in a pipe
-  csv       RFC 4180, one header row; formula-like text gets a leading '
-            (=, +, -, @, tab, CR, LF), real numbers stay numbers; --bom for Excel
+  csv       RFC 4180, one header row, text kept exactly; formula-like text
+            (=, +, -, @ first, also after spaces or control characters; or a
+            leading tab, CR, LF) gets a leading ', real numbers stay numbers;
+            --bom for Excel
   json      one document: {\"schema_version\": 1, \"kind\": …, …}
   jsonl     one JSON object per row
   markdown  pipe tables
