@@ -53,15 +53,21 @@ Output formats
 
 Every command that prints data takes --format and -o FILE:
   table     aligned columns, progress bars, colour; the default on a terminal
-  tsv       tab-separated with a header row; the default in a pipe
+  tsv       tab-separated with a header row, one row per line; the default in
+            a pipe (a tab, line break or \\ in text is written \\t, \\n, \\\\)
   csv       RFC 4180, one header row, text kept exactly; formula-like text
             (=, +, -, @ first, also after spaces or control characters; or a
             leading tab, CR, LF) gets a leading ', real numbers stay numbers;
             --bom for Excel
   json      one document: {\"schema_version\": 1, \"kind\": …, …}
   jsonl     one JSON object per row
-  markdown  pipe tables
+  markdown  pipe tables; text from the data renders as itself (no links,
+            images, HTML or emphasis)
   html      one self-contained page with inline SVG charts (reports)
+
+In table, tsv and markdown (and in messages), control characters and
+bidirectional overrides in the data are shown as escapes (\\e, \\x07, \\u{202e}):
+text can never drive the terminal.
 
 -o FILE picks the format from the extension (.csv .tsv .json .jsonl .md .html
 .txt) and creates the file readable only by you (0600). Data goes to stdout,
