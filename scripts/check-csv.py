@@ -17,8 +17,10 @@ compared as one row: its first object that is not a chart.
 Every cell must equal its JSON value:
 
 - strings: equal, apart from the documented formula neutralisation: text
-  starting with = + - @ tab CR or LF gets a leading ' in the CSV unless the
-  whole text is a plain real number (-3.5 stays -3.5);
+  whose first visible character (past controls, whitespace, a byte-order
+  mark and other invisible format characters) is = + - @, or that starts
+  with tab, CR or LF, gets a leading ' in the CSV unless the whole text is a
+  plain real number (-3.5 stays -3.5);
 - numbers: compared as floats;
 - null: an empty cell;
 - true/false: the words true and false;
@@ -33,9 +35,26 @@ import csv
 import json
 import math
 import sys
+import unicodedata
 
-RISKY = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA = ("=", "+", "-", "@")
+BREAKS = ("\t", "\r", "\n")
 NUMBER_CHARS = set("0123456789+-.eE")
+# Invisible format characters a spreadsheet may skip: soft hyphen, combining
+# grapheme joiner, Arabic letter mark, Mongolian vowel separator, zero-width
+# space and joiners, direction marks, embeddings and overrides, word joiner
+# and isolates, byte-order mark.
+INVISIBLE = (
+    set("\u00ad\u034f\u061c\u180e\ufeff")
+    | {chr(c) for c in range(0x200B, 0x2010)}
+    | {chr(c) for c in range(0x202A, 0x202F)}
+    | {chr(c) for c in range(0x2060, 0x2070)}
+)
+
+
+def invisible_lead(c):
+    """Whether a spreadsheet may drop or skip c before it looks for a formula."""
+    return unicodedata.category(c) == "Cc" or c.isspace() or c in INVISIBLE
 
 
 def is_plain_number(text):
@@ -52,7 +71,8 @@ def is_plain_number(text):
 
 def neutralize(text):
     """The CSV form of a text value (the leading ' rule)."""
-    if text.startswith(RISKY) and not is_plain_number(text):
+    first = next((c for c in text if not invisible_lead(c)), "")
+    if (text.startswith(BREAKS) or first in FORMULA) and not is_plain_number(text):
         return "'" + text
     return text
 

@@ -981,8 +981,8 @@ fn html_packet_and_team_page_are_self_contained_with_charts() {
     // Markdown cannot turn it into raw HTML either.
     let md = report_in(&env, &db, &["report", "goals"], "markdown");
     assert!(
-        md.stdout.contains("\\<script>"),
-        "markdown: no \\<script>:\n{}",
+        md.stdout.contains("\\<script\\>alert(1)\\</script\\>"),
+        "markdown: no \\<script\\>:\n{}",
         md.stdout
     );
     assert!(

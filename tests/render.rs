@@ -299,6 +299,12 @@ fn csv_formula_injection() {
         ("-inf", "'-inf"),
         ("plain", "plain"),
         ("a=b", "a=b"),
+        ("\0=1+2", "'\0=1+2"),
+        ("\u{1}@SUM(A1)", "'\u{1}@SUM(A1)"),
+        (" =1+1", "' =1+1"),
+        ("\u{feff}=HYPERLINK(\"x\")", "'\u{feff}=HYPERLINK(\"x\")"),
+        ("\u{a0}-x", "'\u{a0}-x"),
+        (" plain", " plain"),
     ];
     let texts: Vec<&str> = cases.iter().map(|(i, _)| *i).collect();
     let got = csv_of(&texts);
@@ -460,7 +466,118 @@ fn table_escape_codes_in_content_are_defused() {
         .with_row(vec![Cell::text("\u{1b}[31mred\u{7}")]);
     let s = out(&Doc::table("t", t), Format::Table, &plain());
     assert!(!has_escape(&s));
-    assert!(s.contains("[31mred"));
+    assert!(s.contains("\\e[31mred\\x07"), "{s}");
+}
+
+/// Hostile text: every kind of control, bidi override, line separator, and
+/// Markdown/HTML punctuation.
+const HOSTILE: &str = "\u{1b}]2;owned\u{7}\u{1b}[2J\0\u{8}\r\u{7f}\u{9b}31m\u{85}\u{202e}\u{2066}\u{2028}[x](http://e) ![i](http://t) <http://a> `c` *e* _u_ | & # \\";
+
+fn hostile_doc() -> Doc {
+    let t = Table::new("t", vec![Column::new("a", "A"), Column::new("b", "B")])
+        .with_row(vec![Cell::text(HOSTILE), Cell::status(HOSTILE)])
+        .with_row(vec![
+            Cell::tree(1, HOSTILE),
+            Cell::text("line 1\nline 2\ttab"),
+        ])
+        .with_title(HOSTILE);
+    let r = Record::new("r")
+        .with_title(HOSTILE)
+        .field("a", "A", HOSTILE);
+    Doc::new("d").with_record(r).with_table(t)
+}
+
+/// The characters in `s` that could drive a terminal, other than `allowed`.
+fn unsafe_chars(s: &str, allowed: &[char]) -> Vec<char> {
+    s.chars()
+        .filter(|c| yardstick::render::is_unsafe_char(*c) && !allowed.contains(c))
+        .collect()
+}
+
+#[test]
+fn no_control_character_from_the_data_reaches_table_tsv_or_markdown() {
+    let doc = hostile_doc();
+    for (format, allowed) in [
+        (Format::Table, &['\n'][..]),
+        (Format::Tsv, &['\n', '\t'][..]),
+        (Format::Markdown, &['\n'][..]),
+    ] {
+        let s = out(&doc, format, &plain());
+        assert_eq!(
+            unsafe_chars(&s, allowed),
+            Vec::<char>::new(),
+            "{format}: {s}"
+        );
+        // Shown, not dropped.
+        for shown in [
+            "\\e",
+            "2;owned\\x07",
+            "\\x00",
+            "\\x08",
+            "\\x7f",
+            "\\u{9b}31m",
+            "\\u{85}",
+            "\\u{202e}",
+            "\\u{2066}",
+            "\\u{2028}",
+        ] {
+            assert!(s.contains(shown), "{format} does not show {shown}: {s}");
+        }
+    }
+    // Colour adds its own codes, and only those: no data escape survives.
+    let opts = RenderOptions {
+        color: true,
+        ..plain()
+    };
+    let s = out(&doc, Format::Table, &opts);
+    assert!(
+        !s.contains("\u{1b}]") && !s.contains("\u{1b}[2J") && !s.contains('\u{9b}'),
+        "{s}"
+    );
+}
+
+#[test]
+fn newlines_and_tabs_per_format() {
+    let doc = Doc::table(
+        "t",
+        Table::new("t", vec![Column::new("a", "A"), Column::new("b", "B")])
+            .with_row(vec![Cell::text("l1\r\nl2\rl3\n\tx"), Cell::text("a\\tb")]),
+    );
+    // Table: a cell keeps its lines (CR and CRLF are line breaks), a tab is a space.
+    let table = out(&doc, Format::Table, &plain());
+    assert!(
+        table.contains("l1 ")
+            && table.contains("\nl2")
+            && table.contains("\nl3")
+            && table.lines().any(|l| l == " x"),
+        "{table}"
+    );
+    // TSV: one row per line, every break and tab escaped, a backslash doubled.
+    assert_eq!(
+        out(&doc, Format::Tsv, &plain()),
+        "a\tb\nl1\\r\\nl2\\rl3\\n\\tx\ta\\\\tb\n"
+    );
+    // Markdown: <br> inside a cell, a tab is a space.
+    assert!(out(&doc, Format::Markdown, &plain()).contains("| l1<br>l2<br>l3<br> x | a\\\\tb |"));
+    // CSV keeps the data as it is (quoted).
+    assert_eq!(
+        out(&doc, Format::Csv, &plain()),
+        "a,b\r\n\"l1\r\nl2\rl3\n\tx\",a\\tb\r\n"
+    );
+}
+
+#[test]
+fn markdown_link_and_image_syntax_from_the_data_is_literal() {
+    let t = Table::new("t", vec![Column::new("a", "A")])
+        .with_row(vec![Cell::text(
+            "[click](http://evil) ![x](http://t/p.png) <http://a>",
+        )])
+        .with_title("Q4 *bold* [link](x) #1");
+    let s = out(&Doc::table("t", t), Format::Markdown, &plain());
+    assert_eq!(
+        s,
+        "### Q4 \\*bold\\* \\[link\\](x) \\#1\n\n| A |\n| --- |\n| \\[click\\](http://evil) \\!\\[x\\](http://t/p.png) \\<http://a\\> |\n"
+    );
 }
 
 #[test]
@@ -552,7 +669,7 @@ fn markdown_escapes_html_from_the_data() {
         .with_title("<b>x</b>");
     assert_eq!(
         out(&Doc::table("t", t), Format::Markdown, &plain()),
-        "### \\<b>x\\</b>\n\n| \\<A> |\n| --- |\n| \\<script>alert(1)\\</script> |\n"
+        "### \\<b\\>x\\</b\\>\n\n| \\<A\\> |\n| --- |\n| \\<script\\>alert(1)\\</script\\> |\n"
     );
 }
 
@@ -600,6 +717,7 @@ mod props {
             Just(Cell::Null),
             any::<String>().prop_map(Cell::Text),
             "[=+@\\-\t\r\n]?[ -~]{0,12}".prop_map(Cell::Text),
+            hostile_text().prop_map(Cell::Text),
             any::<i64>().prop_map(Cell::Int),
             any::<f64>().prop_map(Cell::Float),
             any::<f64>().prop_map(Cell::Percent),
@@ -614,13 +732,18 @@ mod props {
         ]
     }
 
+    /// Text full of controls, bidi overrides, separators and markup.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        "[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}\\x{2028}\\x{2029}\\x{feff}\\x{a0} a=+@\\-\\[\\]()<>!|`*_&#\\\\]{0,16}"
+    }
+
     fn any_doc() -> impl Strategy<Value = Doc> {
         (
             1_usize..5,
             prop::collection::vec(prop::collection::vec(any_cell(), 0..6), 0..5),
             prop::collection::vec((any::<String>(), any_cell()), 0..4),
-            proptest::option::of(any::<String>()),
-            proptest::option::of(any::<String>()),
+            proptest::option::of(prop_oneof![any::<String>(), hostile_text()]),
+            proptest::option::of(prop_oneof![any::<String>(), hostile_text()]),
         )
             .prop_map(|(ncols, rows, fields, title, message)| {
                 const KEYS: [&str; 5] = ["a", "b", "c", "d", "e"];
@@ -649,6 +772,15 @@ mod props {
                 if f == Format::Table && !color {
                     prop_assert!(!has_escape(&s));
                 }
+                let allowed: &[char] = match f {
+                    Format::Table | Format::Markdown => &['\n'],
+                    Format::Tsv => &['\n', '\t'],
+                    _ => &[],
+                };
+                if matches!(f, Format::Table | Format::Markdown | Format::Tsv) && !color {
+                    let found = super::unsafe_chars(&s, allowed);
+                    prop_assert!(found.is_empty(), "{}: {:?} in {:?}", f, found, s);
+                }
                 if f == Format::Json {
                     // serde_json rejects NaN/Infinity tokens: parsing proves there are none.
                     let v: serde_json::Value = serde_json::from_str(&s).unwrap();
@@ -673,7 +805,7 @@ mod props {
         }
 
         #[test]
-        fn csv_round_trips_text(texts in prop::collection::vec(any::<String>(), 1..5), tsv: bool) {
+        fn csv_round_trips_text(texts in prop::collection::vec(prop_oneof![any::<String>(), hostile_text()], 1..5), tsv: bool) {
             let cols: Vec<Column> = texts.iter().map(|_| Column::new("c", "C")).collect();
             let t = Table::new("t", cols).with_row(texts.iter().map(Cell::from).collect());
             let (format, delim) = if tsv { (Format::Tsv, b'\t') } else { (Format::Csv, b',') };
@@ -682,13 +814,57 @@ mod props {
             let rec = r.records().next().unwrap().unwrap();
             prop_assert_eq!(rec.len(), texts.len());
             for (got, want) in rec.iter().zip(&texts) {
-                let risky = want.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']);
-                if risky && got != want {
-                    prop_assert_eq!(got, format!("'{want}"));
-                } else {
-                    prop_assert_eq!(got, want.as_str());
+                // TSV: the escapes undone give the data back.
+                let read = |g: &str| if tsv { unescape_tsv(g) } else { g.to_owned() };
+                let quoted = read(got) != *want;
+                if quoted {
+                    prop_assert_eq!(read(got.strip_prefix('\'').unwrap_or("")), want.as_str(), "{:?}", got);
+                }
+                // The guard: text whose first visible character starts a formula
+                // (or that starts with a tab or line break) is never written bare.
+                let visible = want.chars().find(|c| !c.is_control() && !c.is_whitespace() && !matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'));
+                let number = want.parse::<f64>().is_ok_and(f64::is_finite) && want.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+                let formula = matches!(visible, Some('=' | '+' | '-' | '@')) || want.starts_with(['\t', '\r', '\n']);
+                if formula && !number && !tsv {
+                    prop_assert!(quoted, "{:?} written as {:?}", want, got);
+                }
+                if tsv {
+                    let first = got.chars().find(|c| !c.is_whitespace() && !matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{206f}'));
+                    if matches!(first, Some('=' | '+' | '-' | '@')) && !number {
+                        prop_assert!(quoted, "{:?} written as {:?}", want, got);
+                    }
                 }
             }
         }
     }
+}
+
+/// Undo TSV's escapes (`\\`, `\t`, `\n`, `\r`, `\e`, `\xNN`, `\u{…}`).
+fn unescape_tsv(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('e') => out.push('\u{1b}'),
+            Some('x') => {
+                let hex: String = chars.by_ref().take(2).collect();
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+            }
+            Some('u') => {
+                assert_eq!(chars.next(), Some('{'));
+                let hex: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+            }
+            other => panic!("unknown escape \\{other:?} in {s:?}"),
+        }
+    }
+    out
 }

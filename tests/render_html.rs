@@ -365,7 +365,7 @@ fn table_prints_charts_as_text() {
 fn markdown_prints_charts_as_text() {
     let s = out(&full_doc(), Format::Markdown);
     assert!(
-        s.contains("### Revenue \\<script>alert(1)\\</script>"),
+        s.contains("### Revenue \\<script\\>alert(1)\\</script\\>"),
         "{s}"
     );
     assert!(
@@ -379,7 +379,7 @@ fn markdown_prints_charts_as_text() {
         "{s}"
     );
     assert!(
-        s.contains("| high | — | bob | alice, \\<i>eve\\</i> |"),
+        s.contains("| high | — | bob | alice, \\<i\\>eve\\</i\\> |"),
         "{s}"
     );
     assert!(s.contains("| low | dan | — | — |"), "{s}");

@@ -1,13 +1,16 @@
 //! CSV opened in a real spreadsheet (LibreOffice headless): no cell becomes a
-//! formula, and real numbers stay numbers. Skipped where LibreOffice is not
-//! installed and cannot be (scripts/libreoffice-csv-check.sh exits 77).
+//! formula, and real numbers stay numbers — also when the formula hides
+//! behind characters LibreOffice drops or skips (a leading NUL, SOH, space,
+//! tab, CR, LF, byte-order mark, no-break space) in text that arrived through
+//! `import`. Skipped where LibreOffice is not installed and cannot be
+//! (scripts/libreoffice-csv-check.sh exits 77).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::process::Command;
 
-fn yardstick(db: &Path, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_yardstick"))
+fn run(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_yardstick"))
         .arg("--db")
         .arg(db)
         .args(args)
@@ -15,7 +18,11 @@ fn yardstick(db: &Path, args: &[&str]) -> Vec<u8> {
         .env("YARDSTICK_TODAY", "2026-11-22")
         .env("HOME", db.parent().unwrap())
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn yardstick(db: &Path, args: &[&str]) -> Vec<u8> {
+    let out = run(db, args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -151,6 +158,172 @@ fn libreoffice_finds_no_formula_in_yardsticks_csv() {
             numbers > 0,
             "{} has no number cells: numbers must stay numbers",
             f.display()
+        );
+    }
+}
+
+/// What LibreOffice drops or skips before it looks for a formula.
+/// (NUL, SOH, space, tab, CR, LF, byte-order mark, no-break space.)
+const PREFIXES: [&str; 8] = ["\0", "\u{1}", " ", "\t", "\r", "\n", "\u{feff}", "\u{a0}"];
+
+const FORMULAS: [&str; 4] = [
+    "=1+2",
+    "=HYPERLINK(\"http://evil\",\"click\")",
+    "@SUM(1+1)",
+    "+1+2",
+];
+
+/// Replace each placeholder by its text in the database through `import` of
+/// a crafted file: the export with the texts put in and every record made
+/// newer, so the import updates them. Should import ever refuse such text,
+/// the texts are written into the file directly (as a file edited by
+/// another program would hold them), so the CSV is still tested against them.
+fn plant(db: &Path, texts: &[(String, String)]) {
+    let mut export = String::from_utf8(yardstick(db, &["export"])).unwrap();
+    for (placeholder, text) in texts {
+        let quoted = serde_json::to_string(text).unwrap();
+        export = export.replace(&format!("\"{placeholder}\""), &quoted);
+    }
+    let export = export.replace("T12:00:00Z\"", "T12:30:00Z\"");
+    let file = db.with_extension("crafted.json");
+    std::fs::write(&file, export).unwrap();
+    let out = run(db, &["import", file.to_str().unwrap()]);
+    if out.status.success() {
+        return;
+    }
+    eprintln!(
+        "import refused the crafted texts ({}); writing them into the file directly",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    let conn = rusqlite::Connection::open(db).unwrap();
+    for (placeholder, text) in texts {
+        for sql in [
+            "UPDATE feedback SET text = ?1 WHERE text = ?2",
+            "UPDATE checkin SET note = ?1 WHERE note = ?2",
+        ] {
+            conn.execute(sql, rusqlite::params![text, placeholder])
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn libreoffice_finds_no_formula_behind_leading_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    yardstick(&db, &["init", "--me", "bob", "--name", "Bob"]);
+    yardstick(
+        &db,
+        &[
+            "people",
+            "add",
+            "alice",
+            "--name",
+            "Alice",
+            "--manager",
+            "bob",
+        ],
+    );
+    yardstick(
+        &db,
+        &[
+            "plan",
+            "add",
+            "Latency",
+            "--owner",
+            "alice",
+            "--metric",
+            "p95",
+            "--baseline",
+            "0",
+            "--target",
+            "10",
+        ],
+    );
+    let mut texts = Vec::new();
+    for prefix in PREFIXES {
+        for formula in FORMULAS {
+            texts.push((format!("PH-{}", texts.len()), format!("{prefix}{formula}")));
+        }
+    }
+    for (i, (placeholder, _)) in texts.iter().enumerate() {
+        let date = format!("2026-{:02}-{:02}", 1 + i / 28, 1 + i % 28);
+        yardstick(
+            &db,
+            &[
+                "--as",
+                "bob",
+                "feedback",
+                "give",
+                "alice",
+                placeholder,
+                "--date",
+                &date,
+            ],
+        );
+        yardstick(
+            &db,
+            &[
+                "--as",
+                "alice",
+                "checkin",
+                "1",
+                "3.5",
+                "--note",
+                placeholder,
+                "--date",
+                &date,
+            ],
+        );
+    }
+    plant(&db, &texts);
+    // The texts are in the database, byte for byte.
+    let listed: serde_json::Value =
+        serde_json::from_slice(&yardstick(&db, &["feedback", "list", "--format", "json"])).unwrap();
+    let stored: Vec<&str> = listed["feedback"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["text"].as_str())
+        .collect();
+    for (_, text) in &texts {
+        assert!(
+            stored.contains(&text.as_str()),
+            "{text:?} is not in the database"
+        );
+    }
+
+    // The control: the same texts written as CSV without the guard. LibreOffice
+    // must find formulas in it, or the check proves nothing.
+    let control = dir.path().join("control.csv");
+    let mut w = csv::Writer::from_path(&control).unwrap();
+    w.write_record(["text", "n"]).unwrap();
+    for (_, text) in &texts {
+        w.write_record([text.as_str(), "1"]).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let Some((control_formulas, _)) = open_in_calc(&control) else {
+        return;
+    };
+    assert!(
+        control_formulas > 0,
+        "LibreOffice made no formula of the unguarded texts, so the check proves nothing"
+    );
+
+    let outputs = [
+        ("feedback.csv", vec!["feedback", "list", "--format", "csv"]),
+        ("checkins.csv", vec!["checkin", "list", "--format", "csv"]),
+        ("export.csv", vec!["export", "--format", "csv"]),
+    ];
+    for (name, args) in outputs {
+        let file = dir.path().join(name);
+        std::fs::write(&file, yardstick(&db, &args)).unwrap();
+        let (formulas, numbers) = open_in_calc(&file).unwrap();
+        assert_eq!(formulas, 0, "{name} has formula cells in LibreOffice");
+        assert!(
+            numbers > 0,
+            "{name} has no number cells: numbers must stay numbers"
         );
     }
 }

@@ -171,7 +171,7 @@ enum Command {
     Appraise(appraise::AppraiseCmd),
     /// Reports: goals, gaps, team, trend, checkins, cycle, person, effectiveness
     Report(report::ReportArgs),
-    /// Print shell completions (bash completes handles, goal keys and cycle names too)
+    /// Print shell completions (bash, zsh, fish: with handles, goal keys, cycle names)
     #[command(
         after_help = "Examples:\n  source <(yardstick completions bash)\n  yardstick completions zsh > ~/.zfunc/_yardstick\n  yardstick completions fish > ~/.config/fish/completions/yardstick.fish"
     )]
@@ -195,6 +195,10 @@ enum Command {
     Values {
         /// What to list
         kind: String,
+        /// End each value with a NUL byte instead of a line break (the
+        /// completion scripts use this: a name may contain a line break)
+        #[arg(short = '0', long)]
+        null: bool,
     },
     /// Export raw records with UUIDs (JSON), or check-ins for spreadsheets (CSV)
     Export(exchange::ExportArgs),
@@ -394,7 +398,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Completions { shell } => meta::completions(ctx, shell),
         Command::Man { dir } => meta::man(ctx, &dir),
         Command::Help { words } => meta::help(ctx, &words),
-        Command::Values { kind } => meta::values(ctx, &kind),
+        Command::Values { kind, null } => meta::values(ctx, &kind, null),
         Command::Export(a) => exchange::export(ctx, a),
         Command::Import(a) => exchange::import(ctx, a),
         Command::Undo => admin::undo(ctx),

@@ -37,6 +37,14 @@ pub struct Ui {
     pub no_input: bool,
 }
 
+/// A message for a person on stderr: text from the data can be part of it
+/// (a name, a title), so every unsafe character but a line break and a tab is
+/// shown as its escape (`\e`, `\x07`, `\u{202e}`, see
+/// [`render::escape_unsafe`]) and cannot drive the terminal.
+fn message(text: &str) -> std::borrow::Cow<'_, str> {
+    render::escape_unsafe(text, |c| c == '\n' || c == '\t')
+}
+
 /// Whether an environment variable is set to a non-empty value.
 fn env_set(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty())
@@ -90,7 +98,7 @@ impl Ui {
     pub fn note(&self, msg: impl AsRef<str>) {
         if !self.quiet {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{}", msg.as_ref());
+            let _ = writeln!(err, "{}", message(msg.as_ref()));
         }
     }
 
@@ -102,7 +110,7 @@ impl Ui {
         } else {
             "warning:"
         };
-        let _ = writeln!(err, "{prefix} {}", msg.as_ref());
+        let _ = writeln!(err, "{prefix} {}", message(msg.as_ref()));
     }
 
     /// Print an error with its hint.
@@ -113,15 +121,15 @@ impl Ui {
         } else {
             ("error:", "hint:")
         };
-        let _ = writeln!(err, "{pre} {}", e.message());
+        let _ = writeln!(err, "{pre} {}", message(e.message()));
         // A bug shows what caused it, for the report the hint asks for.
         if e.kind() == ErrorKind::Internal {
             for cause in e.causes() {
-                let _ = writeln!(err, "  caused by: {cause}");
+                let _ = writeln!(err, "  caused by: {}", message(&cause));
             }
         }
         if let Some(h) = e.hint() {
-            let _ = writeln!(err, "{hint} {h}");
+            let _ = writeln!(err, "{hint} {}", message(h));
         }
     }
 

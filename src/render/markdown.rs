@@ -1,80 +1,102 @@
 //! GitHub-flavoured Markdown pipe tables.
 //!
-//! Every `<` from the data is written `\<` (a CommonMark escape that shows
-//! as `<`), so no text can become raw HTML when the Markdown is rendered.
+//! Every text from the data is written so that it renders as itself (see
+//! `escape`): the ASCII punctuation that can start markup — links and
+//! images (`[`, `]`, `!`), autolinks and raw HTML (`<`, `>`), entities (`&`
+//! before a letter, digit or `#`), code (`` ` ``), emphasis (`*`, `_`, `~`),
+//! headings (`#`), table cells (`|`) and the backslash itself — is
+//! backslash-escaped; a line break is `<br>` in a cell and a space elsewhere,
+//! a tab a space, and control characters are shown as visible escapes (`\e`,
+//! `\x07`, `\u{202e}`). Bare URLs (`https://…`) are left as they are: GitHub
+//! links them, showing the address itself.
 
 use std::io::{self, Write};
 
-use super::{Cell, Chart, ChartKind, Doc, Part, grid_names, human_text, text_bars, trend_summary};
+use super::{
+    Cell, Chart, ChartKind, Doc, Part, grid_names, human_text, is_unsafe_char, push_escape,
+    text_bars, trend_summary,
+};
 
-/// Escape a cell's text for a pipe table: backslashes, `|` and `<` are
-/// escaped, line breaks become `<br>`.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Where a text from the data goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A pipe-table cell: a line break becomes `<br>`.
+    Cell,
+    /// Inside a line (a heading, the rest of a list item): a line break
+    /// becomes a space.
+    Inline,
+    /// The start of a list item's text: as `Inline`, and a leading `-`, `+`
+    /// or `1.` / `1)` is escaped so that it cannot start a nested list.
+    ItemStart,
+}
+
+/// Escape `text` so that Markdown renders it literally (see the module
+/// documentation); a tab becomes a space.
+fn escape(text: &str, place: Place) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
+    if place == Place::ItemStart {
+        let digits = text.chars().take_while(char::is_ascii_digit).count();
+        let marker = text.chars().nth(digits);
+        if digits == 0 && matches!(marker, Some('-' | '+')) {
+            out.push('\\');
+        } else if digits > 0 && matches!(marker, Some('.' | ')')) {
+            for _ in 0..digits {
+                if let Some(d) = chars.next() {
+                    out.push(d);
+                }
+            }
+            out.push('\\');
+        }
+    }
     while let Some(c) = chars.next() {
         match c {
-            '\\' => out.push_str("\\\\"),
-            '|' => out.push_str("\\|"),
-            '<' => out.push_str("\\<"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '!' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Only where it could start an entity (`&amp;`, `&#x202e;`).
+            '&' if chars
+                .peek()
+                .is_some_and(|n| *n == '#' || n.is_ascii_alphanumeric()) =>
+            {
+                out.push_str("\\&");
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
                     chars.next();
                 }
-                out.push_str("<br>");
+                out.push_str(if place == Place::Cell { "<br>" } else { " " });
             }
-            '\n' => out.push_str("<br>"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escape text for a line of its own (a heading, a list item, a paragraph):
-/// Markdown punctuation is backslash-escaped, line breaks become spaces.
-fn escape_inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' | '\n' => out.push(' '),
+            '\t' => out.push(' '),
+            c if is_unsafe_char(c) => push_escape(&mut out, c),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Escape a heading: backslashes and `<` are escaped, line breaks become
-/// spaces.
-fn escape_title(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '<' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' | '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+/// A table cell's text.
+fn cell(text: &str) -> String {
+    escape(text, Place::Cell)
+}
+
+/// Text inside a line.
+fn inline(text: &str) -> String {
+    escape(text, Place::Inline)
 }
 
 /// A chart's text form: a trend's summary line, a list of bars, or a grid as
 /// a pipe table.
 fn write_chart(chart: &Chart, out: &mut dyn Write) -> io::Result<()> {
     match &chart.kind {
-        ChartKind::Trend { .. } => writeln!(out, "{}", escape_inline(&trend_summary(&chart.kind))),
+        ChartKind::Trend { .. } => writeln!(out, "{}", inline(&trend_summary(&chart.kind))),
         ChartKind::Bars { unit, bars } => {
             for (label, bar, value) in text_bars(bars, unit.as_deref()) {
                 let line = format!(
                     "- {}: {bar} {}",
-                    escape_inline(&label),
-                    escape_inline(&value)
+                    escape(&label, Place::ItemStart),
+                    inline(&value)
                 );
                 writeln!(out, "{}", line.trim_end())?;
             }
@@ -87,10 +109,10 @@ fn write_chart(chart: &Chart, out: &mut dyn Write) -> io::Result<()> {
             cols,
             cells,
         } => {
-            let corner = format!("{} ↓ {} →", escape(row_label), escape(col_label));
+            let corner = format!("{} ↓ {} →", cell(row_label), cell(col_label));
             write_row(
                 out,
-                std::iter::once(corner).chain(cols.iter().map(|c| escape(c))),
+                std::iter::once(corner).chain(cols.iter().map(|c| cell(c))),
             )?;
             write_row(out, (0..=cols.len()).map(|_| "---".to_owned()))?;
             for (r, row) in rows.iter().enumerate() {
@@ -99,18 +121,18 @@ fn write_chart(chart: &Chart, out: &mut dyn Write) -> io::Result<()> {
                     if names.is_empty() {
                         "—".to_owned()
                     } else {
-                        escape(&names.join(", "))
+                        cell(&names.join(", "))
                     }
                 });
-                write_row(out, std::iter::once(escape(row)).chain(names))?;
+                write_row(out, std::iter::once(cell(row)).chain(names))?;
             }
             Ok(())
         }
     }
 }
 
-fn cell_text(cell: &Cell) -> String {
-    escape(&human_text(cell))
+fn cell_text(value: &Cell) -> String {
+    cell(&human_text(value))
 }
 
 fn write_row<I: IntoIterator<Item = String>>(out: &mut dyn Write, cells: I) -> io::Result<()> {
@@ -132,22 +154,22 @@ pub(super) fn render(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
             out.write_all(b"\n")?;
         }
         if let Some(title) = part.title() {
-            writeln!(out, "### {}", escape_title(title))?;
+            writeln!(out, "### {}", inline(title))?;
             writeln!(out)?;
         }
         match part {
             Part::Record(r) => {
                 write_row(out, ["Field".to_owned(), "Value".to_owned()])?;
                 write_row(out, ["---".to_owned(), "---".to_owned()])?;
-                for (col, cell) in &r.fields {
-                    write_row(out, [escape(col.label), cell_text(cell)])?;
+                for (col, value) in &r.fields {
+                    write_row(out, [cell(col.label), cell_text(value)])?;
                 }
             }
             Part::Table(t) => {
                 if t.columns.is_empty() {
                     continue;
                 }
-                write_row(out, t.columns.iter().map(|c| escape(c.label)))?;
+                write_row(out, t.columns.iter().map(|c| cell(c.label)))?;
                 write_row(
                     out,
                     (0..t.columns.len())
@@ -169,11 +191,43 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape("a|b"), "a\\|b");
-        assert_eq!(escape("a\r\nb\nc\rd"), "a<br>b<br>c<br>d");
-        assert_eq!(escape("C:\\x"), "C:\\\\x");
-        assert_eq!(escape("<script>"), "\\<script>");
-        assert_eq!(escape_inline("# *a* <b>\nc"), "\\# \\*a\\* \\<b\\> c");
-        assert_eq!(escape_title("a\\<b\n"), "a\\\\\\<b ");
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("a\r\nb\nc\rd"), "a<br>b<br>c<br>d");
+        assert_eq!(cell("C:\\x"), "C:\\\\x");
+        assert_eq!(cell("<script>"), "\\<script\\>");
+        assert_eq!(inline("# *a* <b>\nc"), "\\# \\*a\\* \\<b\\> c");
+        assert_eq!(inline("a\\<b\n"), "a\\\\\\<b ");
+    }
+
+    #[test]
+    fn links_images_and_markup_from_the_data_stay_text() {
+        assert_eq!(cell("[click](http://evil)"), "\\[click\\](http://evil)");
+        assert_eq!(cell("![x](http://t/p.png)"), "\\!\\[x\\](http://t/p.png)");
+        assert_eq!(cell("<http://evil>"), "\\<http://evil\\>");
+        assert_eq!(
+            cell("`code` *em* _em_ ~~del~~"),
+            "\\`code\\` \\*em\\* \\_em\\_ \\~\\~del\\~\\~"
+        );
+        assert_eq!(cell("&#x202e; &amp;"), "\\&\\#x202e; \\&amp;");
+        assert_eq!(cell("[a][ref]"), "\\[a\\]\\[ref\\]");
+        assert_eq!(cell("R&D & co &"), "R\\&D & co &");
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_escapes() {
+        assert_eq!(cell("a\u{1b}[31mb\u{7}"), "a\\e\\[31mb\\x07");
+        assert_eq!(inline("\u{202e}x\u{9b}\t"), "\\u{202e}x\\u{9b} ");
+        assert_eq!(cell("\0\u{7f}\u{2028}"), "\\x00\\x7f\\u{2028}");
+    }
+
+    #[test]
+    fn list_items_cannot_start_a_nested_list() {
+        assert_eq!(escape("- x", Place::ItemStart), "\\- x");
+        assert_eq!(escape("+ x", Place::ItemStart), "\\+ x");
+        assert_eq!(escape("12. x", Place::ItemStart), "12\\. x");
+        assert_eq!(escape("3) x", Place::ItemStart), "3\\) x");
+        assert_eq!(escape("2026 plan", Place::ItemStart), "2026 plan");
+        assert_eq!(escape("x-1", Place::ItemStart), "x-1");
+        assert_eq!(escape("-", Place::Inline), "-");
     }
 }

@@ -14,8 +14,11 @@
 //!   a header rule, numbers right-aligned, long text wrapped to
 //!   [`RenderOptions::width`], progress bars, tree indentation, coloured
 //!   status words when [`RenderOptions::color`] is set (and no escape code at
-//!   all when it is not). Control characters in text are replaced by `�` so
-//!   that content can never drive the terminal.
+//!   all when it is not). A cell keeps its line breaks (CR and CRLF become
+//!   LF), a tab becomes a space, and every other [unsafe
+//!   character](is_unsafe_char) — ESC and the other controls, DEL, C1,
+//!   bidirectional overrides — is shown as its escape (`\e`, `\x07`,
+//!   `\u{202e}`), so that content can never drive the terminal.
 //! - **json** — one pretty-printed object:
 //!   `{"schema_version": 1, "kind": "<kind>", "<part key>": …}`. A record is an
 //!   object of its fields in field order; a table is an array of objects keyed
@@ -29,14 +32,24 @@
 //! - **csv** / **tsv** — RFC 4180 through the `csv` crate (CSV lines end in
 //!   CRLF as the RFC says; TSV lines end in LF). The first table part (or, if
 //!   there is none, the first record as a one-row table) with one header row
-//!   of column keys. Text that a spreadsheet would run as a formula is
-//!   neutralised with a leading `'` (see [`neutralize_formula`]).
+//!   of column keys. CSV keeps text exactly (quoted where needed). TSV, which
+//!   is also what a pipe gets, has one row per line: a backslash is doubled
+//!   and tabs, line breaks and the other unsafe characters are written as
+//!   escapes (`\t`, `\n`, `\r`, `\e`, `\x07`, `\u{202e}`). In both, text
+//!   that a spreadsheet would run as a formula — also behind leading controls
+//!   or spaces — is neutralised with a leading `'` (see
+//!   [`neutralize_formula`]).
 //! - **markdown** — a GitHub pipe table per part, each preceded by an optional
-//!   `### title`; records become a two-column `Field | Value` table. Every `<`
-//!   from the data is written `\<` so that no text can become raw HTML.
+//!   `### title`; records become a two-column `Field | Value` table. Text from
+//!   the data renders as itself: the backslash, the backtick,
+//!   `* _ ~ [ ] < > ! | #` and `&` where it could start an entity are
+//!   backslash-escaped (no link, image, autolink, raw HTML, entity, code or
+//!   emphasis can come from the data), line breaks become `<br>` in cells,
+//!   and control characters are shown as escapes as in tables.
 //! - **html** — one self-contained page for review meetings and printing:
 //!   inline CSS and inline SVG charts, no script, no external URL of any kind,
-//!   every text from the data escaped. Titled [`Doc::title`] (or the kind).
+//!   every text from the data escaped (control characters become `�`).
+//!   Titled [`Doc::title`] (or the kind).
 //!
 //! # Charts and sparklines
 //!
@@ -68,8 +81,8 @@ use std::str::FromStr;
 
 pub use delimited::neutralize_formula;
 pub use doc::*;
-pub use text::sparkline;
 pub(crate) use text::*;
+pub use text::{escape_unsafe, is_unsafe_char, sparkline};
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use comfy_table::{
 
 use super::{
     Cell, Chart, ChartKind, Doc, Part, Record, RenderOptions, Table, Tone, grid_names,
-    human_percent, human_text, status_tone, text_bars, trend_summary,
+    human_percent, human_text, is_unsafe_char, push_escape, status_tone, text_bars, trend_summary,
 };
 
 /// Cells in a progress bar.
@@ -31,9 +31,12 @@ const MIN_TEXT_WIDTH: usize = 12;
 /// like `gh` or `task` output.
 const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─'));
 
-/// Replace what could drive the terminal: tabs become spaces, CR and CRLF
-/// become line breaks, other control characters (and bidirectional overrides)
-/// become `�`.
+/// Text for the terminal: line breaks stay (a cell may have several lines;
+/// CR and CRLF become LF, so nothing returns the cursor to overwrite what was
+/// shown), a tab becomes a space (it would break the columns), and every
+/// other [unsafe character](is_unsafe_char) — ESC, the other controls, DEL,
+/// C1, bidirectional overrides — is shown as its escape (`\e`, `\x07`,
+/// `\u{202e}`), so that no text from the data can drive the terminal.
 fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -47,8 +50,7 @@ fn sanitize(text: &str) -> String {
                 }
                 out.push('\n');
             }
-            c if c.is_control() => out.push('\u{FFFD}'),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => out.push('\u{FFFD}'),
+            c if is_unsafe_char(c) => push_escape(&mut out, c),
             c => out.push(c),
         }
     }
@@ -441,9 +443,12 @@ mod tests {
 
     #[test]
     fn sanitizes_control_characters() {
-        assert_eq!(sanitize("a\x1b[31mb"), "a\u{FFFD}[31mb");
+        assert_eq!(sanitize("a\x1b[31mb"), "a\\e[31mb");
         assert_eq!(sanitize("a\tb\r\nc\rd"), "a b\nc\nd");
-        assert_eq!(sanitize("\u{202E}x"), "\u{FFFD}x");
+        assert_eq!(sanitize("\u{202E}x\u{2066}"), "\\u{202e}x\\u{2066}");
+        assert_eq!(sanitize("\0\u{7}\u{8}\u{7f}"), "\\x00\\x07\\x08\\x7f");
+        assert_eq!(sanitize("\u{9b}2J\u{85}"), "\\u{9b}2J\\u{85}");
+        assert_eq!(sanitize("\u{2028}é ✓ 日本"), "\\u{2028}é ✓ 日本");
     }
 
     #[test]

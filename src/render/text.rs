@@ -1,8 +1,69 @@
 //! Text helpers the renderers share: numbers as people read them, units,
-//! sparklines and text bars, the tone of a status word.
+//! sparklines and text bars, the tone of a status word, and the visible form
+//! of characters that must not reach a terminal as themselves.
 
 use super::{Cell, ChartKind};
 use chrono::NaiveDate;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Whether `c` must never reach a terminal (or a line-based reader) as
+/// itself: the C0 controls (ESC starts escape sequences, CR and BS overwrite
+/// what was shown, LF and tab break lines and columns), DEL, the C1 controls
+/// U+0080–U+009F (U+009B is a one-character CSI), the bidirectional
+/// embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069 (they
+/// reorder what is shown), and the Unicode line and paragraph separators
+/// U+2028 and U+2029 (line breaks some readers honour).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// Append the visible escape of `c`: `\t`, `\n`, `\r`, `\e` (ESC), `\x07`
+/// (the other ASCII controls and DEL, two hex digits), `\u{9b}` (anything
+/// else, lowercase hex). Only called for [`is_unsafe_char`] characters, but
+/// any character gets a well-formed escape.
+pub(crate) fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\u{1b}' => out.push_str("\\e"),
+        c if c.is_ascii() => {
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// `text` with every [unsafe character](is_unsafe_char) written as its
+/// visible escape (`\e`, `\x07`, `\u{202e}`, …), except those `keep`
+/// accepts, which stay as they are. Borrowed when there is nothing to escape.
+///
+/// ```
+/// use yardstick::render::escape_unsafe;
+/// assert_eq!(escape_unsafe("a\u{1b}[2Jb\n", |c| c == '\n'), "a\\e[2Jb\n");
+/// assert_eq!(escape_unsafe("\u{202e}\u{7}\u{9b}", |_| false), "\\u{202e}\\x07\\u{9b}");
+/// ```
+pub fn escape_unsafe(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unsafe_char(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_char(c) && !keep(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Round percentage points to 2 decimals; non-finite values give `None`.
 pub(crate) fn round2(points: f64) -> Option<f64> {
