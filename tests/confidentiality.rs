@@ -1,0 +1,565 @@
+//! The confidentiality matrix: one seeded review cycle in which every
+//! confidential text carries a unique marker, and for every read command ×
+//! every output format × each viewer (the subject, their manager, a
+//! skip-level manager, a peer reviewer, an unrelated colleague, an admin),
+//! the exact set of markers that may appear. It runs twice: while the cycle
+//! is calibrating (reviews closed, nothing released) and once it is
+//! finalized (released to the subject).
+//!
+//! Every command of the binary is classified below: a read command is in
+//! the matrix, anything else is named as a write or as showing no data. A
+//! command added without a place here fails
+//! `every_command_is_in_the_matrix_or_named_as_not_reading_data`; a format
+//! added to `Format::ALL` runs through the whole matrix by itself.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use clap::CommandFactory;
+use common::{Env, s};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Stdio;
+use yardstick::render::Format;
+
+const CYCLE: &str = "H2";
+
+/// The markers, each in exactly one confidential text.
+const SELF: &str = "MK-SELF-REVIEW";
+const MGR: &str = "MK-MANAGER-REVIEW";
+const PEER: [&str; 3] = ["MK-PEER-ONE", "MK-PEER-TWO", "MK-PEER-THREE"];
+const PEER_DRAFT: &str = "MK-PEER-DRAFT";
+const MGR_DRAFT: &str = "MK-MANAGER-DRAFT";
+const PRIVATE: &str = "MK-PRIVATE-FEEDBACK";
+const SHARED: &str = "MK-SHARED-FEEDBACK";
+const CALIBRATION: &str = "MK-CALIBRATION-REASON";
+const ACTION: &str = "MK-DEVELOPMENT-ACTION";
+
+fn all_markers() -> Vec<&'static str> {
+    let mut v = vec![
+        SELF,
+        MGR,
+        PEER_DRAFT,
+        MGR_DRAFT,
+        PRIVATE,
+        SHARED,
+        CALIBRATION,
+        ACTION,
+    ];
+    v.extend(PEER);
+    v
+}
+
+/// The viewers: (name, `--as` handle).
+const VIEWERS: [(&str, &str); 6] = [
+    ("subject", "sub"),
+    ("manager", "mo"),
+    ("skip-level manager", "sk"),
+    ("peer", "p1"),
+    ("unrelated colleague", "un"),
+    ("admin", "ada"),
+];
+
+/// The markers a viewer may see, by the table in docs/security.md.
+fn allowed(viewer: &str, released: bool) -> BTreeSet<&'static str> {
+    let mut v: Vec<&str> = vec![SHARED];
+    match viewer {
+        // Their own self review; the manager's once both are submitted;
+        // peer comments without names, the calibration and the outcome only
+        // once the cycle is finalized. Never the private feedback about them.
+        "sub" => {
+            v.extend([SELF, MGR]);
+            if released {
+                v.extend(PEER);
+                v.extend([CALIBRATION, ACTION]);
+            }
+        }
+        // Managers: both reviews (both submitted), peer comments without
+        // names (reviews closed, threshold met), private feedback,
+        // calibration and outcome. The manager's own draft of another
+        // review is theirs.
+        "mo" => {
+            v.extend([SELF, MGR, PRIVATE, CALIBRATION, ACTION, MGR_DRAFT]);
+            v.extend(PEER);
+        }
+        "sk" => {
+            v.extend([SELF, MGR, PRIVATE, CALIBRATION, ACTION]);
+            v.extend(PEER);
+        }
+        // A peer sees the review they wrote.
+        "p1" => v.push(PEER[0]),
+        // The author of the private feedback.
+        "un" => v.push(PRIVATE),
+        // An admin sees everything but other people's drafts.
+        "ada" => {
+            v.extend([SELF, MGR, PRIVATE, CALIBRATION, ACTION]);
+            v.extend(PEER);
+        }
+        other => panic!("unknown viewer {other}"),
+    }
+    v.into_iter().collect()
+}
+
+/// The read commands of the matrix: every command that shows data.
+fn read_commands() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["people", "list"],
+        vec!["people", "show", "sub"],
+        vec!["team", "list"],
+        vec!["team", "show", "core"],
+        vec!["team", "tree"],
+        vec!["period", "list"],
+        vec!["plan", "list"],
+        vec!["plan", "show", "sub-goal"],
+        vec!["plan", "tree"],
+        vec!["plan", "export"],
+        vec!["checkin", "list"],
+        vec!["checkin", "due"],
+        vec!["feedback", "list"],
+        vec!["feedback", "list", "--to", "sub"],
+        vec!["feedback", "list", "--include-private"],
+        vec!["appraise", "cycle", "list"],
+        vec!["appraise", "cycle", "show", CYCLE],
+        vec!["appraise", "status", CYCLE],
+        vec!["appraise", "show", CYCLE, "sub"],
+        vec!["report"],
+        vec!["report", "goals"],
+        vec!["report", "gaps"],
+        vec!["report", "team"],
+        vec!["report", "trend", "sub-goal"],
+        vec!["report", "checkins"],
+        vec!["report", "cycle", CYCLE],
+        vec!["report", "person", "sub", "--cycle", CYCLE],
+        vec![
+            "report",
+            "person",
+            "sub",
+            "--cycle",
+            CYCLE,
+            "--include-private",
+        ],
+        vec!["report", "effectiveness"],
+        vec!["export"],
+        vec!["export", "--include-private"],
+        vec!["export", "--person", "sub", "--include-private"],
+        vec!["log"],
+        vec!["__values", "handles"],
+        vec!["__values", "teams"],
+        vec!["__values", "goals"],
+        vec!["__values", "cycles"],
+        vec!["config", "show"],
+        vec!["doctor"],
+    ]
+}
+
+/// Commands that write, or show no data from the file, by their path.
+const NOT_READS: &[&str] = &[
+    "init",
+    "demo",
+    "people add",
+    "people edit",
+    "people rm",
+    "team add",
+    "team edit",
+    "team rm",
+    "period add",
+    "period rm",
+    "plan add",
+    "plan measure",
+    "plan edit",
+    "plan close",
+    "plan reopen",
+    "plan rm",
+    "plan carry",
+    "plan apply",
+    "checkin",
+    "checkin edit",
+    "checkin rm",
+    "feedback give",
+    "feedback rm",
+    "appraise cycle new",
+    "appraise cycle open",
+    "appraise cycle calibrate",
+    "appraise cycle finalize",
+    "appraise cycle reopen",
+    "appraise review",
+    "appraise peers",
+    "appraise calibrate",
+    "appraise outcome",
+    "appraise ack",
+    "completions",
+    "man",
+    "help",
+    "import",
+    "undo",
+    "backup",
+];
+
+/// Every command path of the binary: leaves, and parents that run on their own.
+fn command_paths() -> BTreeSet<String> {
+    fn walk(cmd: &clap::Command, prefix: &str, out: &mut BTreeSet<String>) {
+        for sub in cmd.get_subcommands() {
+            let path = if prefix.is_empty() {
+                sub.get_name().to_string()
+            } else {
+                format!("{prefix} {}", sub.get_name())
+            };
+            let has_subs = sub.get_subcommands().next().is_some();
+            if !has_subs || !sub.is_subcommand_required_set() {
+                out.insert(path.clone());
+            }
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&yardstick::cli::Cli::command(), "", &mut out);
+    out
+}
+
+#[test]
+fn every_command_is_in_the_matrix_or_named_as_not_reading_data() {
+    let paths = command_paths();
+    // A read command's path: the longest run of its first words that names a command.
+    let reads: BTreeSet<String> = read_commands()
+        .iter()
+        .filter_map(|c| {
+            (1..=c.len())
+                .rev()
+                .map(|n| c[..n].join(" "))
+                .find(|p| paths.contains(p))
+        })
+        .collect();
+    let named: BTreeSet<String> = NOT_READS.iter().map(|s| s.to_string()).collect();
+    let mut missing = Vec::new();
+    for path in command_paths() {
+        if !reads.contains(&path) && !named.contains(&path) {
+            missing.push(path);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "commands in neither the confidentiality matrix nor the list of writes: {missing:?}"
+    );
+    for n in &named {
+        assert!(
+            command_paths().contains(n),
+            "NOT_READS names a command that does not exist: {n}"
+        );
+    }
+}
+
+/// Run `yardstick --as WHO …` for many argument lists at once (a few at a
+/// time), returning (args, exit code, stdout + stderr) for each.
+fn run_all(env: &Env, db: &Path, who: &str, runs: &[Vec<String>]) -> Vec<(String, i32, String)> {
+    let mut out = Vec::new();
+    for chunk in runs.chunks(4) {
+        let children: Vec<_> = chunk
+            .iter()
+            .map(|args| {
+                let mut cmd = env.std_command();
+                cmd.args(["--db", s(db), "--as", who])
+                    .args(args)
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                (args.join(" "), cmd.spawn().expect("spawn yardstick"))
+            })
+            .collect();
+        for (line, child) in children {
+            let o = child.wait_with_output().expect("wait");
+            out.push((
+                line,
+                o.status.code().unwrap_or(-1),
+                format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&o.stdout),
+                    String::from_utf8_lossy(&o.stderr)
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Every read command in every format, as `who`: no marker outside the
+/// allowed set ever appears, and every allowed marker appears somewhere.
+fn check_viewer(env: &Env, db: &Path, viewer: &str, who: &str, released: bool) {
+    let allowed = allowed(who, released);
+    let mut runs = Vec::new();
+    for cmd in read_commands() {
+        for f in Format::ALL {
+            let mut args: Vec<String> = cmd.iter().map(|w| w.to_string()).collect();
+            args.extend(["--format".to_string(), f.name().to_string()]);
+            runs.push(args);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (line, code, text) in run_all(env, db, who, &runs) {
+        // A format a command does not write is refused (exit 2) up front.
+        let skipped =
+            code == 2 && (text.contains("does not write") || text.contains("does not apply"));
+        assert!(
+            code == 0 || skipped,
+            "`--as {who} {line}` ({viewer}) exited {code}:\n{text}"
+        );
+        for m in all_markers() {
+            if text.contains(m) {
+                assert!(
+                    allowed.contains(m),
+                    "`--as {who} {line}` shows {m} to the {viewer}{}:\n{text}",
+                    if released { " (finalized)" } else { "" }
+                );
+                seen.insert(m);
+            }
+        }
+    }
+    assert_eq!(
+        seen, allowed,
+        "the {viewer} should see exactly these markers across the read commands"
+    );
+}
+
+/// The seeded cycle: returns the environment and the database.
+fn seeded() -> (Env, std::path::PathBuf) {
+    let env = Env::new();
+    let db = env.db();
+    let plan = env.path("org.toml");
+    std::fs::write(
+        &plan,
+        r#"
+[[team]]
+handle = "core"
+name = "Core"
+lead = "sk"
+
+[[person]]
+handle = "sk"
+name = "Skip Level"
+team = "core"
+
+[[person]]
+handle = "mo"
+name = "Manager Mo"
+manager = "sk"
+team = "core"
+
+[[person]]
+handle = "sub"
+name = "Subject Sue"
+manager = "mo"
+team = "core"
+
+[[person]]
+handle = "other"
+name = "Other Report"
+manager = "mo"
+team = "core"
+
+[[person]]
+handle = "p1"
+name = "Peer One"
+manager = "sk"
+
+[[person]]
+handle = "p2"
+name = "Peer Two"
+manager = "sk"
+
+[[person]]
+handle = "p3"
+name = "Peer Three"
+manager = "sk"
+
+[[person]]
+handle = "p4"
+name = "Peer Four"
+manager = "sk"
+
+[[person]]
+handle = "un"
+name = "Unrelated Una"
+manager = "sk"
+
+[[goal]]
+key = "sub-goal"
+title = "Ship the thing"
+owner = "sub"
+period = "2026-H2"
+
+[[goal.measure]]
+name = "things"
+baseline = 0
+target = 10
+"#,
+    )
+    .unwrap();
+    let run = |who: &str, args: &[&str]| {
+        let mut all = vec!["--as", who];
+        all.extend_from_slice(args);
+        env.on(&db, &all).ok();
+    };
+    env.run(&["init", "--db", s(&db), "--me", "ada", "--name", "Ada Admin"])
+        .ok();
+    run("ada", &["plan", "apply", s(&plan)]);
+    run("sub", &["checkin", "sub-goal", "4"]);
+    run("p1", &["feedback", "give", "sub", &format!("Great demo {SHARED}")]);
+    run(
+        "un",
+        &[
+            "feedback",
+            "give",
+            "sub",
+            &format!("Misses deadlines {PRIVATE}"),
+            "--private",
+        ],
+    );
+    run(
+        "ada",
+        &[
+            "appraise", "cycle", "new", CYCLE, "--period", "2026-H2", "--person", "sub", "--person",
+            "other",
+        ],
+    );
+    run("ada", &["appraise", "cycle", "open", CYCLE]);
+    // An admin nominates (whoever nominates knows whom they named).
+    run(
+        "ada",
+        &["appraise", "peers", CYCLE, "sub", "--add", "p1", "p2", "p3", "p4"],
+    );
+    let review = |who: &str, kind: &str, text: &str, submit: bool| {
+        let comment = format!("collaboration={text}");
+        let mut args = vec![
+            "appraise",
+            "review",
+            CYCLE,
+            "sub",
+            "--kind",
+            kind,
+            "--rate",
+            "collaboration=4",
+            "--comment",
+            &comment,
+        ];
+        if submit {
+            args.push("--submit");
+        }
+        run(who, &args);
+    };
+    review("sub", "self", SELF, true);
+    review("mo", "manager", MGR, true);
+    for (p, text) in ["p1", "p2", "p3"].iter().zip(PEER) {
+        review(p, "peer", text, true);
+    }
+    review("p4", "peer", PEER_DRAFT, false);
+    // The manager's draft of another report's review: theirs alone.
+    run(
+        "mo",
+        &[
+            "appraise",
+            "review",
+            CYCLE,
+            "other",
+            "--kind",
+            "manager",
+            "--rate",
+            "collaboration=3",
+            "--comment",
+            &format!("collaboration={MGR_DRAFT}"),
+        ],
+    );
+    run(
+        "other",
+        &[
+            "appraise",
+            "review",
+            CYCLE,
+            "other",
+            "--kind",
+            "self",
+            "--rate",
+            "collaboration=3",
+            "--submit",
+        ],
+    );
+    run("ada", &["appraise", "cycle", "calibrate", CYCLE, "--force"]);
+    run(
+        "mo",
+        &[
+            "appraise",
+            "calibrate",
+            CYCLE,
+            "sub",
+            "--level",
+            "3",
+            "--reason",
+            CALIBRATION,
+        ],
+    );
+    run(
+        "mo",
+        &[
+            "appraise",
+            "outcome",
+            CYCLE,
+            "sub",
+            "--recommend",
+            "raise",
+            "--action",
+            ACTION,
+        ],
+    );
+    (env, db)
+}
+
+#[test]
+fn each_viewer_sees_exactly_what_the_policy_allows_in_every_command_and_format() {
+    let (env, db) = seeded();
+    for (viewer, who) in VIEWERS {
+        check_viewer(&env, &db, viewer, who, false);
+    }
+    env.on(
+        &db,
+        &["--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force"],
+    )
+    .ok();
+    for (viewer, who) in VIEWERS {
+        check_viewer(&env, &db, viewer, who, true);
+    }
+}
+
+#[test]
+fn peer_reviewers_are_named_to_no_one_but_their_author_and_admins() {
+    let (env, db) = seeded();
+    env.on(
+        &db,
+        &["--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force"],
+    )
+    .ok();
+    // Peer handles appear in people lists, so look where reviews are shown.
+    for (viewer, who) in VIEWERS {
+        for cmd in [
+            vec!["appraise", "show", CYCLE, "sub"],
+            vec!["report", "person", "sub", "--cycle", CYCLE],
+            vec!["log"],
+        ] {
+            for f in Format::ALL {
+                let mut args = vec!["--as", who];
+                args.extend(cmd.iter().copied());
+                args.extend(["--format", f.name()]);
+                let out = env.on(&db, &args);
+                out.ok();
+                let text = format!("{}{}", out.stdout, out.stderr);
+                for p in ["p2", "p3", "Peer Two", "Peer Three"] {
+                    let named = text.split(|c: char| !c.is_alphanumeric()).any(|w| w == p)
+                        || text.contains(p) && p.contains(' ');
+                    let may = who == "ada" && cmd[0] != "report";
+                    assert!(
+                        !named || may,
+                        "`{}` names peer reviewer {p} to the {viewer}:\n{text}",
+                        out.line
+                    );
+                }
+            }
+        }
+    }
+}
