@@ -1,6 +1,7 @@
 //! Continuous feedback: praise, coaching, concerns and 360 input.
 
 use crate::domain::FeedbackKind;
+use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -36,4 +37,14 @@ pub struct Feedback {
 pub fn visible_to(f: &Feedback, viewer: Option<&str>, managers: &[String]) -> bool {
     let Some(v) = viewer else { return true };
     !f.private || f.from.as_deref() == Some(v) || managers.iter().any(|m| m == v)
+}
+
+/// Feedback is about someone else than its author (`from` and `to` name
+/// people the same way: ids, handles or UUIDs).
+pub fn check_recipient<T: PartialEq + ?Sized>(from: &T, to: &T) -> Result<()> {
+    if from == to {
+        return Err(Error::invalid("feedback is for someone else")
+            .with_hint("record notes on your own goals with `yardstick checkin GOAL --note ...`"));
+    }
+    Ok(())
 }
