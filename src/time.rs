@@ -75,6 +75,12 @@ use crate::error::{Error, Result};
 const MIN_YEAR: i32 = 1;
 /// The latest year yardstick accepts or produces from a date expression.
 const MAX_YEAR: i32 = 9999;
+/// Why a date outside 0001-01-01..=9999-12-31 is refused.
+const YEAR_RANGE: &str = "the year must be between 0001 and 9999";
+
+/// How far past the clock's "now" a timestamp read from a file may lie
+/// (clocks of two machines disagree a little): five minutes.
+pub const CLOCK_SKEW_SECONDS: i64 = 300;
 
 /// The accepted forms of a date expression, for error hints.
 const DATE_FORMS: &str = "accepted forms: an ISO date (2026-11-22); today, yesterday, tomorrow; \
@@ -174,7 +180,7 @@ impl Clock {
         let today = dt.date_naive();
         let now = dt.with_timezone(&Utc);
         if !in_range(today) || !in_range(now.date_naive()) {
-            return Err(bad("the year must be between 0001 and 9999"));
+            return Err(bad(YEAR_RANGE));
         }
         Ok(Clock {
             today,
@@ -194,6 +200,13 @@ impl Clock {
             now,
             week_start,
         }
+    }
+
+    /// The latest instant a timestamp read from a file may name: `now`
+    /// plus [`CLOCK_SKEW_SECONDS`]. A pinned date's `now` is noon UTC, so
+    /// with `--today 2026-11-22` this is 2026-11-22T12:05:00Z.
+    pub fn latest(&self) -> DateTime<Utc> {
+        self.now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS)
     }
 
     /// `now` as an RFC 3339 UTC timestamp with whole seconds, e.g.
@@ -719,7 +732,7 @@ fn parse_iso_date(s: &str) -> Option<std::result::Result<NaiveDate, String>> {
         digits(d.as_bytes())?,
     );
     if year < MIN_YEAR {
-        return Some(Err("the year must be between 0001 and 9999".to_string()));
+        return Some(Err(YEAR_RANGE.to_string()));
     }
     if !(1..=12).contains(&month) {
         return Some(Err(format!(
@@ -800,6 +813,30 @@ pub fn iso_day(s: &str) -> Option<NaiveDate> {
     }
     let year = i32::try_from(digits(&b[0..4])?).ok()?;
     NaiveDate::from_ymd_opt(year, digits(&b[5..7])?, digits(&b[8..10])?)
+}
+
+/// A day read from a file (an import): [`iso_day`]'s form, in the range
+/// the command line accepts (0001-01-01 to 9999-12-31).
+pub fn stored_day(s: &str) -> Result<NaiveDate> {
+    let d = iso_day(s)
+        .ok_or_else(|| Error::invalid(format!("{} is not a date (YYYY-MM-DD)", quote(s))))?;
+    if !in_range(d) {
+        return Err(Error::invalid(format!("{}: {YEAR_RANGE}", quote(s))));
+    }
+    Ok(d)
+}
+
+/// A timestamp read from a file (an import): RFC 3339, naming an instant
+/// whose date, as written and in UTC, lies in the range the command line
+/// accepts (0001-01-01 to 9999-12-31).
+pub fn stored_timestamp(s: &str) -> Result<DateTime<Utc>> {
+    let t = DateTime::parse_from_rfc3339(s)
+        .map_err(|_| Error::invalid(format!("{} is not an RFC 3339 timestamp", quote(s))))?;
+    let utc = t.with_timezone(&Utc);
+    if !in_range(t.date_naive()) || !in_range(utc.date_naive()) {
+        return Err(Error::invalid(format!("{}: {YEAR_RANGE}", quote(s))));
+    }
+    Ok(utc)
 }
 
 /// A stored or plan-file date: [`iso_day`] first (fast), else any form
@@ -1537,5 +1574,40 @@ mod tests {
         assert_eq!(days_between(d("2026-01-01"), d("2027-01-01")), 365);
         assert_eq!(days_between(d("2026-11-22"), d("2026-11-22")), 0);
         assert!(days_between(NaiveDate::MIN, NaiveDate::MAX) > 0);
+    }
+
+    // ---- values read from files ----
+
+    #[test]
+    fn stored_days_and_timestamps_keep_to_the_command_lines_range() {
+        assert_eq!(stored_day("2026-11-22").unwrap(), d("2026-11-22"));
+        for bad in ["0000-01-01", "2026-02-30", "2026-1-5", ""] {
+            let e = stored_day(bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Invalid, "{bad}");
+        }
+        assert!(
+            stored_day("0000-06-01")
+                .unwrap_err()
+                .message()
+                .contains("0001")
+        );
+        assert!(stored_timestamp("2026-11-22T12:00:00Z").is_ok());
+        for bad in [
+            "0000-01-01T00:00:00Z",
+            "0001-01-01T00:30:00+01:00",
+            "9999-12-31T23:30:00-01:00",
+            "2026-11-22",
+        ] {
+            assert!(stored_timestamp(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_latest_acceptable_instant_is_now_plus_the_skew() {
+        let c = Clock::new(Some("2026-11-22"), Weekday::Mon).unwrap();
+        assert_eq!(
+            c.latest(),
+            stored_timestamp("2026-11-22T12:05:00Z").unwrap()
+        );
     }
 }

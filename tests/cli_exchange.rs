@@ -269,13 +269,15 @@ fn a_members_file_merges_into_the_leads() {
     assert!(people.contains(&"kim"));
     assert!(people.len() < 12, "{people:?}");
 
+    // The lead imports on 2026-11-24 (records from the future are refused).
     // A dry run shows the same summary and writes nothing.
+    let later = ["--today", "2026-11-24"];
     let before = std::fs::read(&lead).unwrap();
-    let dry = import(&env, &lead, &file, &["--dry-run"]);
+    let dry = import(&env, &lead, &file, &["--dry-run", later[0], later[1]]);
     dry.ok();
     assert_bytes_unchanged(&lead, &before, "dry run");
 
-    let out = import(&env, &lead, &file, &[]);
+    let out = import(&env, &lead, &file, &later);
     out.ok().no_panic();
     assert_eq!(out.json()["summary"], dry.json()["summary"]);
     assert_eq!(
@@ -334,7 +336,7 @@ fn a_members_file_merges_into_the_leads() {
 
     // A second import changes nothing (the conflict is still reported).
     let before = std::fs::read(&lead).unwrap();
-    let again = import(&env, &lead, &file, &[]);
+    let again = import(&env, &lead, &file, &later);
     again.ok();
     let (i, u, _, c) = counts(&again, "total");
     assert_eq!((i, u, c), (0, 0, 1));
@@ -366,7 +368,9 @@ fn undo_reverts_an_import_exactly() {
     }
     let file = export(&env, &member, "kim.json", &["--person", "kim"]);
     let before = export(&env, &lead, "before.json", &[]);
-    let out = import(&env, &lead, &file, &[]);
+    // The lead imports on the day kim worked (not before: no timestamp may
+    // lie in the future).
+    let out = import(&env, &lead, &file, &["--today", "2026-11-23"]);
     out.ok();
     let (i, u, _, _) = counts(&out, "total");
     assert!(i >= 2 && u >= 1, "{}", out.stdout);
@@ -411,13 +415,28 @@ fn a_finalized_cycle_is_never_changed_by_an_import() {
     let edited = env.path("edited.json");
     std::fs::write(&edited, serde_json::to_string(&doc).unwrap()).unwrap();
 
+    // Imported after 2026-12-01, so that the timestamps are not in the
+    // future: what refuses the file is the cycle being finalized here.
     let before = std::fs::read(&lead).unwrap();
-    let out = import(&env, &lead, &edited, &[]);
-    out.ok().no_panic().stderr_has("finalized");
-    assert_eq!(counts(&out, "rating").3, 1);
-    assert_eq!(counts(&out, "cycle").3, 1);
-    assert_eq!(counts(&out, "total").1, 0);
-    assert_bytes_unchanged(&lead, &before, "import into a finalized cycle");
+    for extra in [
+        &["--today", "2026-12-02"][..],
+        &["--today", "2026-12-02", "--dry-run"],
+    ] {
+        let out = import(&env, &lead, &edited, extra);
+        out.code(2)
+            .no_panic()
+            .stderr_has("2 record(s) cannot be imported")
+            .stderr_has(&format!(
+                "rating {rating_uuid}: cycle '2026-H1 reviews' is finalized here"
+            ))
+            .stderr_has(&format!(
+                "cycle {}: cycle '2026-H1 reviews' is finalized here",
+                finalized.as_str().unwrap()
+            ))
+            .stderr_has("nothing was imported");
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert_bytes_unchanged(&lead, &before, "import into a finalized cycle");
+    }
     let value: f64 = read_only(&lead)
         .query_row(
             "SELECT value FROM rating WHERE uuid = ?1",
@@ -442,12 +461,11 @@ fn records_with_the_same_handle_but_another_uuid_refuse_the_import() {
     let file = export(&env, &a, "a.json", &[]);
     let before = std::fs::read(&b).unwrap();
     let out = import(&env, &b, &file, &[]);
-    out.code(1)
+    out.code(2)
         .no_panic()
-        .stderr_has("clash")
-        .stderr_has("handle 'kim'");
+        .stderr_has("handle 'kim' exists locally under another UUID");
     assert_bytes_unchanged(&b, &before, "refused import");
-    import(&env, &b, &file, &["--dry-run"]).code(1);
+    import(&env, &b, &file, &["--dry-run"]).code(2);
 }
 
 /// The lines of a fresh export of a demo: header, `"records":[`, then one record per line.
@@ -609,20 +627,23 @@ fn csv_export_of_checkins_reads_back_equal_and_neutralised() {
         ],
     )
     .ok();
-    // The command line trims notes; tab and CR at the start arrive through an import.
+    // The command line trims notes; a tab or line break at the start arrives
+    // through an import (a carriage return would be refused there too, as a
+    // control character), imported on a later day so that it is newer.
     let file = export(&env, &db, "all.json", &[]);
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let mut edited = 0;
     for r in doc["records"].as_array_mut().unwrap() {
         if r["table"] == "checkin" && edited < 2 {
-            r["note"] = Value::from(["\tindented", "\rreturn"][edited]);
+            r["note"] = Value::from(["\tindented", "\nline first"][edited]);
             r["updated_at"] = Value::from("2026-12-01T00:00:00Z");
             edited += 1;
         }
     }
     let file = env.path("edited.json");
     std::fs::write(&file, doc.to_string()).unwrap();
-    assert_eq!(counts(import(&env, &db, &file, &[]).ok(), "checkin").1, 2);
+    let out = import(&env, &db, &file, &["--today", "2026-12-01"]);
+    assert_eq!(counts(out.ok(), "checkin").1, 2);
     let out = env.path("checkins.csv");
     env.on(&db, &["export", "-o", s(&out)]).ok();
     assert_eq!(mode(&out), 0o600);
@@ -743,7 +764,7 @@ fn csv_export_of_checkins_reads_back_equal_and_neutralised() {
         "+cmd",
         "-2+3",
         "\tindented",
-        "\rreturn",
+        "\nline first",
     ] {
         assert!(notes.contains(&format!("'{bad}")), "{bad} not neutralised");
         assert!(!notes.contains(&bad.to_string()));
@@ -795,7 +816,7 @@ fn since_keeps_recent_records_and_what_they_need() {
     assert_eq!(checkins.len(), 1);
     // Its goal, measure, people and teams come along, so the file imports on its own.
     let fresh = env.init_db();
-    let out = import(&env, &fresh, &file, &[]);
+    let out = import(&env, &fresh, &file, &["--today", "2026-12-02"]);
     out.ok();
     assert_eq!(counts(&out, "total").0 as usize, recs.len());
     assert_eq!(counts(&out, "checkin").0, 1);
@@ -919,4 +940,466 @@ fn output_to_a_pipe_or_through_a_link_is_not_replaced() {
             .starts_with("date,")
     );
     assert_eq!(mode(&later), 0o600);
+}
+
+// ---- What an import refuses (docs/exchange.md, "What an import refuses") ----
+//
+// Each test crafts a file by exporting a database and editing the JSON, and
+// checks that the import is refused as a whole (exit 2), naming every
+// refused record with its table, UUID and reason, the same in a dry run,
+// and that the database file keeps its bytes.
+
+/// A JSON export of `db` as a document.
+fn export_doc(env: &Env, db: &Path, name: &str, extra: &[&str]) -> Value {
+    let file = export(env, db, name, extra);
+    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+/// Write an edited document; returns its path.
+fn write_doc(env: &Env, name: &str, doc: &Value) -> PathBuf {
+    let path = env.path(name);
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+fn recs_mut(doc: &mut Value) -> &mut Vec<Value> {
+    doc["records"].as_array_mut().unwrap()
+}
+
+/// The first record of `table` that `pred` accepts.
+fn first<'a>(recs: &'a mut [Value], table: &str, pred: impl Fn(&Value) -> bool) -> &'a mut Value {
+    recs.iter_mut()
+        .find(|r| r["table"] == table && pred(r))
+        .unwrap_or_else(|| panic!("no such {table} record"))
+}
+
+fn uuid_of(r: &Value) -> String {
+    r["uuid"].as_str().unwrap().to_string()
+}
+
+/// A UUID for a crafted record.
+fn crafted(n: u32) -> String {
+    format!("0c0ffee0-0000-4000-8000-{n:012}")
+}
+
+/// A timestamp one minute after the pinned now: newer than every record
+/// of a demo made today, and not in the future (within the allowed skew).
+const NEWER: &str = "2026-11-22T12:01:00Z";
+
+/// Import `file` into `db` with `extra`, as a dry run and for real: both
+/// are refused (exit 2) with the same message, holding every needle;
+/// nothing is written. Returns the message.
+#[track_caller]
+fn assert_refused(env: &Env, db: &Path, file: &Path, extra: &[&str], needles: &[String]) -> String {
+    let before = std::fs::read(db).unwrap();
+    let ops = query_i64(db, "SELECT count(*) FROM op", &[]);
+    let mut messages = Vec::new();
+    for dry in [true, false] {
+        let mut args: Vec<&str> = extra.to_vec();
+        if dry {
+            args.push("--dry-run");
+        }
+        let out = import(env, db, file, &args);
+        out.code(2).no_panic().stderr_has("nothing was imported");
+        for n in needles {
+            out.stderr_has(n);
+        }
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert_bytes_unchanged(db, &before, "a refused import");
+        messages.push(out.stderr);
+    }
+    assert_eq!(
+        messages[0], messages[1],
+        "a dry run says what the import says"
+    );
+    assert_eq!(query_i64(db, "SELECT count(*) FROM op", &[]), ops);
+    messages.remove(0)
+}
+
+/// Found today: a team member's file claiming future `updated_at` values
+/// rewrote the submitted manager review of them, and its ratings, for good
+/// (the newer copy wins, and stays newer than every later edit).
+#[test]
+fn a_members_file_cannot_rewrite_a_submitted_review() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let mut doc = export_doc(&env, &lead, "all.json", &[]);
+    let recs = recs_mut(&mut doc);
+    let open = uuid_of(first(recs, "cycle", |r| r["state"] == "open"));
+    let review = first(recs, "review", |r| {
+        r["cycle_uuid"] == open.as_str() && r["kind"] == "manager" && r["state"] == "submitted"
+    })
+    .clone();
+    let subject = review["subject_uuid"].clone();
+    let handle = first(recs, "person", |r| r["uuid"] == subject)["handle"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (review_uuid, summary) = (uuid_of(&review), review["summary"].clone());
+
+    // The subject's own export, as they would send it to their lead.
+    let craft = |stamp: &str, draft: bool| -> (Value, String) {
+        let mut doc = export_doc(&env, &lead, "member.json", &["--person", &handle]);
+        let recs = recs_mut(&mut doc);
+        let r = first(recs, "review", |r| r["uuid"] == review_uuid.as_str());
+        r["summary"] = Value::from("Outstanding in every way");
+        r["updated_at"] = Value::from(stamp);
+        if draft {
+            r["state"] = Value::from("pending");
+            r["submitted_at"] = Value::Null;
+        }
+        let rating = first(recs, "rating", |r| r["review_uuid"] == review_uuid.as_str());
+        let was = rating["value"].as_f64().unwrap();
+        rating["value"] = Value::from(if was < 5.0 { 5.0 } else { 1.0 });
+        rating["updated_at"] = Value::from(stamp);
+        let rating_uuid = uuid_of(rating);
+        (doc, rating_uuid)
+    };
+
+    // As found: timestamps in 2030.
+    let (doc, rating_uuid) = craft("2030-01-01T00:00:00Z", false);
+    let file = write_doc(&env, "future.json", &doc);
+    let msg = assert_refused(
+        &env,
+        &lead,
+        &file,
+        &[],
+        &[
+            "2 record(s) cannot be imported".into(),
+            format!(
+                "review {review_uuid}: field 'updated_at': 2030-01-01T00:00:00Z is in the future"
+            ),
+            format!(
+                "rating {rating_uuid}: field 'updated_at': 2030-01-01T00:00:00Z is in the future"
+            ),
+            format!("review {review_uuid}: the review is submitted here"),
+            format!("rating {rating_uuid}: its review {review_uuid} is submitted here"),
+        ],
+    );
+    assert!(msg.contains("whatever updated_at the file claims"), "{msg}");
+
+    // With a plausible timestamp, and the review turned back into a draft:
+    // a submitted review is final all the same.
+    let (doc, rating_uuid) = craft(NEWER, true);
+    let file = write_doc(&env, "draft.json", &doc);
+    let msg = assert_refused(
+        &env,
+        &lead,
+        &file,
+        &[],
+        &[
+            format!("review {review_uuid}: the review is submitted here"),
+            format!("rating {rating_uuid}: its review {review_uuid} is submitted here"),
+        ],
+    );
+    assert!(!msg.contains("in the future"), "{msg}");
+    assert_eq!(
+        query_text(
+            &lead,
+            "SELECT summary FROM review WHERE uuid = ?1",
+            &[&review_uuid]
+        ),
+        summary.as_str().map(str::to_string)
+    );
+}
+
+/// Found today: an import swapped the template of a finalized cycle (a
+/// lower anonymity threshold shows peer averages from fewer reviewers) and
+/// added forged cycle history.
+#[test]
+fn a_finalized_cycle_keeps_its_template_and_history() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let mut doc = export_doc(&env, &lead, "all.json", &[]);
+    let recs = recs_mut(&mut doc);
+    let done = first(recs, "cycle", |r| r["state"] == "finalized").clone();
+    let open = uuid_of(first(recs, "cycle", |r| r["state"] == "open"));
+    let template = first(recs, "template", |r| r["uuid"] == done["template_uuid"]).clone();
+    let lowered = template["source"]
+        .as_str()
+        .unwrap()
+        .replace("anonymity_threshold = 3", "anonymity_threshold = 1");
+    assert_ne!(lowered, template["source"].as_str().unwrap());
+    // 1. The finalized cycle pointed at a new template with a lower threshold.
+    let mut swapped = template.clone();
+    swapped["uuid"] = Value::from(crafted(1));
+    swapped["source"] = Value::from(lowered.clone());
+    recs.push(swapped);
+    let cycle = first(recs, "cycle", |r| r["uuid"] == done["uuid"]);
+    cycle["template_uuid"] = Value::from(crafted(1));
+    cycle["updated_at"] = Value::from(NEWER);
+    // 2. The stored template itself rewritten.
+    let stored = first(recs, "template", |r| r["uuid"] == template["uuid"]);
+    stored["source"] = Value::from(lowered);
+    stored["updated_at"] = Value::from(NEWER);
+    // 3. History forged: the finalized cycle "reopened", the open cycle
+    //    "finalized" in one move.
+    let event = first(recs, "cycle_event", |r| r["cycle_uuid"] == done["uuid"]).clone();
+    let mut reopen = event.clone();
+    reopen["uuid"] = Value::from(crafted(2));
+    reopen["from_state"] = Value::from("finalized");
+    reopen["to_state"] = Value::from("calibrating");
+    reopen["reason"] = Value::from("Fix a rating");
+    for k in ["at", "created_at", "updated_at"] {
+        reopen[k] = Value::from(NEWER);
+    }
+    let mut skip = reopen.clone();
+    skip["uuid"] = Value::from(crafted(3));
+    skip["cycle_uuid"] = Value::from(open.as_str());
+    skip["from_state"] = Value::from("open");
+    skip["to_state"] = Value::from("finalized");
+    skip["reason"] = Value::Null;
+    recs.push(reopen);
+    recs.push(skip);
+    let file = write_doc(&env, "forged.json", &doc);
+
+    let (cycle_uuid, template_uuid) = (uuid_of(&done), uuid_of(&template));
+    let finalized = "cycle '2026-H1 reviews' is finalized here and read-only";
+    assert_refused(
+        &env,
+        &lead,
+        &file,
+        &[],
+        &[
+            "4 record(s) cannot be imported".into(),
+            format!("cycle {cycle_uuid}: {finalized}"),
+            format!("template {template_uuid}: a stored template never changes"),
+            format!("cycle_event {}: {finalized}", crafted(2)),
+            format!(
+                "cycle_event {}: field 'to_state': forged history: open → finalized is not a step",
+                crafted(3)
+            ),
+            format!(
+                "cycle_event {}: the cycle's history leads to finalized, not open",
+                crafted(3)
+            ),
+        ],
+    );
+    // The new template on its own is a valid record: it is not listed.
+    let out = import(&env, &lead, &file, &[]);
+    assert!(!out.stderr.contains(&crafted(1)), "{}", out.stderr);
+}
+
+/// Found today: an import took control characters, 10,000-character names,
+/// year 0000, a goal its own ancestor, a team its own parent, a person
+/// their own manager through a chain, and handles and keys used twice —
+/// all of which the command line refuses.
+#[test]
+fn an_import_refuses_what_the_command_line_refuses() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let mut doc = export_doc(&env, &lead, "all.json", &[]);
+    let recs = recs_mut(&mut doc);
+    let mut expect: Vec<String> = Vec::new();
+
+    // A person and their manager: the manager made to report to them.
+    let report = first(recs, "person", |r| !r["manager_uuid"].is_null()).clone();
+    let boss = first(recs, "person", |r| r["uuid"] == report["manager_uuid"]);
+    boss["manager_uuid"] = report["uuid"].clone();
+    boss["updated_at"] = Value::from(NEWER);
+    let (boss_handle, report_handle) = (
+        boss["handle"].as_str().unwrap().to_string(),
+        report["handle"].as_str().unwrap().to_string(),
+    );
+    expect.push(format!(
+        "person {}: field 'manager_uuid': making {report_handle} the manager of {boss_handle} would create a cycle",
+        uuid_of(boss)
+    ));
+    // A team its own parent.
+    let team = first(recs, "team", |_| true);
+    team["parent_uuid"] = team["uuid"].clone();
+    team["updated_at"] = Value::from(NEWER);
+    expect.push(format!(
+        "team {}: field 'parent_uuid': team {} cannot be its own parent",
+        uuid_of(team),
+        team["handle"].as_str().unwrap()
+    ));
+    let team = team.clone();
+    // A goal aligned to its own child.
+    let child = first(recs, "goal", |r| !r["parent_uuid"].is_null()).clone();
+    let parent = first(recs, "goal", |r| r["uuid"] == child["parent_uuid"]);
+    parent["parent_uuid"] = child["uuid"].clone();
+    parent["updated_at"] = Value::from(NEWER);
+    expect.push(format!(
+        "goal {}: field 'parent_uuid': aligning {} to {} would create a cycle",
+        uuid_of(parent),
+        parent["key"].as_str().unwrap(),
+        child["key"].as_str().unwrap()
+    ));
+    let goal = first(recs, "goal", |r| r["parent_uuid"].is_null()).clone();
+    let mut new_records = Vec::new();
+    // New records: a control character in a name, a 10,000-character name,
+    // year 0000, a goal aligned to itself, a handle a person has, a goal key
+    // twice in the file.
+    let mut bell = report.clone();
+    bell["uuid"] = Value::from(crafted(1));
+    bell["handle"] = Value::from("newcomer");
+    bell["name"] = Value::from("Eve\u{7}Bell");
+    bell["manager_uuid"] = Value::Null;
+    expect.push(format!(
+        "person {}: field 'name': name contains control characters",
+        crafted(1)
+    ));
+    new_records.push(bell);
+    let mut long = team.clone();
+    long["uuid"] = Value::from(crafted(2));
+    long["handle"] = Value::from("long-name");
+    long["name"] = Value::from("x".repeat(10_000));
+    long["parent_uuid"] = Value::Null;
+    expect.push(format!(
+        "team {}: field 'name': name is longer than 200 characters",
+        crafted(2)
+    ));
+    new_records.push(long);
+    let mut ancient = goal.clone();
+    ancient["uuid"] = Value::from(crafted(3));
+    ancient["key"] = Value::from("ancient");
+    ancient["start_date"] = Value::Null;
+    ancient["due_date"] = Value::from("0000-01-01");
+    expect.push(format!(
+        "goal {}: field 'due_date': '0000-01-01': the year must be between 0001 and 9999",
+        crafted(3)
+    ));
+    new_records.push(ancient);
+    let mut selfish = goal.clone();
+    selfish["uuid"] = Value::from(crafted(4));
+    selfish["key"] = Value::from("selfish");
+    selfish["parent_uuid"] = Value::from(crafted(4));
+    expect.push(format!(
+        "goal {}: field 'parent_uuid': goal selfish cannot be aligned to itself",
+        crafted(4)
+    ));
+    new_records.push(selfish);
+    let mut taken = team.clone();
+    taken["uuid"] = Value::from(crafted(5));
+    taken["handle"] = Value::from(report_handle.as_str());
+    taken["parent_uuid"] = Value::Null;
+    expect.push(format!(
+        "team {}: handle '{report_handle}' exists locally under another UUID (person {})",
+        crafted(5),
+        uuid_of(&report)
+    ));
+    new_records.push(taken);
+    let n = recs.len() + new_records.len();
+    for i in [6, 7] {
+        let mut twice = goal.clone();
+        twice["uuid"] = Value::from(crafted(i));
+        twice["key"] = Value::from("twice");
+        let other = if i == 6 { n + 1 } else { n };
+        expect.push(format!(
+            "goal {}: key 'twice' is also used by record {other} (goal {}) in the file",
+            crafted(i),
+            crafted(if i == 6 { 7 } else { 6 })
+        ));
+        new_records.push(twice);
+    }
+    recs.extend(new_records);
+    let file = write_doc(&env, "refused.json", &doc);
+    expect.push("10 record(s) cannot be imported".into());
+    let msg = assert_refused(&env, &lead, &file, &[], &expect);
+    assert_eq!(msg.matches("\n  record ").count(), 10, "{msg}");
+
+    // The command line refuses the same.
+    env.on(
+        &lead,
+        &["people", "add", "newcomer", "--name", "Eve\u{7}Bell"],
+    )
+    .code(2)
+    .stderr_has("control characters");
+    env.on(
+        &lead,
+        &["team", "add", "long-name", "--name", &"x".repeat(10_000)],
+    )
+    .code(2)
+    .stderr_has("longer than 200");
+    env.on(
+        &lead,
+        &[
+            "plan",
+            "add",
+            "Ancient",
+            "--owner",
+            &report_handle,
+            "--due",
+            "0000-01-01",
+        ],
+    )
+    .code(2);
+    env.on(&lead, &["team", "add", &report_handle, "--name", "Taken"])
+        .code(1)
+        .stderr_has("already taken");
+    env.on(
+        &lead,
+        &["people", "edit", &boss_handle, "--manager", &report_handle],
+    )
+    .code(2)
+    .stderr_has("would create a cycle");
+}
+
+/// A cycle moved on in another copy (a full export carries the events
+/// that moved it) arrives with its history; a filtered export, which
+/// carries none, cannot move it.
+#[test]
+fn a_cycle_moves_only_with_its_history() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let seed = export(&env, &lead, "seed.json", &[]);
+    let copy = env.init_db();
+    import(&env, &copy, &seed, &[]).ok();
+    let other = env.init_db();
+    import(&env, &other, &seed, &[]).ok();
+    let day = ["--today", "2026-11-23"];
+    env.on(
+        &copy,
+        &[
+            day[0],
+            day[1],
+            "appraise",
+            "cycle",
+            "calibrate",
+            "2026-H2 reviews",
+            "--force",
+        ],
+    )
+    .ok();
+    let state = |db: &Path| {
+        query_text(
+            db,
+            "SELECT state FROM cycle WHERE name = '2026-H2 reviews'",
+            &[],
+        )
+    };
+    // The whole copy: the cycle, its new event, the scores stored on the way.
+    let full = export(&env, &copy, "full.json", &day);
+    let out = import(&env, &lead, &full, &day);
+    out.ok().no_panic();
+    assert_eq!(counts(&out, "cycle").1, 1, "{}", out.stdout);
+    assert_eq!(counts(&out, "cycle_event").0, 1, "{}", out.stdout);
+    assert_eq!(state(&lead).as_deref(), Some("calibrating"));
+    let again = import(&env, &lead, &full, &day);
+    again.ok().stderr_has("no changes");
+    // Kim's own export carries the cycle, not its history.
+    let kim = export(
+        &env,
+        &copy,
+        "kim.json",
+        &[day[0], day[1], "--person", "kim"],
+    );
+    let recs = records(&kim);
+    assert!(!recs.iter().any(|r| r["table"] == "cycle_event"));
+    let cycle = recs
+        .iter()
+        .find(|r| r["table"] == "cycle" && r["name"] == "2026-H2 reviews")
+        .unwrap();
+    assert_refused(
+        &env,
+        &other,
+        &kim,
+        &day,
+        &[format!(
+            "cycle {}: field 'state': the cycle is open here; it moves to calibrating only by the steps of its history, and the file adds none",
+            uuid_of(cycle)
+        )],
+    );
+    assert_eq!(state(&other).as_deref(), Some("open"));
 }

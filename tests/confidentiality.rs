@@ -402,7 +402,10 @@ target = 10
         .ok();
     run("ada", &["plan", "apply", s(&plan)]);
     run("sub", &["checkin", "sub-goal", "4"]);
-    run("p1", &["feedback", "give", "sub", &format!("Great demo {SHARED}")]);
+    run(
+        "p1",
+        &["feedback", "give", "sub", &format!("Great demo {SHARED}")],
+    );
     run(
         "un",
         &[
@@ -416,15 +419,17 @@ target = 10
     run(
         "ada",
         &[
-            "appraise", "cycle", "new", CYCLE, "--period", "2026-H2", "--person", "sub", "--person",
-            "other",
+            "appraise", "cycle", "new", CYCLE, "--period", "2026-H2", "--person", "sub",
+            "--person", "other",
         ],
     );
     run("ada", &["appraise", "cycle", "open", CYCLE]);
     // An admin nominates (whoever nominates knows whom they named).
     run(
         "ada",
-        &["appraise", "peers", CYCLE, "sub", "--add", "p1", "p2", "p3", "p4"],
+        &[
+            "appraise", "peers", CYCLE, "sub", "--add", "p1", "p2", "p3", "p4",
+        ],
     );
     let review = |who: &str, kind: &str, text: &str, submit: bool| {
         let comment = format!("collaboration={text}");
@@ -519,7 +524,9 @@ fn each_viewer_sees_exactly_what_the_policy_allows_in_every_command_and_format()
     }
     env.on(
         &db,
-        &["--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force"],
+        &[
+            "--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force",
+        ],
     )
     .ok();
     for (viewer, who) in VIEWERS {
@@ -532,7 +539,9 @@ fn peer_reviewers_are_named_to_no_one_but_their_author_and_admins() {
     let (env, db) = seeded();
     env.on(
         &db,
-        &["--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force"],
+        &[
+            "--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force",
+        ],
     )
     .ok();
     // Peer handles appear in people lists, so look where reviews are shown.

@@ -20,7 +20,7 @@ use crate::domain::cycle::{
     Cycle, CycleAction, CycleEvent, CycleStep, POTENTIALS, Participant, RECOMMENDATIONS, Review,
     check_action, check_step, counts, is_anonymous, missing_reviews, nomination_kind, reviewer_of,
 };
-use crate::domain::names::validate_text;
+use crate::domain::names::{max, validate_text};
 use crate::domain::types::Component;
 use crate::error::{Error, Result};
 use crate::store::Session;
@@ -95,7 +95,7 @@ pub fn calibrate(
         .scale
         .parse_rating(level)
         .map_err(|e| e.context("--level"))?;
-    validate_text("--reason", reason, 2000)?;
+    validate_text("--reason", reason, max::REASON)?;
     let p = participant(s, &c, subject)?;
     policy.check(s, Act::Calibrate, Some(&p.handle), None)?;
     store_calibration(s, now, c.id, p.person_id, value, reason.trim())?;
@@ -405,7 +405,7 @@ pub fn move_cycle(
     policy.allow(Act::MoveCycle, role, &c.name)?;
     check_step(&c, step)?;
     if let Some(r) = reason {
-        validate_text("--reason", r, 2000)?;
+        validate_text("--reason", r, max::REASON)?;
     }
     let t = load_template(s, &c)?;
     let states = cycle_states(s, &c, &t, pace)?;
@@ -619,7 +619,7 @@ impl ReviewContext {
         for r in comment {
             let (item, text) = split_pair("--comment", r)?;
             self.known(item)?;
-            validate_text("comment", text, 10_000)?;
+            validate_text("comment", text, max::COMMENT)?;
             match out.iter_mut().find(|(i, _, _)| i == item) {
                 Some(x) => x.2 = Some(text.to_string()),
                 None => out.push((item.to_string(), None, Some(text.to_string()))),
@@ -673,7 +673,7 @@ pub fn write_review(
         set_rating(s, now, review.id, item, *value, comment.as_deref())?;
     }
     if let Some(text) = summary {
-        validate_text("--summary", text, 10_000)?;
+        validate_text("--summary", text, max::SUMMARY)?;
         set_summary(s, now, review.id, text.trim())?;
     }
     if submit {

@@ -118,7 +118,7 @@ pub fn prepare(
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
     if let Some(n) = &note {
-        crate::domain::names::validate_text("note", n, 10_000)?;
+        crate::domain::names::validate_text("note", n, crate::domain::names::max::NOTE)?;
     }
     Ok(Prepared {
         new: NewCheckin {

@@ -5,7 +5,7 @@
 use crate::domain::ReviewKind;
 use crate::domain::appraisal::Template;
 use crate::domain::cycle::{Cycle, CycleEvent, CycleStep, Review};
-use crate::domain::names::validate_text;
+use crate::domain::names::{max, validate_text};
 use crate::domain::{ReviewState, cycle};
 use crate::error::{Error, Result};
 use crate::formats::template;
@@ -64,7 +64,7 @@ pub fn create_cycle(
     new: &NewCycle,
     participants: &[i64],
 ) -> Result<Cycle> {
-    validate_text("cycle name", &new.name, 100)?;
+    validate_text("cycle name", &new.name, max::CYCLE_NAME)?;
     let name = new.name.trim();
     if find_cycle(s, &new.name)?.is_some() {
         return Err(
@@ -238,7 +238,7 @@ pub fn add_action(
     text: &str,
     due: Option<NaiveDate>,
 ) -> Result<()> {
-    validate_text("action", text, 2000)?;
+    validate_text("action", text, max::ACTION)?;
     Ok(s.insert_action(now, cycle, subject, text.trim(), due)?)
 }
 

@@ -1,6 +1,5 @@
-//! `export` and `import`'s work over the store: streaming the selected
-//! records or check-ins into a writer, and checking that every reference of
-//! an import file resolves before anything is merged.
+//! `export`'s work over the store: streaming the selected records or
+//! check-ins into a writer (`import` is [`super::merge`]).
 
 use super::access::Policy;
 use super::report::appraise::facts_of;
@@ -9,9 +8,9 @@ use crate::domain::access::{Facts, Item};
 use crate::domain::cycle::{counts, is_anonymous};
 use crate::domain::records::{RawRow, TABLES};
 use crate::error::Result;
-use crate::formats::exchange::{CsvWriter, Header, JsonWriter, OnWriteError, Parsed, record_error};
+use crate::formats::exchange::{CsvWriter, Header, JsonWriter, OnWriteError};
 use crate::store::Session;
-use crate::store::exchange::{Kind, Selection, Val, table_index};
+use crate::store::exchange::{Selection, Val};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
@@ -174,39 +173,4 @@ impl Reader {
             _ => Some(row.clone()),
         }
     }
-}
-
-/// Check that every reference of every record names a record in the file or
-/// a row already in the database. The first dangling one is an invalid
-/// input error naming the record.
-pub fn check_references(s: &dyn Session, parsed: &Parsed, file: &str) -> Result<()> {
-    let in_file: HashSet<(usize, &str)> = parsed
-        .records
-        .iter()
-        .map(|r| (r.table, r.uuid.as_str()))
-        .collect();
-    for (index, row) in parsed.records.iter().enumerate() {
-        for (col, val) in row.def().cols.iter().zip(&row.vals) {
-            let (Kind::Ref(target), Val::Text(u)) = (col.kind, val) else {
-                continue;
-            };
-            let Some(ti) = table_index(target) else {
-                continue;
-            };
-            if in_file.contains(&(ti, u.as_str())) || s.row_id(target, u)?.is_some() {
-                continue;
-            }
-            return Err(record_error(
-                index,
-                format!(
-                    "{} {}: field '{}': {target} {u} is neither in the file nor in the database",
-                    row.def().name,
-                    row.uuid,
-                    col.key
-                ),
-            )
-            .context(file));
-        }
-    }
-    Ok(())
 }

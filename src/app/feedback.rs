@@ -54,10 +54,7 @@ pub fn prepare(
     };
     let from = super::org::get_person(s, me).map_err(|e| e.context("--as"))?;
     let subject = super::org::get_person(s, &input.to)?;
-    if subject.id == from.id {
-        return Err(Error::invalid("feedback is for someone else")
-            .with_hint("record notes on your own goals with `yardstick checkin GOAL --note ...`"));
-    }
+    crate::domain::feedback::check_recipient(&from.id, &subject.id)?;
     Policy::resolve(s, actor)?.check(s, Act::GiveFeedback, Some(&subject.handle), None)?;
     let goal_id = input
         .goal
@@ -68,7 +65,11 @@ pub fn prepare(
         Some(d) => parse_date(d, clock).map_err(|e| e.context("--date"))?,
         None => clock.today,
     };
-    crate::domain::names::validate_text("feedback text", &input.text, 10_000)?;
+    crate::domain::names::validate_text(
+        "feedback text",
+        &input.text,
+        crate::domain::names::max::FEEDBACK,
+    )?;
     Ok(NewFeedback {
         from_id: Some(from.id),
         to_id: subject.id,

@@ -4,8 +4,11 @@
 
 use super::access::Policy;
 use crate::domain::access::Act;
-use crate::domain::names::{validate_handle, validate_text};
-use crate::domain::org::{Owner, Person, Team};
+use crate::domain::graph::closes_loop;
+use crate::domain::names::{max, validate_handle, validate_text};
+use crate::domain::org::{
+    Owner, Person, Team, check_cadence, manager_loop, own_manager, own_parent_team, team_loop,
+};
 use crate::error::{Error, Result};
 use crate::store::Session;
 
@@ -103,9 +106,19 @@ pub fn list_people(
     Ok(s.list_people(teams.as_deref(), include_inactive)?)
 }
 
-/// Whether `top` is `start` or anywhere above them in the reporting line.
-fn manages_chain(s: &dyn Session, start: &str, top: &str) -> Result<bool> {
-    Ok(start == top || s.manager_chain(start)?.iter().any(|h| h == top))
+/// Whether making `manager` the manager of `person` closes a loop in the
+/// reporting line (the one rule imports use too).
+fn closes_reporting_loop(s: &dyn Session, person: &str, manager: &str) -> Result<bool> {
+    let manager_of =
+        |h: &String| -> Result<Option<String>> { Ok(s.find_person(h)?.and_then(|p| p.manager)) };
+    Ok(closes_loop(&person.to_string(), &manager.to_string(), manager_of)?.is_some())
+}
+
+/// Whether making `parent` the parent of `team` closes a loop in the team tree.
+fn closes_team_loop(s: &dyn Session, team: &str, parent: &str) -> Result<bool> {
+    let parent_of =
+        |h: &String| -> Result<Option<String>> { Ok(s.find_team(h)?.and_then(|t| t.parent)) };
+    Ok(closes_loop(&team.to_string(), &parent.to_string(), parent_of)?.is_some())
 }
 
 fn ensure_handle_free(s: &dyn Session, handle: &str) -> Result<()> {
@@ -131,14 +144,14 @@ fn clean(field: &str, v: &Option<String>, max: usize) -> Result<Option<String>> 
 
 fn apply_person_patch(s: &dyn Session, p: &mut Person, patch: &PersonPatch) -> Result<()> {
     if let Some(name) = &patch.name {
-        validate_text("name", name, 200)?;
+        validate_text("name", name, max::NAME)?;
         p.name = name.trim().to_string();
     }
     if let Some(v) = &patch.email {
-        p.email = clean("email", v, 320)?;
+        p.email = clean("email", v, max::EMAIL)?;
     }
     if let Some(v) = &patch.title {
-        p.title = clean("title", v, 200)?;
+        p.title = clean("title", v, max::JOB_TITLE)?;
     }
     if let Some(v) = &patch.team {
         if let Some(t) = v {
@@ -149,17 +162,11 @@ fn apply_person_patch(s: &dyn Session, p: &mut Person, patch: &PersonPatch) -> R
     if let Some(v) = &patch.manager {
         if let Some(m) = v {
             if m == &p.handle {
-                return Err(Error::invalid(format!(
-                    "{} cannot be their own manager",
-                    p.handle
-                )));
+                return Err(own_manager(&p.handle));
             }
             person_id(s, m)?;
-            if p.id != 0 && manages_chain(s, m, &p.handle)? {
-                return Err(Error::invalid(format!(
-                    "making {m} the manager of {} would create a cycle ({} is above {m} in the reporting line)",
-                    p.handle, p.handle
-                )));
+            if p.id != 0 && closes_reporting_loop(s, &p.handle, m)? {
+                return Err(manager_loop(m, &p.handle));
             }
         }
         p.manager = v.clone();
@@ -172,11 +179,7 @@ fn apply_person_patch(s: &dyn Session, p: &mut Person, patch: &PersonPatch) -> R
     }
     if let Some(c) = patch.cadence_days {
         if let Some(days) = c {
-            if !(1..=366).contains(&days) {
-                return Err(Error::invalid(format!(
-                    "a check-in cadence must be 1 to 366 days (got {days})"
-                )));
-            }
+            check_cadence(days)?;
         }
         p.cadence_days = c;
     }
@@ -187,7 +190,7 @@ fn apply_person_patch(s: &dyn Session, p: &mut Person, patch: &PersonPatch) -> R
         ("scope", &patch.scope, &mut p.mission.scope),
     ] {
         if let Some(v) = src {
-            *dst = clean(field, v, 2000)?;
+            *dst = clean(field, v, max::MISSION)?;
         }
     }
     Ok(())
@@ -207,7 +210,7 @@ pub fn add_person(
         return Err(Error::invalid(format!("person '{handle}' needs a name"))
             .with_hint("pass --name \"Full Name\""));
     };
-    validate_text("name", name, 200)?;
+    validate_text("name", name, max::NAME)?;
     s.insert_person(now, handle, name.trim())?;
     let mut p = get_person(s, handle)?;
     apply_person_patch(s, &mut p, patch)?;
@@ -258,23 +261,17 @@ pub fn remove_person(s: &mut dyn Session, policy: &Policy, handle: &str) -> Resu
 
 fn apply_team_patch(s: &dyn Session, t: &mut Team, patch: &TeamPatch) -> Result<()> {
     if let Some(name) = &patch.name {
-        validate_text("name", name, 200)?;
+        validate_text("name", name, max::NAME)?;
         t.name = name.trim().to_string();
     }
     if let Some(v) = &patch.parent {
         if let Some(parent) = v {
             if parent == &t.handle {
-                return Err(Error::invalid(format!(
-                    "team {} cannot be its own parent",
-                    t.handle
-                )));
+                return Err(own_parent_team(&t.handle));
             }
-            let pid = team_id(s, parent)?;
-            if t.id != 0 && s.team_subtree(t.id)?.contains(&pid) {
-                return Err(Error::invalid(format!(
-                    "making {parent} the parent of {} would create a cycle ({parent} is inside {})",
-                    t.handle, t.handle
-                )));
+            team_id(s, parent)?;
+            if t.id != 0 && closes_team_loop(s, &t.handle, parent)? {
+                return Err(team_loop(parent, &t.handle));
             }
         }
         t.parent = v.clone();
@@ -302,7 +299,7 @@ pub fn add_team(
         return Err(Error::invalid(format!("team '{handle}' needs a name"))
             .with_hint("pass --name \"Team name\""));
     };
-    validate_text("name", name, 200)?;
+    validate_text("name", name, max::NAME)?;
     s.insert_team(now, handle, name.trim())?;
     let mut t = get_team(s, handle)?;
     apply_team_patch(s, &mut t, patch)?;

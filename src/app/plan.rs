@@ -5,11 +5,12 @@
 use super::access::Policy;
 use crate::domain::access::Act;
 use crate::domain::goal::{
-    Goal, Measure, PeriodRow, check_weight, default_period, refuse_builtin,
-    resolve_period as resolve, unknown_period, validate_period,
+    Goal, Measure, PeriodRow, aligned_to_itself, alignment_loop, check_dates, check_weight,
+    default_period, refuse_builtin, resolve_period as resolve, unknown_period, validate_period,
 };
+use crate::domain::graph::closes_loop;
 use crate::domain::measure::infer_direction;
-use crate::domain::names::{slugify, validate_key, validate_text};
+use crate::domain::names::{max, slugify, validate_key, validate_text};
 use crate::domain::org::Owner;
 use crate::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use crate::error::{Error, Result};
@@ -193,6 +194,18 @@ fn key_taken(key: &str) -> Error {
         .with_hint("choose another --key")
 }
 
+/// Whether aligning goal `goal` to goal `parent` (row ids) closes a loop
+/// (the one rule imports use too).
+fn closes_alignment_loop(s: &dyn Session, goal: i64, parent: i64) -> Result<bool> {
+    let parent_of = |id: &i64| -> Result<Option<i64>> {
+        let Some(key) = s.goal_by_id(*id)?.and_then(|g| g.parent) else {
+            return Ok(None);
+        };
+        Ok(s.goal_by_key(&key)?.map(|g| g.id))
+    };
+    Ok(closes_loop(&goal, &parent, parent_of)?.is_some())
+}
+
 fn apply_goal_patch(s: &dyn Session, g: &mut Goal, patch: &GoalPatch) -> Result<()> {
     if let Some(key) = &patch.key {
         validate_key(key)?;
@@ -202,13 +215,13 @@ fn apply_goal_patch(s: &dyn Session, g: &mut Goal, patch: &GoalPatch) -> Result<
         g.key = key.clone();
     }
     if let Some(title) = &patch.title {
-        validate_text("title", title, 300)?;
+        validate_text("title", title, max::GOAL_TITLE)?;
         g.title = title.trim().to_string();
     }
     if let Some(d) = &patch.description {
         g.description = match d {
             Some(text) if !text.trim().is_empty() => {
-                validate_text("description", text, 10_000)?;
+                validate_text("description", text, max::DESCRIPTION)?;
                 Some(text.trim().to_string())
             }
             _ => None,
@@ -225,17 +238,10 @@ fn apply_goal_patch(s: &dyn Session, g: &mut Goal, patch: &GoalPatch) -> Result<
             Some(p) => {
                 let pg = get_goal(s, p)?;
                 if pg.id == g.id || pg.key == g.key {
-                    return Err(Error::invalid(format!(
-                        "goal {} cannot be aligned to itself",
-                        g.key
-                    )));
+                    return Err(aligned_to_itself(&g.key));
                 }
-                if g.id != 0 && s.goal_ancestors(pg.id)?.contains(&g.id) {
-                    return Err(Error::invalid(format!(
-                        "aligning {} to {} would create a cycle ({} is already below {})",
-                        g.key, pg.key, pg.key, g.key
-                    ))
-                    .with_hint("a goal can only align to a goal that is not below it"));
+                if g.id != 0 && closes_alignment_loop(s, g.id, pg.id)? {
+                    return Err(alignment_loop(&g.key, &pg.key));
                 }
                 Some(pg.key)
             }
@@ -250,15 +256,7 @@ fn apply_goal_patch(s: &dyn Session, g: &mut Goal, patch: &GoalPatch) -> Result<
     if let Some(d) = patch.due {
         g.due = d;
     }
-    if let (Some(start), Some(due)) = (g.start, g.due) {
-        if start > due {
-            return Err(Error::invalid(format!(
-                "goal {} would start ({start}) after it is due ({due})",
-                g.key
-            ))
-            .with_hint("check --start and --due"));
-        }
-    }
+    check_dates(&g.key, g.start, g.due)?;
     if let Some(w) = patch.weight {
         check_weight("goal", w)?;
         g.weight = w;
@@ -286,7 +284,7 @@ pub fn add_goal(
     let Some(title) = &patch.title else {
         return Err(Error::invalid("a goal needs a title"));
     };
-    validate_text("title", title, 300)?;
+    validate_text("title", title, max::GOAL_TITLE)?;
     let Some(owner) = &patch.owner else {
         return Err(Error::invalid("a goal needs an owner")
             .with_hint("pass --owner HANDLE (a person or team)"));
@@ -350,7 +348,7 @@ pub fn remove_goal(s: &mut dyn Session, policy: &Policy, reference: &str) -> Res
 
 fn apply_measure_patch(m: &mut Measure, patch: &MeasurePatch) -> Result<()> {
     if let Some(name) = &patch.name {
-        validate_text("measure name", name, 200)?;
+        validate_text("measure name", name, max::NAME)?;
         m.name = name.trim().to_string();
     }
     if let Some(u) = &patch.unit {
@@ -358,6 +356,9 @@ fn apply_measure_patch(m: &mut Measure, patch: &MeasurePatch) -> Result<()> {
             .as_ref()
             .map(|x| x.trim().to_string())
             .filter(|x| !x.is_empty());
+        if let Some(x) = &m.unit {
+            validate_text("unit", x, max::UNIT)?;
+        }
     }
     if let Some(k) = patch.kind {
         m.kind = k;

@@ -79,7 +79,7 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
                     Some(n) => n,
                     None => ctx.required(None, "--name", "Your full name")?,
                 };
-                crate::domain::names::validate_text("--name", &n, 200)?;
+                crate::domain::names::validate_text("--name", &n, crate::domain::names::max::NAME)?;
                 Some(n)
             }
         }

@@ -128,7 +128,7 @@ impl CheckinArgs {
     }
 }
 
-fn percent_max(ctx: &Ctx) -> f64 {
+pub(super) fn percent_max(ctx: &Ctx) -> f64 {
     f64::from(ctx.config.checkin.percent_max.unwrap_or(100))
 }
 

@@ -40,8 +40,11 @@ pub struct ExportArgs {
 #[command(
     after_help = "Records are matched by UUID: a new one is added, a newer one \
 (by updated_at) replaces the local copy, an older or equally old one that differs is a \
-conflict and the local copy is kept. Importing the same file twice changes nothing; \
-`yardstick undo` reverts an import. A malformed file is refused as a whole (exit 2).\n\n\
+conflict and the local copy is kept. Every record to be written is checked first with the \
+command line's rules; besides, no timestamp may lie in the future, nothing goes into a \
+finalized cycle and a submitted review is final. A malformed file, or one with any refused \
+record, is refused as a whole (exit 2): every refused record is listed, nothing is written. \
+Importing the same file twice changes nothing; `yardstick undo` reverts an import.\n\n\
 Examples:\n  yardstick import kim.json --dry-run\n  yardstick import kim.json"
 )]
 pub struct ImportArgs {
@@ -154,15 +157,19 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
 pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
     let shown = a.file.display().to_string();
     let parsed = read_import(&a.file, &shown)?;
+    let settings = merge::Settings {
+        clock: ctx.clock,
+        percent_max: super::checkin::percent_max(ctx),
+    };
     let bar = super::ui::Progress::new(&ctx.ui, "records");
     let mut tick = |done, total| bar.tick(done, total);
     let summary = if a.dry_run {
         let store = ctx.open_read()?;
-        store.rehearse(|s| merge::import(s, &parsed, &shown, &mut tick))?
+        store.rehearse(|s| merge::import(s, &parsed, &shown, &settings, &mut tick))?
     } else {
         let mut store = ctx.open_write()?;
         ctx.write(&mut store, WriteScope::Any, |s| {
-            merge::import(s, &parsed, &shown, &mut tick)
+            merge::import(s, &parsed, &shown, &settings, &mut tick)
         })?
         .value
     };

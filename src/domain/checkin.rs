@@ -56,14 +56,27 @@ pub struct DueRow {
 /// The statuses a person may report in a check-in: the pace statuses.
 pub const STATUSES: &[&str] = crate::domain::PaceStatus::NAMES;
 
+/// The confidences a check-in may carry: 0 to 10.
+pub const CONFIDENCE: std::ops::RangeInclusive<i64> = 0..=10;
+
 /// A confidence as typed: a whole number from 0 to 10.
 pub fn parse_confidence(v: &str) -> Result<i64> {
     match v.trim().parse::<i64>() {
-        Ok(n) if (0..=10).contains(&n) => Ok(n),
+        Ok(n) if CONFIDENCE.contains(&n) => Ok(n),
         _ => Err(Error::invalid(format!(
             "--confidence must be a whole number from 0 to 10 (got '{v}')"
         ))),
     }
+}
+
+/// A confidence read from a file: a whole number from 0 to 10.
+pub fn check_confidence(n: i64) -> Result<i64> {
+    if !CONFIDENCE.contains(&n) {
+        return Err(Error::invalid(format!(
+            "confidence must be a whole number from 0 to 10 (got {n})"
+        )));
+    }
+    Ok(n)
 }
 
 /// A reported status as typed: on-track, at-risk or off-track.

@@ -178,6 +178,27 @@ pub enum CycleStep {
 }
 
 impl CycleStep {
+    /// Every step.
+    pub const ALL: [CycleStep; 4] = [
+        CycleStep::Open,
+        CycleStep::Calibrate,
+        CycleStep::Finalize,
+        CycleStep::Reopen,
+    ];
+
+    /// The step that moves a cycle from `from` to `to`, if there is one:
+    /// the only moves a cycle's history may record.
+    pub fn between(from: CycleState, to: CycleState) -> Option<CycleStep> {
+        CycleStep::ALL
+            .into_iter()
+            .find(|s| s.from() == from && s.to() == to)
+    }
+
+    /// Whether the step is taken only with a reason (reopening is).
+    pub fn needs_reason(self) -> bool {
+        self == CycleStep::Reopen
+    }
+
     /// The state the cycle must be in.
     pub fn from(self) -> CycleState {
         match self {

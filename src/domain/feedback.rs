@@ -1,6 +1,7 @@
 //! Continuous feedback: praise, coaching, concerns and 360 input.
 
 use crate::domain::FeedbackKind;
+use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -27,4 +28,13 @@ pub struct Feedback {
     pub private: bool,
     /// Created (RFC 3339).
     pub created_at: String,
+}
+/// Feedback is about someone else than its author (`from` and `to` name
+/// people the same way: ids, handles or UUIDs).
+pub fn check_recipient<T: PartialEq + ?Sized>(from: &T, to: &T) -> Result<()> {
+    if from == to {
+        return Err(Error::invalid("feedback is for someone else")
+            .with_hint("record notes on your own goals with `yardstick checkin GOAL --note ...`"));
+    }
+    Ok(())
 }

@@ -162,17 +162,58 @@ pub fn refuse_builtin(name: &str, week_start: Weekday) -> Result<()> {
     Ok(())
 }
 
+/// Check a custom period's name: like a key, in any case.
+pub fn validate_period_name(name: &str) -> Result<()> {
+    crate::domain::names::validate_key(&name.to_ascii_lowercase()).map_err(|_| {
+        Error::invalid(format!("'{name}' is not a valid period name"))
+            .with_hint("use letters, digits, '-', '_' or '.', starting with a letter, e.g. FY2027")
+    })
+}
+
+/// Check the period a goal or cycle names: a possible built-in name
+/// (`2026-Q4`, not `2026-Q5`) or a valid custom one.
+pub fn check_period_name(name: &str, week_start: Weekday) -> Result<()> {
+    if parse_period(name, week_start)?.is_none() {
+        validate_period_name(name)?;
+    }
+    Ok(())
+}
+
 /// Check a custom period: a name like a key (any case) and start ≤ end.
 pub fn validate_period(p: &PeriodRow) -> Result<()> {
-    crate::domain::names::validate_key(&p.name.to_ascii_lowercase()).map_err(|_| {
-        Error::invalid(format!("'{}' is not a valid period name", p.name))
-            .with_hint("use letters, digits, '-', '_' or '.', starting with a letter, e.g. FY2027")
-    })?;
+    validate_period_name(&p.name)?;
     if p.start > p.end {
         return Err(Error::invalid(format!(
             "period {} would end ({}) before it starts ({})",
             p.name, p.end, p.start
         )));
+    }
+    Ok(())
+}
+
+/// The refusal of a goal aligned to itself.
+pub fn aligned_to_itself(key: &str) -> Error {
+    Error::invalid(format!("goal {key} cannot be aligned to itself"))
+}
+
+/// The refusal of an alignment that closes a loop (`parent` is already
+/// below `key`).
+pub fn alignment_loop(key: &str, parent: &str) -> Error {
+    Error::invalid(format!(
+        "aligning {key} to {parent} would create a cycle ({parent} is already below {key})"
+    ))
+    .with_hint("a goal can only align to a goal that is not below it")
+}
+
+/// A goal starts on or before the day it is due.
+pub fn check_dates(key: &str, start: Option<NaiveDate>, due: Option<NaiveDate>) -> Result<()> {
+    if let (Some(start), Some(due)) = (start, due) {
+        if start > due {
+            return Err(Error::invalid(format!(
+                "goal {key} would start ({start}) after it is due ({due})"
+            ))
+            .with_hint("check --start and --due"));
+        }
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod checkin;
 pub mod cycle;
 pub mod feedback;
 pub mod goal;
+pub mod graph;
 pub mod measure;
 pub mod names;
 pub mod number;

@@ -7,6 +7,41 @@ pub const MAX_HANDLE: usize = 32;
 /// Longest goal key.
 pub const MAX_KEY: usize = 64;
 
+/// The longest text each free-text field takes, in characters: the command
+/// line, plan files and imports check against these (with [`validate_text`]).
+pub mod max {
+    /// A person's, team's or measure's name.
+    pub const NAME: usize = 200;
+    /// An e-mail address.
+    pub const EMAIL: usize = 320;
+    /// A person's job title.
+    pub const JOB_TITLE: usize = 200;
+    /// Each part of a job mission statement.
+    pub const MISSION: usize = 2_000;
+    /// A goal's title.
+    pub const GOAL_TITLE: usize = 300;
+    /// A goal's description.
+    pub const DESCRIPTION: usize = 10_000;
+    /// A measure's unit.
+    pub const UNIT: usize = 50;
+    /// A check-in's note.
+    pub const NOTE: usize = 10_000;
+    /// A piece of feedback.
+    pub const FEEDBACK: usize = 10_000;
+    /// A review cycle's name.
+    pub const CYCLE_NAME: usize = 100;
+    /// A review's overall comment.
+    pub const SUMMARY: usize = 10_000;
+    /// A comment on a rated item.
+    pub const COMMENT: usize = 10_000;
+    /// A reason (calibrating, reopening a cycle).
+    pub const REASON: usize = 2_000;
+    /// A development action.
+    pub const ACTION: usize = 2_000;
+    /// Any other free text.
+    pub const TEXT: usize = 10_000;
+}
+
 fn check(kind: &str, s: &str, max: usize) -> Result<()> {
     let ok_first = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
     let ok_rest = s

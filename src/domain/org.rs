@@ -1,5 +1,8 @@
-//! The organisation: people, teams, who owns a goal, and job mission statements.
+//! The organisation: people, teams, who owns a goal, and job mission
+//! statements; the rules of reporting lines, the team tree and check-in
+//! cadences (loops are found by [`crate::domain::graph::closes_loop`]).
 
+use crate::error::{Error, Result};
 use serde::Serialize;
 
 /// A job mission statement: why a position exists, in terms of purpose,
@@ -87,4 +90,40 @@ pub enum Owner {
     Person(i64),
     /// A team (row id).
     Team(i64),
+}
+
+/// The refusal of a person as their own manager.
+pub fn own_manager(handle: &str) -> Error {
+    Error::invalid(format!("{handle} cannot be their own manager"))
+}
+
+/// The refusal of a manager link that closes a loop in the reporting line
+/// (`person` is already above `manager`).
+pub fn manager_loop(manager: &str, person: &str) -> Error {
+    Error::invalid(format!(
+        "making {manager} the manager of {person} would create a cycle ({person} is above {manager} in the reporting line)"
+    ))
+}
+
+/// The refusal of a team as its own parent.
+pub fn own_parent_team(handle: &str) -> Error {
+    Error::invalid(format!("team {handle} cannot be its own parent"))
+}
+
+/// The refusal of a parent link that closes a loop in the team tree
+/// (`parent` is already inside `team`).
+pub fn team_loop(parent: &str, team: &str) -> Error {
+    Error::invalid(format!(
+        "making {parent} the parent of {team} would create a cycle ({parent} is inside {team})"
+    ))
+}
+
+/// The days between expected check-ins a person may have: 1 to 366.
+pub fn check_cadence(days: i64) -> Result<i64> {
+    if !(1..=366).contains(&days) {
+        return Err(Error::invalid(format!(
+            "a check-in cadence must be 1 to 366 days (got {days})"
+        )));
+    }
+    Ok(days)
 }

@@ -329,6 +329,57 @@ pub const TABLES: &[TableDef] = &[
     },
 ];
 
+/// A unique key of the data besides `uuid`: the `columns` (database names)
+/// of a row of any of `tables` name at most one row across them all.
+#[derive(Debug, Clone, Copy)]
+pub struct UniqueKey {
+    /// The tables sharing the key (people and teams share one set of handles).
+    pub tables: &'static [&'static str],
+    /// The columns, the same in each table.
+    pub columns: &'static [&'static str],
+}
+
+/// Every unique key of the data (as the command line keeps them, and the
+/// database's unique indexes within a table).
+pub const UNIQUE_KEYS: &[UniqueKey] = &[
+    UniqueKey {
+        tables: &["team", "person"],
+        columns: &["handle"],
+    },
+    UniqueKey {
+        tables: &["period"],
+        columns: &["name"],
+    },
+    UniqueKey {
+        tables: &["goal"],
+        columns: &["key"],
+    },
+    UniqueKey {
+        tables: &["measure"],
+        columns: &["goal_id", "name"],
+    },
+    UniqueKey {
+        tables: &["cycle"],
+        columns: &["name"],
+    },
+    UniqueKey {
+        tables: &["participant"],
+        columns: &["cycle_id", "person_id"],
+    },
+    UniqueKey {
+        tables: &["review"],
+        columns: &["cycle_id", "subject_id", "reviewer_id", "kind"],
+    },
+    UniqueKey {
+        tables: &["rating"],
+        columns: &["review_id", "item"],
+    },
+    UniqueKey {
+        tables: &["outcome"],
+        columns: &["cycle_id", "subject_id"],
+    },
+];
+
 /// The index of a table in [`TABLES`] by name.
 pub fn table_index(name: &str) -> Option<usize> {
     TABLES.iter().position(|t| t.name == name)
@@ -423,6 +474,20 @@ pub struct CheckinLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn unique_keys_name_real_columns() {
+        for k in UNIQUE_KEYS {
+            for t in k.tables {
+                let def = &TABLES[table_index(t).unwrap()];
+                for c in k.columns {
+                    let i = def.col(c).unwrap();
+                    assert!(!def.cols[i].nullable, "{t}.{c}");
+                }
+            }
+        }
+    }
 
     #[test]
     #[allow(clippy::unwrap_used)]

@@ -1141,6 +1141,27 @@ fn exchange(store: &mut Store) -> Outcome {
         ok(s.row_id("person", &alice_uuid), "row id")? == Some(alice),
         "row id by uuid"
     );
+    let by_handle = ok(
+        s.find_row_by(person, &["handle"], &[Val::Text("alice".into())]),
+        "find row by handle",
+    )?;
+    ensure!(
+        by_handle.as_ref().map(|(id, r)| (*id, &r.uuid)) == Some((alice, &alice_uuid)),
+        "row by handle: {by_handle:?}"
+    );
+    ensure!(
+        ok(
+            s.find_row_by(person, &["handle"], &[Val::Text("nobody".into())]),
+            "find row by handle"
+        )?
+        .is_none(),
+        "a handle nobody has"
+    );
+    ensure!(
+        s.find_row_by(person, &["no_such_column"], &[Val::Null])
+            .is_err(),
+        "looking up by an unknown column succeeded"
+    );
     ensure!(
         ok(s.row_id("person", "nope"), "row id")?.is_none(),
         "no such uuid"

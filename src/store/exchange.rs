@@ -6,7 +6,8 @@ use super::StoreResult;
 use crate::error::Result;
 
 pub use crate::domain::records::{
-    CheckinLine, Col, Kind, RawRow, SCHEMA_VERSION, TABLES, TableDef, Val, table_index,
+    CheckinLine, Col, Kind, RawRow, SCHEMA_VERSION, TABLES, TableDef, UNIQUE_KEYS, UniqueKey, Val,
+    table_index,
 };
 
 /// What `export` keeps: records updated on or after `since` (an ISO date or
@@ -48,6 +49,17 @@ pub trait ExchangeRepo {
 
     /// A row by UUID: its row id and its exchange form.
     fn find_row(&self, table: usize, uuid: &str) -> StoreResult<Option<(i64, RawRow)>>;
+
+    /// A row of `table` whose `columns` (database names) hold `values`
+    /// (database values: references as row ids), if there is one: how an
+    /// import finds the local row holding a unique key. An unknown column
+    /// is an internal error.
+    fn find_row_by(
+        &self,
+        table: usize,
+        columns: &[&str],
+        values: &[Val],
+    ) -> StoreResult<Option<(i64, RawRow)>>;
 
     /// The row id of the row of `table` (a name) with this UUID.
     fn row_id(&self, table: &str, uuid: &str) -> StoreResult<Option<i64>>;

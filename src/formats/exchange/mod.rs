@@ -18,8 +18,9 @@
 //! ([`crate::domain::records::TABLES`]), one per line.
 //!
 //! [`JsonWriter`] and [`CsvWriter`] stream: they hold one record at a time.
-//! [`parse`] reads and validates a whole file before anything is written;
-//! [`crate::app::merge::merge`] applies it inside the caller's transaction.
+//! [`parse`] reads a whole file and checks its shape before anything is
+//! written; [`crate::app::merge::merge`] checks what its records say with the
+//! command line's rules and applies it inside the caller's transaction.
 
 mod parse;
 

@@ -1,6 +1,9 @@
-//! Reading an exchange document: streaming JSON parse, and validation of
-//! every record before anything is written. The first problem found refuses
-//! the whole file, naming the record's index in `records` and the field.
+//! Reading an exchange document: streaming JSON parse, and the shape of
+//! every record (its table, UUID, fields present and of the right type,
+//! enum spellings, dates and timestamps that parse) before anything is
+//! written. The first malformed record refuses the whole file, naming the
+//! record's index in `records` and the field. What well-formed records say
+//! is checked against the database by `app::merge`.
 
 use crate::domain::records::{self as sx, Kind, RawRow, TABLES, Val};
 use crate::error::{Error, Result};
@@ -305,17 +308,6 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
             (None, None) => Value::Null,
         };
         let val = field(&v, col.kind).map_err(|what| at(col.key, what))?;
-        if let Val::Text(t) = &val {
-            // The same ceiling as on the command line; a template's source may be longer.
-            let max = if col.key == "source" {
-                MAX_SOURCE
-            } else {
-                MAX_TEXT
-            };
-            if t.chars().count() > max {
-                return Err(at(col.key, format!("is longer than {max} characters")));
-            }
-        }
         if val.is_null() && !col.nullable {
             return Err(at(col.key, "is required (missing or null)".into()));
         }
@@ -327,20 +319,12 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
             format!("{table} {uuid}: unknown field '{key}'"),
         ));
     }
-    let row = RawRow {
+    Ok(RawRow {
         table: ti,
-        uuid: uuid.clone(),
+        uuid,
         vals,
-    };
-    rules(&row).map_err(|(key, what)| at(key, what))?;
-    Ok(row)
+    })
 }
-
-/// The longest free text a record may carry (notes, feedback, comments) —
-/// the command line's own limit.
-const MAX_TEXT: usize = 10_000;
-/// The longest template source a record may carry.
-const MAX_SOURCE: usize = 1_000_000;
 
 /// One value, checked against its column's kind.
 fn field(v: &Value, kind: Kind) -> std::result::Result<Val, String> {
@@ -353,17 +337,10 @@ fn field(v: &Value, kind: Kind) -> std::result::Result<Val, String> {
             .ok_or_else(|| format!("expected text, got {v}"))
     };
     Ok(match kind {
-        Kind::Text => Val::Text(text()?),
-        Kind::Handle => {
-            let s = text()?;
-            crate::domain::names::validate_handle(&s).map_err(|e| e.message().to_string())?;
-            Val::Text(s)
-        }
-        Kind::Key => {
-            let s = text()?;
-            crate::domain::names::validate_key(&s).map_err(|e| e.message().to_string())?;
-            Val::Text(s)
-        }
+        // What the text says (a handle well formed, a name not too long) is
+        // checked with the command line's rules before anything is merged
+        // (`app::merge`), where every refused record is listed.
+        Kind::Text | Kind::Handle | Kind::Key => Val::Text(text()?),
         Kind::Int => Val::Int(
             v.as_i64()
                 .ok_or_else(|| format!("expected a whole number, got {v}"))?,
@@ -411,93 +388,6 @@ fn field(v: &Value, kind: Kind) -> std::result::Result<Val, String> {
             Val::Text(s)
         }
     })
-}
-
-/// The rules the database's CHECK constraints enforce, checked up front so
-/// that a bad record is refused as input (exit 2) with its field named.
-fn rules(row: &RawRow) -> std::result::Result<(), (&'static str, String)> {
-    let get = |name: &str| row.get(name).cloned().unwrap_or(Val::Null);
-    let text = |name: &str| get(name).as_text().map(str::to_string);
-    let order = |a: &'static str, b: &'static str| match (text(a), text(b)) {
-        (Some(x), Some(y)) if x > y => Err((b, format!("{b} {y} is before {a} {x}"))),
-        _ => Ok(()),
-    };
-    let not_self = |col: &'static str, key: &'static str| {
-        if text(col).as_deref() == Some(row.uuid.as_str()) {
-            Err((key, "a record cannot refer to itself".to_string()))
-        } else {
-            Ok(())
-        }
-    };
-    let positive = |col: &'static str| match get(col) {
-        Val::Real(w) if w <= 0.0 => Err((col, format!("must be greater than 0 (got {w})"))),
-        _ => Ok(()),
-    };
-    match row.def().name {
-        "period" => order("start_date", "end_date")?,
-        "team" => not_self("parent_id", "parent_uuid")?,
-        "person" => {
-            not_self("manager_id", "manager_uuid")?;
-            if let Val::Int(d) = get("checkin_cadence_days") {
-                if !(1..=366).contains(&d) {
-                    return Err((
-                        "checkin_cadence_days",
-                        format!("must be 1 to 366 (got {d})"),
-                    ));
-                }
-            }
-        }
-        "template" => {
-            if let Some(src) = text("source") {
-                crate::formats::template::parse(&src, "the template's source")
-                    .map_err(|e| ("source", e.message().to_string()))?;
-            }
-        }
-        "goal" => {
-            if get("owner_person_id").is_null() == get("owner_team_id").is_null() {
-                return Err((
-                    "owner_person_uuid",
-                    "exactly one of owner_person_uuid and owner_team_uuid must be set".into(),
-                ));
-            }
-            not_self("parent_id", "parent_uuid")?;
-            order("start_date", "due_date")?;
-            positive("weight")?;
-        }
-        "measure" => positive("weight")?,
-        "checkin" => {
-            if get("measure_id").is_null() && !get("value").is_null() {
-                return Err(("value", "a check-in without a measure has no value".into()));
-            }
-            if let Val::Int(c) = get("confidence") {
-                if !(0..=10).contains(&c) {
-                    return Err(("confidence", format!("must be 0 to 10 (got {c})")));
-                }
-            }
-        }
-        "cycle" => order("start_date", "end_date")?,
-        "review" => {
-            let is_self =
-                text("kind").as_deref() == Some(crate::domain::ReviewKind::SelfReview.as_str());
-            if is_self != (text("subject_id") == text("reviewer_id")) {
-                return Err((
-                    "reviewer_uuid",
-                    "a self review has its subject as reviewer, and only a self review does".into(),
-                ));
-            }
-        }
-        "rating" if get("value").is_null() && get("comment").is_null() => {
-            return Err(("value", "a rating needs a value or a comment".into()));
-        }
-        "outcome" if get("calibrated_level").is_null() != get("calibration_reason").is_null() => {
-            return Err((
-                "calibration_reason",
-                "a calibrated level and its reason go together".into(),
-            ));
-        }
-        _ => {}
-    }
-    Ok(())
 }
 
 #[cfg(test)]

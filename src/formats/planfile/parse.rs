@@ -6,6 +6,7 @@ use super::{
     GoalDef, MAX_HANDLE_LEN, MAX_KEY_LEN, MAX_MAGNITUDE, MeasureDef, Mission, PeriodDef, PersonDef,
     PlanFile, Positions, TeamDef, format_number, inferred_direction, is_builtin_period,
 };
+use crate::domain::names::max;
 use crate::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate};
@@ -15,13 +16,13 @@ use std::str::FromStr;
 
 const DATE_MIN_YEAR: i32 = 1;
 
-// Text limits, in characters (the same as the store's).
-const MAX_NAME: usize = 200;
-const MAX_TITLE: usize = 300;
-const MAX_DESCRIPTION: usize = 10_000;
-const MAX_MISSION: usize = 2_000;
-const MAX_EMAIL: usize = 320;
-const MAX_UNIT: usize = 50;
+// Text limits, in characters (the command line's, see `domain::names::max`).
+const MAX_NAME: usize = max::NAME;
+const MAX_TITLE: usize = max::GOAL_TITLE;
+const MAX_DESCRIPTION: usize = max::DESCRIPTION;
+const MAX_MISSION: usize = max::MISSION;
+const MAX_EMAIL: usize = max::EMAIL;
+const MAX_UNIT: usize = max::UNIT;
 const DATE_MAX_YEAR: i32 = 9999;
 
 /// Validation state: the text (for positions), the file name and the

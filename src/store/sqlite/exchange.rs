@@ -218,6 +218,30 @@ fn find(conn: &Connection, table: usize, uuid: &str) -> StoreResult<Option<(i64,
     Ok(stmt.query_row([uuid], |r| read_row(table, r)).optional()?)
 }
 
+/// A row by the values of some of its columns (names checked against
+/// [`TABLES`] by the caller).
+fn find_by(
+    conn: &Connection,
+    table: usize,
+    columns: &[&str],
+    values: &[Val],
+) -> StoreResult<Option<(i64, RawRow)>> {
+    let def = &TABLES[table];
+    let clause: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("t.{} = ?{}", quoted(c), i + 1))
+        .collect();
+    let mut stmt = conn.prepare_cached(&format!(
+        "{} WHERE {} ORDER BY t.id LIMIT 1",
+        select_sql(def),
+        clause.join(" AND ")
+    ))?;
+    Ok(stmt
+        .query_row(params_from_iter(values.iter()), |r| read_row(table, r))
+        .optional()?)
+}
+
 /// The id of the row of `table` (a name) with this UUID.
 fn id_of(conn: &Connection, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
     let mut stmt =
@@ -380,6 +404,23 @@ impl ExchangeRepo for SqliteSession<'_> {
 
     fn find_row(&self, table: usize, uuid: &str) -> StoreResult<Option<(i64, RawRow)>> {
         find(self.conn, table, uuid)
+    }
+
+    fn find_row_by(
+        &self,
+        table: usize,
+        columns: &[&str],
+        values: &[Val],
+    ) -> StoreResult<Option<(i64, RawRow)>> {
+        let known = TABLES
+            .get(table)
+            .is_some_and(|d| columns.iter().all(|c| d.col(c).is_some()));
+        if !known || columns.is_empty() || columns.len() != values.len() {
+            return Err(StoreError::internal(format!(
+                "cannot look a row up by {columns:?}"
+            )));
+        }
+        find_by(self.conn, table, columns, values)
     }
 
     fn row_id(&self, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
