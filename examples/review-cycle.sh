@@ -148,7 +148,8 @@ ys appraise cycle open "$CYCLE"
 ys export -o "$ALICE_HOME/northwind.json"
 ALICE_DB=$ALICE_HOME/alice.db
 ys init --db "$ALICE_DB"
-ys --db "$ALICE_DB" import "$ALICE_HOME/northwind.json" --format tsv >/dev/null
+# The file is Bob's full export as an admin; naming him with --from trusts it as his.
+ys --db "$ALICE_DB" import "$ALICE_HOME/northwind.json" --from "$LEAD" --format tsv >/dev/null
 
 # …starts her self review as a draft on Tuesday, finishes it on Thursday…
 export YARDSTICK_TODAY=2026-11-24
@@ -162,13 +163,16 @@ ys --db "$ALICE_DB" --as "$MEMBER" appraise review "$CYCLE" "$MEMBER" --kind sel
   --summary "Brought p95 latency from 450 ms towards 200 ms and raised test coverage" \
   --submit
 # …and sends back only her own data.
-ys --db "$ALICE_DB" export --person "$MEMBER" -o "$ALICE_HOME/$MEMBER.json"
+ys --db "$ALICE_DB" --as "$MEMBER" export --person "$MEMBER" -o "$ALICE_HOME/$MEMBER.json"
 
-# Back on the lead's machine: look first, then merge. Merging is by UUID, so
-# importing the same file again would change nothing.
+# Back on the lead's machine: look first, then merge. --from names who sent
+# the file, so each change is checked against what Alice may write (her own
+# self review, yes; anyone else's records, no), whatever the file says about
+# itself. Merging is by UUID, so importing the same file again would change
+# nothing.
 export YARDSTICK_TODAY=2026-11-27
-ys import "$ALICE_HOME/$MEMBER.json" --dry-run --format tsv >/dev/null
-ys import "$ALICE_HOME/$MEMBER.json" --format tsv >/dev/null
+ys import "$ALICE_HOME/$MEMBER.json" --from "$MEMBER" --dry-run --format tsv >/dev/null
+ys import "$ALICE_HOME/$MEMBER.json" --from "$MEMBER" --format tsv >/dev/null
 
 # ---------------------------------------------------------------------------
 say "4. The other reviews, calibration, outcomes, finalize"

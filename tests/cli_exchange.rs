@@ -1403,3 +1403,210 @@ fn a_cycle_moves_only_with_its_history() {
     );
     assert_eq!(state(&other).as_deref(), Some("open"));
 }
+
+// ---- Whose permissions an import applies (docs/exchange.md, "Who a file comes from") ----
+
+/// Found today: a team member's file could change anything the lead's file
+/// holds. Now an export names its exporter, and an import checks each change
+/// against that person's permissions: a member's file carries their own
+/// check-ins, not an admin flag, a team goal or someone else's feedback.
+#[test]
+fn a_members_file_writes_only_what_they_may() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let mut doc = export_doc(&env, &lead, "kim.json", &["--as", "kim", "--person", "kim"]);
+    assert_eq!(doc["exported_by"], "kim");
+    assert_eq!(doc["exported_by_admin"], false);
+    let recs = recs_mut(&mut doc);
+    let kim_goal = uuid_of(first(recs, "goal", |r| {
+        r["key"] == "kim-close-enterprise-deals"
+    }));
+    let checkin = first(recs, "checkin", |r| r["goal_uuid"] == kim_goal.as_str());
+    checkin["note"] = Value::from("kim's own note");
+    checkin["updated_at"] = Value::from(NEWER);
+    let checkin_uuid = uuid_of(checkin);
+    let own = write_doc(&env, "kim-own.json", &doc);
+
+    // The same file, with what is not kim's to write.
+    let recs = recs_mut(&mut doc);
+    let kim = first(recs, "person", |r| r["handle"] == "kim");
+    kim["admin"] = Value::from(true);
+    kim["updated_at"] = Value::from(NEWER);
+    let kim_uuid = uuid_of(kim);
+    let team_goal = first(recs, "goal", |r| r["key"] == "grow-revenue");
+    team_goal["title"] = Value::from("Whatever kim says");
+    team_goal["updated_at"] = Value::from(NEWER);
+    let team_goal_uuid = uuid_of(team_goal);
+    let people: Vec<(String, String)> = recs
+        .iter()
+        .filter(|r| r["table"] == "person")
+        .map(|r| (uuid_of(r), r["handle"].as_str().unwrap().to_string()))
+        .collect();
+    let kim_uuid_ = kim_uuid.clone();
+    let theirs = first(recs, "feedback", |r| r["from_uuid"] != kim_uuid_.as_str());
+    theirs["text"] = Value::from("kim rewrote this");
+    theirs["updated_at"] = Value::from(NEWER);
+    let feedback_uuid = uuid_of(theirs);
+    let author = people
+        .iter()
+        .find(|(u, _)| theirs["from_uuid"] == u.as_str())
+        .map(|(_, h)| h.clone())
+        .unwrap();
+    let forged = write_doc(&env, "kim-forged.json", &doc);
+    let msg = assert_refused(
+        &env,
+        &lead,
+        &forged,
+        &[],
+        &[
+            "Importing as kim: each change is checked against their permissions.".into(),
+            "3 record(s) cannot be imported".into(),
+            format!(
+                "person {kim_uuid}: not allowed: kim may not change the organisation (the file comes from kim)"
+            ),
+            format!(
+                "goal {team_goal_uuid}: not allowed: kim may not change goals or check-ins of acme"
+            ),
+            format!(
+                "feedback {feedback_uuid}: not allowed: feedback by {author} comes only from its author's own file"
+            ),
+        ],
+    );
+    // Said before anything else.
+    assert!(msg.starts_with("Importing as kim"), "{msg}");
+    assert!(!msg.contains(&checkin_uuid), "her check-in is hers: {msg}");
+
+    // Her own changes come in.
+    let out = import(&env, &lead, &own, &[]);
+    out.ok().stderr_has("Importing as kim: each change");
+    assert_eq!(counts(&out, "checkin").1, 1);
+    assert_eq!(
+        query_text(
+            &lead,
+            "SELECT note FROM checkin WHERE uuid = ?1",
+            &[&checkin_uuid]
+        )
+        .as_deref(),
+        Some("kim's own note")
+    );
+}
+
+/// An admin's export is the exchange of everything; a file only says it
+/// comes from an admin, so that claim counts only when an admin here names
+/// its exporter with --from and this database does not know them as
+/// someone else. Whoever is not an admin imports with their own permissions.
+#[test]
+fn an_admins_file_is_trusted_only_when_an_admin_here_names_its_exporter() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let dana = export(&env, &lead, "dana.json", &["--as", "dana"]);
+    let people = query_i64(&lead, "SELECT count(*) FROM person", &[]);
+
+    // A fresh file: dana is not known here.
+    let fresh = env.init_db();
+    assert_refused(
+        &env,
+        &fresh,
+        &dana,
+        &[],
+        &[
+            "Importing as dana: each change".into(),
+            "not allowed: dana may not change the organisation (the file comes from dana)".into(),
+            "name them with --from HANDLE".into(),
+        ],
+    );
+    let out = import(&env, &fresh, &dana, &["--from", "dana"]);
+    out.ok()
+        .stderr_has("Importing as dana (an admin): each change");
+    assert_eq!(
+        query_i64(&fresh, "SELECT count(*) FROM person", &[]),
+        people
+    );
+
+    // A member's file that claims an admin exported it: the lead's
+    // database knows kim, and not as an admin.
+    let mut doc = export_doc(&env, &lead, "kim.json", &["--as", "kim", "--person", "kim"]);
+    doc["exported_by_admin"] = Value::from(true);
+    let kim = first(recs_mut(&mut doc), "person", |r| r["handle"] == "kim");
+    kim["admin"] = Value::from(true);
+    kim["updated_at"] = Value::from(NEWER);
+    let kim_uuid = uuid_of(kim);
+    let claim = write_doc(&env, "kim-claims.json", &doc);
+    for extra in [&[][..], &["--from", "kim"][..]] {
+        assert_refused(
+            &env,
+            &lead,
+            &claim,
+            extra,
+            &[
+                "Importing as kim: each change".into(),
+                format!("person {kim_uuid}: not allowed: kim may not change the organisation"),
+            ],
+        );
+    }
+
+    // Someone who is not an admin cannot borrow an admin's permissions.
+    let before = std::fs::read(&lead).unwrap();
+    let out = env.on(
+        &lead,
+        &["--as", "kim", "import", s(&dana), "--from", "dana"],
+    );
+    out.code(1)
+        .no_panic()
+        .stderr_has("not allowed: kim may not import a file as dana (only an admin here may)");
+    assert_bytes_unchanged(&lead, &before, "a refused --from");
+    // Nor the permissions of a file's exporter: kim imports dana's file
+    // as herself. Nothing in it changed, so nothing is refused or written.
+    let out = env.on(&lead, &["--as", "kim", "import", s(&dana)]);
+    out.ok().stderr_has("Importing as kim: each change");
+    // And what is not hers to change stays refused, though the file claims
+    // an admin made it.
+    env.on(&lead, &["--as", "kim", "import", s(&claim)])
+        .code(2)
+        .stderr_has(&format!(
+            "person {kim_uuid}: not allowed: kim may not change the organisation"
+        ));
+    assert_eq!(
+        query_i64(&lead, "SELECT count(*) FROM person WHERE admin", &[]),
+        1
+    );
+}
+
+/// A file no one signed (exported where no one is named) is checked
+/// against the importer's own permissions.
+#[test]
+fn an_unsigned_file_comes_from_whoever_imports_it() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let mut doc = export_doc(&env, &lead, "all.json", &[]);
+    assert_eq!(doc["exported_by"], Value::Null);
+    let alice = first(recs_mut(&mut doc), "person", |r| r["handle"] == "alice");
+    alice["title"] = Value::from("Principal engineer");
+    alice["updated_at"] = Value::from(NEWER);
+    let alice_uuid = uuid_of(alice);
+    let file = write_doc(&env, "all-edited.json", &doc);
+    assert_refused(
+        &env,
+        &lead,
+        &file,
+        &["--as", "sam"],
+        &[
+            "Importing as sam: each change".into(),
+            format!("person {alice_uuid}: not allowed: sam may not edit the profile of alice"),
+        ],
+    );
+    // The file's owner (no one named) acts for everyone.
+    let out = import(&env, &lead, &file, &[]);
+    out.ok()
+        .stderr_has("Importing as the file's owner")
+        .stderr_has("The file names no exporter; if it comes from someone else, name them with --from HANDLE");
+    assert_eq!(
+        query_text(
+            &lead,
+            "SELECT title FROM person WHERE uuid = ?1",
+            &[&alice_uuid]
+        )
+        .as_deref(),
+        Some("Principal engineer")
+    );
+}

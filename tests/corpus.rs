@@ -18,7 +18,8 @@
 //! - `@A`, `@B`, `@C`, `@D` as the first command word: `--db` the demo
 //!   database, the review-cycle script's database, or one of two fresh files
 //!   (made by the corpus's own `init` lines);
-//! - `{W}` the working directory, `{EX}` the `examples/` directory;
+//! - `{W}` the working directory (as `.`), `{EX}` the `examples/` directory
+//!   (as `examples`, a link in the working directory);
 //! - `cat FILE` instead of a command: record a file the previous lines wrote;
 //! - `script` instead of a command: run `examples/review-cycle.sh` into B.
 //!
@@ -173,9 +174,11 @@ impl Runner {
         normalise_uuids(&s, &mut self.uuids)
     }
 
+    /// Paths are relative to the working directory (commands run there, and
+    /// `examples` links to the examples), so that no output, and no table
+    /// width, depends on where the checkout or the temporary directory is.
     fn expand(&self, w: &str) -> String {
-        w.replace("{W}", &self.env.work.to_string_lossy())
-            .replace("{EX}", &examples_dir().to_string_lossy())
+        w.replace("{W}", ".").replace("{EX}", "examples")
     }
 
     /// Run one corpus line; returns the recorded text.
@@ -195,7 +198,7 @@ impl Runner {
         let (code, stdout, stderr) = match ws[0].as_str() {
             "cat" => {
                 let path = self.expand(&ws[1]);
-                match std::fs::read(&path) {
+                match std::fs::read(self.env.work.join(&path)) {
                     Ok(bytes) => (
                         0,
                         String::from_utf8_lossy(&bytes).into_owned(),
@@ -267,6 +270,7 @@ fn outputs_match_the_recorded_corpus() {
     dbs.insert("@B", env.work.join("team.db"));
     dbs.insert("@C", env.work.join("fresh.db"));
     dbs.insert("@D", env.work.join("merged.db"));
+    std::os::unix::fs::symlink(examples_dir(), env.work.join("examples")).unwrap();
     let mut runner = Runner {
         env,
         dbs,

@@ -55,6 +55,16 @@ impl Policy {
         })
     }
 
+    /// A given person, an admin or not (the person an import file comes from).
+    pub fn person(handle: &str, admin: bool) -> Policy {
+        Policy {
+            handle: Some(handle.to_string()),
+            admin,
+            chains: RefCell::new(HashMap::new()),
+            teams: RefCell::new(None),
+        }
+    }
+
     /// The owner of a file that names no one (acts for everyone).
     pub fn owner() -> Policy {
         Policy {
@@ -130,8 +140,9 @@ impl Policy {
     }
 
     /// The acting person's role towards a team's records (its goals): its
-    /// lead and the members of it and its sub-teams are its subjects; the
-    /// leads of the teams above it and the managers above its lead manage it.
+    /// lead and its direct members are its subjects (not the members of its
+    /// sub-teams); the leads of the teams above it and the managers above its
+    /// lead manage it.
     pub fn team_role(&self, s: &dyn Session, team: &str) -> Result<Role> {
         let Some(me) = self.handle() else {
             return Ok(Role::Admin);
@@ -144,11 +155,13 @@ impl Policy {
             let guard = self.teams.borrow();
             TeamShape::of(guard.as_deref().unwrap_or_default(), team)
         };
+        // A team's own lead and members own its goals; a sub-team's
+        // members do not own the goals of the teams above them.
         let member = match s.find_person(me)? {
-            Some(p) => p.team.is_some_and(|t| shape.inside.contains(&t)),
+            Some(p) => p.team.as_deref() == Some(team),
             None => false,
         };
-        if member || shape.inside_leads.iter().any(|l| l == me) {
+        if member || shape.lead.as_deref() == Some(me) {
             return Ok(Role::Subject);
         }
         if shape.above_leads.iter().any(|l| l == me) {
@@ -249,10 +262,6 @@ impl Policy {
 
 /// A team's place in the organisation, as the policy needs it.
 struct TeamShape {
-    /// The team and the teams below it.
-    inside: Vec<String>,
-    /// Their leads.
-    inside_leads: Vec<String>,
     /// The leads of the teams above it.
     above_leads: Vec<String>,
     /// Its own lead.
@@ -262,37 +271,21 @@ struct TeamShape {
 impl TeamShape {
     fn of(teams: &[Team], team: &str) -> TeamShape {
         let by = |h: &str| teams.iter().find(|t| t.handle == h);
-        let mut inside = vec![team.to_string()];
-        let mut i = 0;
-        while i < inside.len() {
-            let children: Vec<String> = teams
-                .iter()
-                .filter(|t| t.parent.as_deref() == Some(inside[i].as_str()))
-                .filter(|t| !inside.contains(&t.handle))
-                .map(|t| t.handle.clone())
-                .collect();
-            inside.extend(children);
-            i += 1;
-        }
-        let mut above: Vec<String> = Vec::new();
-        let mut at = by(team).and_then(|t| t.parent.clone());
+        let mut above_leads = Vec::new();
+        let mut seen: Vec<&str> = vec![team];
+        let mut at = by(team).and_then(|t| t.parent.as_deref());
         while let Some(p) = at {
-            if above.contains(&p) || p == team {
+            if seen.contains(&p) {
                 break;
             }
-            at = by(&p).and_then(|t| t.parent.clone());
-            above.push(p);
+            seen.push(p);
+            let parent = by(p);
+            above_leads.extend(parent.and_then(|t| t.lead.clone()));
+            at = parent.and_then(|t| t.parent.as_deref());
         }
-        let leads = |hs: &[String]| -> Vec<String> {
-            hs.iter()
-                .filter_map(|h| by(h).and_then(|t| t.lead.clone()))
-                .collect()
-        };
         TeamShape {
-            inside_leads: leads(&inside),
-            above_leads: leads(&above),
+            above_leads,
             lead: by(team).and_then(|t| t.lead.clone()),
-            inside,
         }
     }
 }

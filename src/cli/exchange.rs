@@ -1,6 +1,7 @@
 //! `export` and `import`: raw data exchange between yardstick files by UUID.
 
 use super::ctx::Ctx;
+use crate::app::access::Policy;
 use crate::app::exchange::{write_checkins_csv, write_json};
 use crate::app::merge::{self, Counts, Summary};
 use crate::error::{Error, Result};
@@ -53,6 +54,12 @@ pub struct ImportArgs {
     /// Show what would change; write nothing
     #[arg(long)]
     dry_run: bool,
+    /// Who the file comes from (default: the exporter it names); each change
+    /// is checked against their permissions. An admin here may name the
+    /// file's admin exporter to trust it as theirs; anyone else imports with
+    /// their own permissions
+    #[arg(long, value_name = "HANDLE")]
+    from: Option<String>,
 }
 
 /// Map a write error; a closed pipe exits quietly.
@@ -114,6 +121,8 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
         exported_at: ctx.now(),
         since: sel.since.clone(),
         person: a.person.clone(),
+        exported_by: policy.handle().map(str::to_string),
+        exported_by_admin: policy.is_admin(),
     };
     let held_back = std::cell::Cell::new(0usize);
     let write = |out: &mut dyn Write| -> Result<usize> {
@@ -163,13 +172,20 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
     };
     let bar = super::ui::Progress::new(&ctx.ui, "records");
     let mut tick = |done, total| bar.tick(done, total);
+    let from = a.from.as_deref();
     let summary = if a.dry_run {
         let store = ctx.open_read()?;
-        store.rehearse(|s| merge::import(s, &parsed, &shown, &settings, &mut tick))?
+        let importer = ctx.policy(&store)?;
+        let source = merge::source(&*store.read(), &importer, &parsed, from)?;
+        announce_source(ctx, &source, &parsed, from);
+        store.rehearse(|s| merge::import(s, &parsed, &shown, &settings, &source, &mut tick))?
     } else {
         let mut store = ctx.open_write()?;
+        let importer = ctx.policy(&store)?;
+        let source = merge::source(&*store.read(), &importer, &parsed, from)?;
+        announce_source(ctx, &source, &parsed, from);
         ctx.write(&mut store, WriteScope::Any, |s| {
-            merge::import(s, &parsed, &shown, &settings, &mut tick)
+            merge::import(s, &parsed, &shown, &settings, &source, &mut tick)
         })?
         .value
     };
@@ -187,6 +203,21 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         a.dry_run,
     ));
     ctx.emit(&summary_doc(&summary))
+}
+
+/// Say, before anything is written, whose permissions the import applies.
+fn announce_source(ctx: &Ctx, source: &Policy, parsed: &exchange::Parsed, from: Option<&str>) {
+    ctx.ui.note(format!(
+        "Importing as {}{}: each change is checked against their permissions.",
+        source.reader(),
+        if source.is_admin() { " (an admin)" } else { "" }
+    ));
+    if from.is_none() && parsed.exported_by.is_none() && source.is_admin() {
+        ctx.ui.note(
+            "The file names no exporter; if it comes from someone else, \
+             name them with --from HANDLE to check it against their permissions.",
+        );
+    }
 }
 
 /// Read and check an import file (`-` is standard input).

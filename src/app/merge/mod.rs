@@ -17,9 +17,10 @@ mod apply;
 mod checks;
 mod plan;
 
+use crate::app::access::Policy;
 use crate::error::{Error, Result};
 use crate::store::Session;
-use crate::store::exchange::RawRow;
+use crate::store::exchange::{RawRow, Val};
 use crate::time::Clock;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -179,10 +180,11 @@ pub fn merge(
     records: &[RawRow],
     file: &str,
     settings: &Settings,
+    from: Option<&Policy>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Summary> {
     let plan = plan::Plan::new(&*s, records)?;
-    let refusals = checks::run(&*s, &plan, settings)?;
+    let refusals = checks::run(&*s, &plan, settings, from)?;
     if !refusals.is_empty() {
         return Err(refused(file, refusals));
     }
@@ -193,15 +195,76 @@ pub fn merge(
     Ok(summary)
 }
 
-/// `import`: merge a parsed file (see [`merge`]), logged as one operation.
+/// Whose permissions an import applies. An importer who is not an admin
+/// here: their own. Otherwise, the person the file comes from: `--from`,
+/// else the exporter the file names, else (a file no one signed) the
+/// importer. They are an admin for
+/// the import when they are one here, or when the file says its exporter
+/// was one, the importer names them with `--from`, this database does not
+/// know them, and the importer is an admin here (they vouch for the file).
+pub fn source(
+    s: &dyn Session,
+    importer: &Policy,
+    parsed: &crate::formats::exchange::Parsed,
+    from: Option<&str>,
+) -> Result<Policy> {
+    if !importer.is_admin() {
+        // Someone who is not an admin here imports with their own
+        // permissions, whoever the file comes from: a file cannot lend them
+        // another person's.
+        let me = importer.handle().unwrap_or_default();
+        if let Some(other) = from.filter(|f| *f != me) {
+            return Err(Error::failed(format!(
+                "not allowed: {me} may not import a file as {other} (only an admin here may)"
+            ))
+            .with_hint(format!(
+                "without --from, each change is checked against {me}'s own permissions"
+            )));
+        }
+        return Ok(Policy::person(me, false));
+    }
+    let Some(handle) = from.or(parsed.exported_by.as_deref()) else {
+        // A file no one signed (exported from a file that names no one):
+        // whoever imports it answers for it, with their own permissions.
+        return Ok(match importer.handle() {
+            Some(h) => Policy::person(h, importer.is_admin()),
+            None => Policy::owner(),
+        });
+    };
+    let in_file = parsed.records.iter().any(|r| {
+        r.def().name == "person" && r.get("handle").and_then(Val::as_text) == Some(handle)
+    });
+    let here = s.find_person(handle)?;
+    if here.is_none() && !in_file {
+        return Err(
+            Error::failed(format!("no person '{handle}' here or in the file (--from)"))
+                .with_hint("--from names the person the file comes from"),
+        );
+    }
+    let admin_here =
+        s.setting("me")?.as_deref() == Some(handle) || here.as_ref().is_some_and(|p| p.admin);
+    // The file's own claim to come from an admin counts only when the
+    // importer (an admin here) names the exporter, and this database does
+    // not know them as someone who is not an admin.
+    let vouched = from.is_some()
+        && here.is_none()
+        && parsed.exported_by_admin
+        && parsed.exported_by.as_deref().is_none_or(|e| e == handle)
+        && importer.is_admin();
+    Ok(Policy::person(handle, admin_here || vouched))
+}
+
+/// `import`: merge a parsed file (see [`merge`]) with the permissions of
+/// the person it comes from, logged as one operation.
 pub fn import(
     s: &mut dyn Session,
     parsed: &crate::formats::exchange::Parsed,
     shown: &str,
     settings: &Settings,
+    from: &Policy,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Summary> {
-    let summary = merge(s, &parsed.records, shown, settings, progress)?;
+    let summary = merge(s, &parsed.records, shown, settings, Some(from), progress)?;
     let t = summary.total();
     s.set_summary(&format!(
         "imported {shown}: {} inserted, {} updated, {} unchanged, {} conflicts",

@@ -57,6 +57,10 @@ pub struct Header {
     pub since: Option<String>,
     /// The `--person` handle, if any.
     pub person: Option<String>,
+    /// Who exported it (the acting person; none on a file that names no one).
+    pub exported_by: Option<String>,
+    /// Whether they were an admin (their export holds everything an admin may see).
+    pub exported_by_admin: bool,
 }
 
 fn json_string(s: &str) -> String {
@@ -73,9 +77,11 @@ impl<W: Write> JsonWriter<W> {
         write!(
             out,
             "{{\"schema_version\":{SCHEMA_VERSION},\"kind\":\"{KIND}\",\"yardstick_schema\":{},\
-             \"exported_at\":{},\"since\":{},\"person\":{},\n\"records\":[",
+             \"exported_at\":{},\"exported_by\":{},\"exported_by_admin\":{},\"since\":{},\"person\":{},\n\"records\":[",
             crate::domain::records::SCHEMA_VERSION,
             json_string(&header.exported_at),
+            json_opt(header.exported_by.as_deref()),
+            header.exported_by_admin,
             json_opt(header.since.as_deref()),
             json_opt(header.person.as_deref()),
         )?;

@@ -21,6 +21,11 @@ pub struct Parsed {
     pub yardstick_schema: i64,
     /// The records, in file order.
     pub records: Vec<RawRow>,
+    /// Who exported it, as the file says (a handle).
+    pub exported_by: Option<String>,
+    /// Whether the file says its exporter was an admin (believed only when
+    /// the importer names them with `--from`).
+    pub exported_by_admin: bool,
 }
 
 #[derive(Default)]
@@ -32,6 +37,8 @@ struct State {
     schema_version: Option<u64>,
     kind: Option<String>,
     yardstick_schema: Option<i64>,
+    exported_by: Option<String>,
+    exported_by_admin: bool,
     in_records: bool,
     records_done: bool,
 }
@@ -117,6 +124,8 @@ pub fn parse(reader: impl Read, file: &str) -> Result<Parsed> {
     Ok(Parsed {
         yardstick_schema,
         records: state.records,
+        exported_by: state.exported_by,
+        exported_by_admin: state.exported_by_admin,
     })
 }
 
@@ -178,6 +187,35 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                 "exported_at" | "since" | "person" => {
                     map.next_value::<IgnoredAny>()?;
                 }
+                "exported_by" => {
+                    let v: Value = map.next_value()?;
+                    match v {
+                        Value::Null => {}
+                        Value::String(h) if crate::domain::names::validate_handle(&h).is_ok() => {
+                            state.exported_by = Some(h);
+                        }
+                        other => {
+                            let e = Error::invalid(format!(
+                                "{}: exported_by must be a handle or null, not {other}",
+                                state.file
+                            ));
+                            return Err(state.fail(e));
+                        }
+                    }
+                }
+                "exported_by_admin" => {
+                    let v: Value = map.next_value()?;
+                    match v.as_bool() {
+                        Some(b) => state.exported_by_admin = b,
+                        None => {
+                            let e = Error::invalid(format!(
+                                "{}: exported_by_admin must be true or false, not {v}",
+                                state.file
+                            ));
+                            return Err(state.fail(e));
+                        }
+                    }
+                }
                 "records" => {
                     state.in_records = true;
                     map.next_value_seed(RecordsSeed(&mut *state))?;
@@ -188,7 +226,7 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                         "{}: unknown top-level field '{other}'",
                         state.file
                     ))
-                    .with_hint("the fields are schema_version, kind, yardstick_schema, exported_at, since, person, records");
+                    .with_hint("the fields are schema_version, kind, yardstick_schema, exported_at, exported_by, exported_by_admin, since, person, records");
                     return Err(state.fail(e));
                 }
             }

@@ -19,6 +19,7 @@
 //!   finalized cycle), its history, submitted reviews final, templates and
 //!   history never rewritten.
 
+mod access;
 mod cycles;
 mod graph;
 mod references;
@@ -28,6 +29,7 @@ mod values;
 
 use super::plan::{Merged, Plan};
 use super::{Refusal, Settings};
+use crate::app::access::Policy;
 use crate::domain::Template;
 use crate::error::Result;
 use crate::store::Session;
@@ -138,7 +140,12 @@ pub(super) fn int(row: &RawRow, column: &str) -> Option<i64> {
 
 /// Run every check over `plan`; returns the refusals (none: the import may
 /// be written).
-pub(super) fn run(s: &dyn Session, plan: &Plan<'_>, settings: &Settings) -> Result<Vec<Refusal>> {
+pub(super) fn run(
+    s: &dyn Session,
+    plan: &Plan<'_>,
+    settings: &Settings,
+    from: Option<&Policy>,
+) -> Result<Vec<Refusal>> {
     let cx = Cx {
         view: Merged::new(s, plan),
         settings,
@@ -153,6 +160,9 @@ pub(super) fn run(s: &dyn Session, plan: &Plan<'_>, settings: &Settings) -> Resu
         times::check(&cx, i, row, &mut found);
         graph::check(&cx, i, row, &mut found)?;
         cycles::check(&cx, i, row, &mut found)?;
+        if let Some(p) = from {
+            access::check(&cx, p, i, row, &mut found)?;
+        }
     }
     unique::check(&cx, &mut found)?;
     cycles::check_history(&cx, &mut found)?;
@@ -193,7 +203,7 @@ mod tests {
             clock: Clock::new(Some("2026-11-22"), Weekday::Mon).unwrap(),
             percent_max: 100.0,
         };
-        run(&*s, &plan, &settings).unwrap()
+        run(&*s, &plan, &settings, None).unwrap()
     }
 
     #[test]
