@@ -8,7 +8,7 @@
 //! for everyone (the author of every record, an admin for the rest).
 
 use super::Actor;
-use crate::domain::access::{Act, Can, Facts, Grant, Item, Role, grant, may};
+use crate::domain::access::{Act, Can, Facts, Grant, Item, Role, counterpart_is_blind, grant, may};
 use crate::domain::goal::Goal;
 use crate::domain::org::Team;
 use crate::error::{Error, Result};
@@ -123,12 +123,31 @@ impl Policy {
         if subject == Some(me) {
             return Ok(Role::Subject);
         }
+        // Role::PRECEDENCE: an admin's rights include a manager's.
+        if self.admin {
+            return Ok(Role::Admin);
+        }
         if let Some(p) = subject
             && self.manages(s, p)?
         {
             return Ok(Role::Manager);
         }
         Ok(self.otherwise())
+    }
+
+    /// Whether the acting person is `person`'s direct manager (the author
+    /// of their manager review).
+    pub fn directly_manages(&self, s: &dyn Session, person: &str) -> Result<bool> {
+        let Some(me) = self.handle() else {
+            return Ok(false);
+        };
+        self.manages(s, person)?;
+        Ok(self
+            .chains
+            .borrow()
+            .get(person)
+            .and_then(|c| c.first())
+            .is_some_and(|m| m == me))
     }
 
     fn otherwise(&self) -> Role {
@@ -201,7 +220,15 @@ impl Policy {
                 grant(item, Role::Admin)
             });
         }
-        Ok(grant(item, self.role(s, subject, author)?))
+        let role = self.role(s, subject, author)?;
+        if role == Role::Admin
+            && counterpart_is_blind(item)
+            && let Some(p) = subject
+            && self.directly_manages(s, p)?
+        {
+            return Ok(grant(item, Role::Manager));
+        }
+        Ok(grant(item, role))
     }
 
     /// Whether the acting person sees an item about `subject` by `author`

@@ -29,12 +29,26 @@ pub enum Role {
 }
 
 impl Role {
-    /// Every role, in the order of precedence.
+    /// Every role, in the order of the table's columns.
     pub const ALL: [Role; 5] = [
         Role::Author,
         Role::Subject,
         Role::Manager,
         Role::Admin,
+        Role::Anyone,
+    ];
+
+    /// The order in which a person's roles towards a record are tried: the
+    /// first that applies is theirs. An admin who is also a manager has the
+    /// admin's rights (a superset of a manager's in both tables), but their
+    /// own records, and records about themselves, follow the author and
+    /// subject columns (an admin never sees the private feedback about
+    /// them). See [`counterpart_is_blind`] for the one exception.
+    pub const PRECEDENCE: [Role; 5] = [
+        Role::Author,
+        Role::Subject,
+        Role::Admin,
+        Role::Manager,
         Role::Anyone,
     ];
 
@@ -220,6 +234,14 @@ pub const SEE: [(Item, [Grant; 5]); 9] = [
     (Item::Appraisal, [Na, Released, Closed, Yes, No]),
     (Item::Outcome, [Na, Released, Yes, Yes, No]),
 ];
+
+/// Self and manager reviews are blind to each other: whoever writes a
+/// subject's manager review (their direct manager) sees the other submitted
+/// reviews of that subject as a manager does (once both are submitted),
+/// even when they are an admin.
+pub fn counterpart_is_blind(item: Item) -> bool {
+    item == Item::SubmittedReview
+}
 
 /// What a role sees of an item.
 pub fn grant(item: Item, role: Role) -> Grant {

@@ -72,6 +72,18 @@ impl Out {
         self
     }
 
+    /// Assert stdout contains `needle` (exactly).
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "`{}`: stdout does not contain {needle:?}\n--- stdout\n{}",
+            self.line,
+            self.stdout
+        );
+        self
+    }
+
     /// Assert stderr contains at least one of `needles` (case-insensitive).
     #[track_caller]
     pub fn stderr_has_any(&self, needles: &[&str]) -> &Self {

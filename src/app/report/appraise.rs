@@ -286,6 +286,23 @@ fn seen(
             .and_then(|l| template.scale.label(l))
             .map(str::to_string);
     }
+    // The peer and upward averages of a finalized cycle are the ones stored
+    // when it was finalized, so no one can difference a reviewer out.
+    if facts.released
+        && let Some(o) = &st.outcome
+        && (o.peer_count.is_some() || o.upward_count.is_some())
+    {
+        let a = &mut st.appraisal;
+        for c in &mut a.components {
+            match c.component {
+                Component::Peer => c.value = o.peer_average,
+                Component::Upward => c.value = o.upward_average,
+                _ => {}
+            }
+        }
+        a.peers_counted = o.peer_average.is_some();
+        a.upward_counted = o.upward_average.is_some();
+    }
     let all = std::mem::take(&mut st.reviews);
     let (mut drafts, mut blind, mut named) = (0, Vec::new(), 0);
     for r in &all {
