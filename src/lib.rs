@@ -13,6 +13,7 @@ pub mod error;
 pub mod formats;
 pub mod render;
 pub mod store;
+pub mod tempfiles;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1610,3 +1610,113 @@ fn an_unsigned_file_comes_from_whoever_imports_it() {
         Some("Principal engineer")
     );
 }
+
+/// Put `rec` into a file's records: over the record with its UUID, else
+/// after the last record of its table.
+fn put(recs: &mut Vec<Value>, rec: Value) {
+    if let Some(r) = recs.iter_mut().find(|r| r["uuid"] == rec["uuid"]) {
+        *r = rec;
+        return;
+    }
+    let at = recs
+        .iter()
+        .rposition(|r| r["table"] == rec["table"])
+        .map_or(recs.len(), |i| i + 1);
+    recs.insert(at, rec);
+}
+
+/// Found by an attacker's review: a member's file could take over records
+/// that are not theirs by rewriting who they belong to (a cycle's creator, a
+/// feedback's author, a check-in's goal) or by adding reviews of a
+/// colleague. Each change is checked as the file has it and as the record
+/// is here now, and a new review of someone else is a nomination.
+#[test]
+fn a_members_file_cannot_take_over_what_is_not_theirs() {
+    let env = Env::new();
+    let lead = demo(&env);
+    let all = export_doc(&env, &lead, "all.json", &[]);
+    let base = export_doc(&env, &lead, "kim.json", &["--as", "kim", "--person", "kim"]);
+    let records = all["records"].as_array().unwrap().clone();
+    let uuid = |table: &str, pred: &dyn Fn(&Value) -> bool| -> Value {
+        records
+            .iter()
+            .find(|r| r["table"] == table && pred(r))
+            .unwrap_or_else(|| panic!("no {table}"))
+            .clone()
+    };
+    let person = |h: &str| uuid("person", &|r| r["handle"] == h)["uuid"].clone();
+    let (kim, mia, sam) = (person("kim"), person("mia"), person("sam"));
+    let kim_goal = uuid("goal", &|r| r["key"] == "kim-close-enterprise-deals")["uuid"].clone();
+    let mia_goal = uuid("goal", &|r| r["owner_person_uuid"] == mia)["uuid"].clone();
+    let open = uuid("cycle", &|r| r["state"] == "open");
+    let attack = |name: &str, edit: &dyn Fn(&mut Vec<Value>), needle: &str| {
+        let mut doc = base.clone();
+        edit(recs_mut(&mut doc));
+        let file = write_doc(&env, name, &doc);
+        assert_refused(
+            &env,
+            &lead,
+            &file,
+            &[],
+            &["Importing as kim".into(), needle.into()],
+        );
+    };
+    // Make herself the creator of the open cycle, and move it on.
+    attack(
+        "cycle.json",
+        &|recs| {
+            let mut c = open.clone();
+            c["created_by_uuid"] = kim.clone();
+            c["state"] = Value::from("calibrating");
+            c["updated_at"] = Value::from(NEWER);
+            put(recs, c);
+        },
+        "not allowed: kim may not",
+    );
+    // Sign sam's feedback to mia as hers, and rewrite it.
+    attack(
+        "feedback.json",
+        &|recs| {
+            let mut f = uuid("feedback", &|r| {
+                r["from_uuid"] == sam && r["to_uuid"] == mia
+            });
+            f["from_uuid"] = kim.clone();
+            f["text"] = Value::from("kim rewrote this");
+            f["updated_at"] = Value::from(NEWER);
+            put(recs, f);
+        },
+        "comes only from its author's own file",
+    );
+    // Move one of mia's check-ins onto her own goal.
+    attack(
+        "checkin.json",
+        &|recs| {
+            let mut c = uuid("checkin", &|r| r["goal_uuid"] == mia_goal);
+            c["goal_uuid"] = kim_goal.clone();
+            c["measure_uuid"] = Value::Null;
+            c["value"] = Value::Null;
+            c["status"] = Value::from("on-track");
+            c["updated_at"] = Value::from(NEWER);
+            put(recs, c);
+        },
+        "not allowed: kim may not change goals or check-ins of mia",
+    );
+    // Write a manager review, or nominate herself a peer, of mia.
+    for kind in ["manager", "peer"] {
+        attack(
+            &format!("{kind}.json"),
+            &|recs| {
+                let mut r = uuid("review", &|r| r["subject_uuid"] == mia);
+                r["uuid"] = Value::from(crafted(7));
+                r["reviewer_uuid"] = kim.clone();
+                r["kind"] = Value::from(kind);
+                r["cycle_uuid"] = open["uuid"].clone();
+                r["state"] = Value::from("pending");
+                r["submitted_at"] = Value::Null;
+                r["summary"] = Value::Null;
+                put(recs, r);
+            },
+            "not allowed: kim may not nominate",
+        );
+    }
+}

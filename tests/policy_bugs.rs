@@ -701,6 +701,14 @@ fn an_admin_who_writes_the_manager_review_is_blind_to_the_self_review() {
     let show = ["appraise", "show", CYCLE, "sub"];
     let json = ["appraise", "show", CYCLE, "sub", "--format", "json"];
     never_shows(&env, &db, "mo", &show, "MK-SELF");
+    // Nor the score it makes (found by an attacker's review).
+    let out = as_(&env, &db, "mo", &json);
+    out.ok();
+    let doc = out.json();
+    assert!(doc["appraisal"]["score"].is_null(), "{doc}");
+    for c in doc["components"].as_array().unwrap() {
+        assert!(c["value"].is_null(), "{c}");
+    }
     as_(&env, &db, "ada", &json).ok().stdout_has("MK-SELF");
     // As an admin he sees the peer review whole, by name.
     as_(&env, &db, "mo", &json)

@@ -663,6 +663,67 @@ fn a_killed_runs_temporary_file_is_removed_by_the_next_write() {
     assert_eq!(temps, expected);
 }
 
+/// A run killed during `backup` or while creating a database leaves a
+/// complete or partial copy (`.yardstick-backup-<pid>-<random>.db`,
+/// `.yardstick-new-…`, with SQLite's side files); the next backup, new
+/// database or `-o` in that directory removes those of dead runs.
+#[test]
+fn a_killed_backup_or_new_databases_temporary_files_are_removed_too() {
+    let env = Env::new();
+    let db = env.planned_db();
+    let dead = 2_147_483_000_u32;
+    let live = std::process::id();
+    let dir = env.path("shelf");
+    std::fs::create_dir(&dir).unwrap();
+    let make = |name: &str, secs: u64| {
+        let p = dir.join(name);
+        std::fs::write(&p, "confidential").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        age(&p, secs);
+        p
+    };
+    for (write, name) in [
+        (vec!["backup", "shelf/copy.db"], "backup"),
+        (vec!["init", "--db", "shelf/new.db"], "new"),
+        (vec!["plan", "list", "-o", "shelf/goals.csv"], "export"),
+    ] {
+        let stale = [
+            make(&format!(".yardstick-backup-{dead}-aB3xY9.db"), 7200),
+            make(&format!(".yardstick-backup-{dead}-aB3xY9.db-journal"), 7200),
+            make(".yardstick-backup-gH6tS3.db", 7200),
+            make(&format!(".yardstick-new-{dead}-zZ1yY2.db"), 7200),
+            make(&format!(".yardstick-new-{dead}-zZ1yY2.db-wal"), 7200),
+            make(&format!(".yardstick-export-{dead}-qR2sT3.tmp"), 7200),
+        ];
+        let kept = [
+            make(&format!(".yardstick-backup-{live}-cD4zW1.db"), 7200),
+            make(&format!(".yardstick-new-{dead}-eF5vU2.db"), 0),
+            make("keep.db", 7200),
+        ];
+        let out = if write[0] == "init" {
+            env.run_in(&env.work, &write)
+        } else {
+            let mut args = vec!["--db", s(&db)];
+            args.extend(write.iter().copied());
+            env.run_in(&env.work, &args)
+        };
+        out.ok();
+        for p in &stale {
+            assert!(!p.exists(), "{name}: {} is still there", p.display());
+        }
+        for p in &kept {
+            assert!(p.exists(), "{name}: {} was removed", p.display());
+            std::fs::remove_file(p).unwrap();
+        }
+        // The write itself left no temporary file.
+        let left: Vec<String> = common::listing(&dir)
+            .into_iter()
+            .filter(|n| n.starts_with(".yardstick-"))
+            .collect();
+        assert!(left.is_empty(), "{name}: {left:?}");
+    }
+}
+
 /// Leave a `-wal` holding a committed change beside `db`, as a crash (or a
 /// writer still at work) does: the change is not checkpointed into the file.
 fn leave_wal(db: &Path, sql: &str) {

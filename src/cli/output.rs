@@ -6,7 +6,7 @@
 //!   half-written file, and whatever the old file's mode was, the new one is
 //!   0600 (or the command fails). The temporary file is named
 //!   `.yardstick-export-<pid>-<random>.tmp`; one left by a killed run is
-//!   removed by the next write into that directory (see [`remove_stale_temps`]).
+//!   removed by the next write into that directory (see [`crate::tempfiles`]).
 //! - A path that exists and is not a regular file (`/dev/null`, a pipe, a
 //!   terminal) is written to directly, never replaced, its mode unchanged.
 //! - A symbolic link keeps pointing where it did, at the new file.
@@ -17,29 +17,13 @@
 //!   system's setting).
 
 use crate::error::{Error, Result};
+use crate::tempfiles;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 /// Symbolic links followed at most (as Linux's `MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
-
-/// The start of a temporary file's name; then `<pid>-<6 random>.tmp`.
-const TEMP_PREFIX: &str = ".yardstick-export-";
-
-/// The end of a temporary file's name.
-const TEMP_SUFFIX: &str = ".tmp";
-
-/// A temporary file of a run that is no longer running is removed once it
-/// has not changed for this long (a margin for a writer whose process id
-/// this machine cannot see, e.g. in another container sharing the folder).
-const STALE_AFTER: Duration = Duration::from_secs(60);
-
-/// Earlier builds named their temporary files `.yardstick-export` and six
-/// random characters, without a process id; such a file is removed once it
-/// is this old.
-const LEGACY_STALE_AFTER: Duration = Duration::from_secs(3600);
 
 /// The database's own file and its side files, and what to call each.
 const DATABASE_PARTS: [(&str, &str); 4] = [
@@ -200,16 +184,7 @@ fn replace(
     write: impl FnOnce(&mut dyn Write) -> Result<usize>,
 ) -> Result<usize> {
     let dir = dir_of(at);
-    remove_stale_temps(&dir);
-    let mut builder = tempfile::Builder::new();
-    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
-    builder.prefix(&prefix).suffix(TEMP_SUFFIX).rand_bytes(6);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o600));
-    }
-    let temp = builder.tempfile_in(&dir).map_err(|e| cannot(path, &e))?;
+    let temp = tempfiles::create_in(&dir, tempfiles::Kind::Export).map_err(|e| cannot(path, &e))?;
     make_private(path, temp.as_file())?;
     let mut out = BufWriter::with_capacity(1 << 16, temp.as_file());
     let n = write(&mut out)?;
@@ -349,98 +324,6 @@ fn identity(_path: &Path) -> Option<(u64, u64)> {
     None
 }
 
-/// Which run left a temporary file, by its name.
-#[derive(Debug, PartialEq, Eq)]
-enum TempOwner {
-    /// `.yardstick-export-<pid>-<random>.tmp`.
-    Process(u32),
-    /// `.yardstick-export<random>`, from an earlier build.
-    Unknown,
-}
-
-fn temp_owner(name: &str) -> Option<TempOwner> {
-    let random = |s: &str| s.len() == 6 && s.chars().all(|c| c.is_ascii_alphanumeric());
-    let rest = name.strip_prefix(TEMP_PREFIX.trim_end_matches('-'))?;
-    if random(rest) {
-        return Some(TempOwner::Unknown);
-    }
-    let (pid, tail) = rest
-        .strip_prefix('-')?
-        .strip_suffix(TEMP_SUFFIX)?
-        .split_once('-')?;
-    if !random(tail) || pid.is_empty() || !pid.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    pid.parse().ok().map(TempOwner::Process)
-}
-
-/// Remove the temporary files of killed runs from `dir` (best effort): files
-/// of this user named as [`write_file`] names them whose process is gone
-/// and that have not changed for [`STALE_AFTER`] (earlier builds' files,
-/// which carry no process id: [`LEGACY_STALE_AFTER`]). Another user's files,
-/// links and anything else are left alone.
-fn remove_stale_temps(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let now = SystemTime::now();
-    for entry in entries.flatten() {
-        let Some(owner) = entry.file_name().to_str().and_then(temp_owner) else {
-            continue;
-        };
-        let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if !meta.file_type().is_file() || !mine(&meta) {
-            continue;
-        }
-        let age = meta
-            .modified()
-            .ok()
-            .and_then(|m| now.duration_since(m).ok())
-            .unwrap_or_default();
-        let stale = match owner {
-            TempOwner::Process(pid) => age >= STALE_AFTER && !running(pid),
-            TempOwner::Unknown => age >= LEGACY_STALE_AFTER,
-        };
-        if stale {
-            let _ = fs::remove_file(&path);
-        }
-    }
-}
-
-#[cfg(unix)]
-fn mine(meta: &fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    meta.uid() == rustix::process::geteuid().as_raw()
-}
-
-#[cfg(not(unix))]
-fn mine(_meta: &fs::Metadata) -> bool {
-    false
-}
-
-/// Whether a process with this id exists (one of another user counts).
-#[cfg(unix)]
-fn running(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    else {
-        return false;
-    };
-    !matches!(
-        rustix::process::test_kill_process(pid),
-        Err(rustix::io::Errno::SRCH)
-    )
-}
-
-#[cfg(not(unix))]
-fn running(_pid: u32) -> bool {
-    true
-}
-
 /// Write `bytes` to `path` (see [`write_file`]).
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     write_file(path, |out| {
@@ -449,33 +332,4 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
         Ok(bytes.len())
     })
     .map(|_| ())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn temporary_names_are_recognised() {
-        assert_eq!(
-            temp_owner(".yardstick-export-4242-aB3xY9.tmp"),
-            Some(TempOwner::Process(4242))
-        );
-        assert_eq!(
-            temp_owner(".yardstick-exportaB3xY9"),
-            Some(TempOwner::Unknown)
-        );
-        for other in [
-            ".yardstick-export-4242-aB3xY9",
-            ".yardstick-export--aB3xY9.tmp",
-            ".yardstick-export-42x-aB3xY9.tmp",
-            ".yardstick-export-42-aB3xY.tmp",
-            ".yardstick-export-42-aB3xY9.tmp.csv",
-            ".yardstick-exportaB3xY9.csv",
-            ".yardstick-backup-aB3xY9.db",
-            "report.csv",
-        ] {
-            assert_eq!(temp_owner(other), None, "{other}");
-        }
-    }
 }

@@ -237,10 +237,11 @@ pub const SEE: [(Item, [Grant; 5]); 9] = [
 
 /// Self and manager reviews are blind to each other: whoever writes a
 /// subject's manager review (their direct manager) sees the other submitted
-/// reviews of that subject as a manager does (once both are submitted),
-/// even when they are an admin.
+/// reviews of that subject, and the score they make, as a manager does
+/// (once both are submitted; once reviews close), even when they are an
+/// admin.
 pub fn counterpart_is_blind(item: Item) -> bool {
-    item == Item::SubmittedReview
+    matches!(item, Item::SubmittedReview | Item::Appraisal)
 }
 
 /// What a role sees of an item.

@@ -199,9 +199,10 @@ pub fn merge(
 /// here: their own. Otherwise, the person the file comes from: `--from`,
 /// else the exporter the file names, else (a file no one signed) the
 /// importer. They are an admin for
-/// the import when they are one here, or when the file says its exporter
-/// was one, the importer names them with `--from`, this database does not
-/// know them, and the importer is an admin here (they vouch for the file).
+/// the import when they are one here and the importer names them with
+/// `--from`, or when the file says its exporter was one, the
+/// importer names them with `--from`, this database does not know them,
+/// and the importer is an admin here (they vouch for the file).
 pub fn source(
     s: &dyn Session,
     importer: &Policy,
@@ -241,8 +242,12 @@ pub fn source(
                 .with_hint("--from names the person the file comes from"),
         );
     }
-    let admin_here =
-        s.setting("me")?.as_deref() == Some(handle) || here.as_ref().is_some_and(|p| p.admin);
+    // A file's header alone never makes an admin: the importer names the
+    // admin with --from (a file may claim to come from anyone, the
+    // importer included).
+    let named = from == Some(handle);
+    let admin_here = named
+        && (s.setting("me")?.as_deref() == Some(handle) || here.as_ref().is_some_and(|p| p.admin));
     // The file's own claim to come from an admin counts only when the
     // importer (an admin here) names the exporter, and this database does
     // not know them as someone who is not an admin.

@@ -186,14 +186,7 @@ pub fn backup(
         ))
         .with_hint("create the directory first or choose another path"));
     }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".yardstick-backup-").suffix(".db");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o600));
-    }
-    let temp = builder.tempfile_in(dir).map_err(|e| {
+    let temp = crate::tempfiles::create_in(dir, crate::tempfiles::Kind::Backup).map_err(|e| {
         Error::failed(format!(
             "cannot create a temporary file in {}: {e}",
             dir.display()

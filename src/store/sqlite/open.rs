@@ -165,19 +165,13 @@ pub fn create_database(path: &Path, init: impl FnOnce(&Path) -> Result<()>) -> R
         ))
         .with_hint("create the directory first or choose another path"));
     }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".yardstick-new-").suffix(".db");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o600));
-    }
-    let temp = builder.tempfile_in(dir).map_err(|e| {
-        Error::database(format!(
-            "cannot create a database in {}: {e}",
-            dir.display()
-        ))
-    })?;
+    let temp =
+        crate::tempfiles::create_in(dir, crate::tempfiles::Kind::NewDatabase).map_err(|e| {
+            Error::database(format!(
+                "cannot create a database in {}: {e}",
+                dir.display()
+            ))
+        })?;
     init(temp.path())?;
     match temp.persist_noclobber(path) {
         Ok(_) => Ok(true),

@@ -53,7 +53,10 @@ fn owner_of(cx: &Cx<'_>, goal: &RawRow) -> Result<Option<(String, bool)>> {
     Ok(handle(cx, "team", text(goal, "owner_team_id"))?.map(|t| (t, true)))
 }
 
-/// Refuse record `i` unless the file's person may write it.
+/// Refuse record `i` unless the file's person may write it: the record as
+/// the file has it and, for a record that exists here, as it is now (a
+/// file may not take over someone else's record by rewriting who it
+/// belongs to).
 pub(super) fn check(
     cx: &Cx<'_>,
     from: &Policy,
@@ -64,16 +67,27 @@ pub(super) fn check(
     if from.is_admin() {
         return Ok(());
     }
-    let s = cx.session();
     let me = from.handle().unwrap_or_default().to_string();
-    let mut refuse = |e: crate::error::Error| {
+    let mut outcome = may_write(cx, from, &me, i, row)?;
+    if outcome.is_ok()
+        && let Some(old) = cx.plan().local(i)
+    {
+        outcome = may_write(cx, from, &me, i, old)?;
+    }
+    if let Err(e) = outcome {
         let reason = format!("{} (the file comes from {me})", e.message());
         found.0.push(Refusal::new(i, row, None, reason).with_hint(
             "changes are checked against the permissions of the person the file comes from; \
                  if it is an admin's export you trust and you are an admin here, \
                  name them with --from HANDLE",
         ));
-    };
+    }
+    Ok(())
+}
+
+/// Whether `me` may write record `i` in the state `row`.
+fn may_write(cx: &Cx<'_>, from: &Policy, me: &str, i: usize, row: &RawRow) -> Result<Result<()>> {
+    let s = cx.session();
     let table = row.def().name;
     let outcome = match table {
         "period" | "team" => from.check(s, Act::ChangeOrg, None, None),
@@ -110,7 +124,7 @@ pub(super) fn check(
         "feedback" => {
             let author = handle(cx, "person", text(row, "from_id"))?;
             let to = handle(cx, "person", text(row, "to_id"))?;
-            if author.as_deref() != Some(me.as_str()) {
+            if author.as_deref() != Some(me) {
                 Err(crate::error::Error::failed(format!(
                     "not allowed: feedback by {} comes only from its author's own file",
                     author.as_deref().unwrap_or("no one")
@@ -122,7 +136,23 @@ pub(super) fn check(
         "review" => {
             let reviewer = handle(cx, "person", text(row, "reviewer_id"))?;
             let subject = handle(cx, "person", text(row, "subject_id"))?;
-            from.check(s, Act::WriteReview, subject.as_deref(), reviewer.as_deref())
+            let kind = text(row, "kind").unwrap_or_default();
+            let mut r = from.check(s, Act::WriteReview, subject.as_deref(), reviewer.as_deref());
+            // A new review of someone else is a nomination, and a manager
+            // review is written by someone above its subject.
+            if r.is_ok() && cx.plan().local(i).is_none() && kind != "self" {
+                r = from.check(s, Act::Nominate, subject.as_deref(), None);
+            }
+            if r.is_ok()
+                && kind == "manager"
+                && let (Some(by), Some(of)) = (&reviewer, &subject)
+                && !Policy::person(by, false).manages(s, of)?
+            {
+                r = Err(crate::error::Error::failed(format!(
+                    "not allowed: {by} is not above {of} in the manager chain, so cannot write their manager review"
+                )));
+            }
+            r
         }
         "rating" => {
             let review = text(row, "review_id").map(str::to_string);
@@ -146,10 +176,10 @@ pub(super) fn check(
             } else {
                 Act::CreateCycle
             };
-            if creator.as_deref() == Some(me.as_str()) {
+            if creator.as_deref() == Some(me) {
                 Ok(())
             } else {
-                Err(denied(Some(&me), act, text(row, "name").unwrap_or("")))
+                Err(denied(Some(me), act, text(row, "name").unwrap_or("")))
             }
         }
         "cycle_event" => {
@@ -173,7 +203,7 @@ pub(super) fn check(
                         .ok()
                         .flatten()
                         .as_deref()
-                        == Some(me.as_str())
+                        == Some(me)
             });
             if ours {
                 Ok(())
@@ -196,8 +226,5 @@ pub(super) fn check(
         }
         _ => from.check(s, Act::ChangeOrg, None, None),
     };
-    if let Err(e) = outcome {
-        refuse(e);
-    }
-    Ok(())
+    Ok(outcome)
 }
