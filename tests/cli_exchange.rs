@@ -1502,8 +1502,11 @@ fn an_admins_file_is_trusted_only_when_an_admin_here_names_its_exporter() {
     let dana = export(&env, &lead, "dana.json", &["--as", "dana"]);
     let people = query_i64(&lead, "SELECT count(*) FROM person", &[]);
 
-    // A fresh file: dana is not known here.
-    let fresh = env.init_db();
+    // Another file, holding only its owner: dana is not known there. (An
+    // empty file takes any file whole: there is nothing in it to protect.)
+    let fresh = env.db();
+    env.run(&["init", "--db", s(&fresh), "--me", "ola", "--name", "Ola"])
+        .ok();
     assert_refused(
         &env,
         &fresh,
@@ -1520,6 +1523,13 @@ fn an_admins_file_is_trusted_only_when_an_admin_here_names_its_exporter() {
         .stderr_has("Importing as dana (an admin): each change");
     assert_eq!(
         query_i64(&fresh, "SELECT count(*) FROM person", &[]),
+        people + 1
+    );
+    // An empty file is seeded by any file, whole.
+    let empty = env.init_db();
+    import(&env, &empty, &dana, &[]).ok();
+    assert_eq!(
+        query_i64(&empty, "SELECT count(*) FROM person", &[]),
         people
     );
 

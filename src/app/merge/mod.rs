@@ -196,7 +196,8 @@ pub fn merge(
 }
 
 /// Whose permissions an import applies. An importer who is not an admin
-/// here: their own. Otherwise, the person the file comes from: `--from`,
+/// here: their own. Into a file that holds no people or teams yet (a copy
+/// being seeded): any record, as an admin. Otherwise, the person the file comes from: `--from`,
 /// else the exporter the file names, else (a file no one signed) the
 /// importer. They are an admin for
 /// the import when they are one here and the importer names them with
@@ -223,6 +224,15 @@ pub fn source(
             )));
         }
         return Ok(Policy::person(me, false));
+    }
+    // A file that holds no one yet (a copy being seeded) takes the file
+    // whole: there is nothing here it could change or take over.
+    if s.list_people(None, true)?.is_empty() && s.list_teams()?.is_empty() {
+        let handle = from.or(parsed.exported_by.as_deref());
+        return Ok(match handle {
+            Some(h) => Policy::person(h, true),
+            None => Policy::owner(),
+        });
     }
     let Some(handle) = from.or(parsed.exported_by.as_deref()) else {
         // A file no one signed (exported from a file that names no one):
