@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use yardstick::ErrorKind;
 use yardstick::domain::appraisal::{
-    GoalInput, Inputs, Rating, ReviewInput, Template, appraise, goal_level, summary_level,
+    GoalInput, Inputs, Rating, ReviewInput, Template, appraise, check_calibration, goal_level,
+    root_goals, summary_level,
 };
 use yardstick::domain::{
     Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds,
@@ -43,6 +44,8 @@ const KINDS: &[&str] = &[
     "goal-level",
     "summary",
     "appraise",
+    "root-goals",
+    "calibrate",
 ];
 
 /// Half a unit in the fourth decimal place (plus a hair for binary rounding).
@@ -277,6 +280,8 @@ fn check_line(text: &str) -> Check {
         "goal-level" => check_goal_level(rest, expected),
         "summary" => check_summary(rest, expected),
         "appraise" => check_appraise(rest, expected),
+        "root-goals" => check_root_goals(rest, expected),
+        "calibrate" => check_calibrate(rest, expected),
         other => Err(format!("unknown example kind `{other}`")),
     }
 }
@@ -747,6 +752,55 @@ fn check_summary(rest: &str, expected: &str) -> Check {
     let got = summary_level(&t, score, critical);
     expect_opt_num("level", got, opt_num(value)?)?;
     expect_label(&t, got, label)
+}
+
+fn check_root_goals(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let goals = args.required("goals")?;
+    args.finish()?;
+    let pairs: Vec<(&str, Option<&str>)> = goals
+        .split(',')
+        .filter(|g| !g.is_empty())
+        .map(|g| match g.split_once('<') {
+            Some((k, p)) => (k, Some(p)),
+            None => (g, None),
+        })
+        .collect();
+    let got: Vec<&str> = root_goals(&pairs).into_iter().map(|i| pairs[i].0).collect();
+    let want: Vec<&str> = expected.split(',').filter(|k| !k.is_empty()).collect();
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("expected {want:?}, got {got:?}"))
+    }
+}
+
+fn check_calibrate(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let mut t = template_named(args.required("template")?)?;
+    if let Some(m) = args.take("max_steps") {
+        t.calibration.max_steps = Some(m.parse().map_err(|_| format!("max_steps=`{m}`"))?);
+    }
+    let computed = opt_num(args.required("computed")?)?;
+    let critical = boolean(args.required("critical")?)?;
+    let level = num(args.required("level")?)?;
+    args.finish()?;
+    match (check_calibration(&t, computed, critical, level), expected) {
+        (Ok(()), "ok") => Ok(()),
+        (Err(e), "refused") => {
+            if e.exit_code() != 1 {
+                return Err(format!("refused, but not as a failure (exit 1): {e}"));
+            }
+            if t.summary.critical_elements && !e.to_string().contains("5 CFR 430.208(b)") {
+                return Err(format!("the refusal does not name 5 CFR 430.208(b): {e}"));
+            }
+            Ok(())
+        }
+        (Ok(()), _) => Err(format!(
+            "expected {expected}, but the calibration was allowed"
+        )),
+        (Err(e), _) => Err(format!("expected {expected}, got: {e}")),
+    }
 }
 
 /// `ITEM:RATING,...`, each rating read by the template's scale.

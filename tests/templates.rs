@@ -578,6 +578,7 @@ fn template() -> impl Strategy<Value = Template> {
                     critical_elements: crit,
                 },
                 anonymity_threshold: anon,
+                calibration: Default::default(),
             },
         )
 }

@@ -15,7 +15,7 @@ use super::report::appraise::{
 use super::report::plan::{PaceContext, PlanIndex};
 use crate::domain::ReviewKind;
 use crate::domain::access::Act;
-use crate::domain::appraisal::Template;
+use crate::domain::appraisal::{Template, check_calibration};
 use crate::domain::cycle::{
     Cycle, CycleAction, CycleEvent, CycleStep, POTENTIALS, Participant, RECOMMENDATIONS, Review,
     check_action, check_step, counts, is_anonymous, missing_reviews, nomination_kind, reviewer_of,
@@ -79,9 +79,11 @@ pub fn nominate(
 
 /// `appraise calibrate`: set a subject's calibrated level (a value or a
 /// label of the cycle's scale); returns the level and its label.
+#[allow(clippy::too_many_arguments)]
 pub fn calibrate(
     s: &mut dyn Session,
     now: &str,
+    pace: &PaceContext,
     policy: &Policy,
     cycle: &str,
     subject: &str,
@@ -98,6 +100,11 @@ pub fn calibrate(
     validate_text("--reason", reason, max::REASON)?;
     let p = participant(s, &c, subject)?;
     policy.check(s, Act::Calibrate, Some(&p.handle), None)?;
+    if let Some(st) = subject_state(s, &c, &t, pace, p.person_id)? {
+        let a = &st.appraisal;
+        check_calibration(&t, a.level, a.critical_failure, value)
+            .map_err(|e| e.context(format!("{subject} in {}", c.name)))?;
+    }
     store_calibration(s, now, c.id, p.person_id, value, reason.trim())?;
     s.set_summary(&format!("calibrated {subject} to {value} in {}", c.name));
     s.set_audience(
@@ -441,6 +448,21 @@ pub fn move_cycle(
         .with_hint("collect them (`yardstick appraise status CYCLE`), or pass --force to move on anyway (logged)"));
     }
     let forced = force && !missing.is_empty();
+    if step == CycleStep::Finalize {
+        // The calibrated levels must still be lawful (5 CFR 430.208(b)(1)):
+        // the reviews they were set against may have changed since.
+        for x in &states {
+            if let Some(level) = x.outcome.as_ref().and_then(|o| o.calibrated_level) {
+                let a = &x.appraisal;
+                check_calibration(&t, a.level, a.critical_failure, level).map_err(|e| {
+                    e.context(format!(
+                        "cycle {} cannot be finalized: the calibration of {}",
+                        c.name, x.person.handle
+                    ))
+                })?;
+            }
+        }
+    }
     let now = clock.timestamp();
     let store_scores = |s: &mut dyn Session| -> Result<()> {
         for x in &states {

@@ -280,9 +280,9 @@ fn peers(ctx: &mut Ctx, cycle: &str, subject: &str, add: &[String]) -> Result<()
 
 fn calibrate(ctx: &mut Ctx, cycle: &str, subject: &str, level: &str, reason: &str) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let now = ctx.now();
+    let (now, pace) = (ctx.now(), ctx.pace());
     let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
-        appraise::calibrate(s, &now, p, cycle, subject, level, reason)
+        appraise::calibrate(s, &now, &pace, p, cycle, subject, level, reason)
     })?;
     let (value, label) = w.value;
     ctx.ui

@@ -2,8 +2,8 @@
 //! back canonically. The format is documented in `docs/templates.md`.
 
 use crate::domain::appraisal::{
-    Competency, ComponentWeights, DEFAULT_ANONYMITY_THRESHOLD, GoalMapping, Level, Place, Scale,
-    SummaryRule, Template,
+    CalibrationRule, Competency, ComponentWeights, DEFAULT_ANONYMITY_THRESHOLD, GoalMapping, Level,
+    Place, Scale, SummaryRule, Template,
 };
 use crate::domain::types::{Component, MissingRule};
 use crate::error::{Error, Result};
@@ -37,8 +37,15 @@ struct RawTemplate {
     weights: S<RawWeights>,
     goals: Option<S<RawGoals>>,
     summary: Option<S<RawSummary>>,
+    calibration: Option<S<RawCalibration>>,
     #[serde(default)]
     competency: Vec<S<RawCompetency>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalibration {
+    max_steps: Option<S<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -271,6 +278,13 @@ pub fn parse(text: &str, file: &str) -> Result<Template> {
         missing,
         goals,
         summary,
+        calibration: CalibrationRule {
+            max_steps: raw
+                .calibration
+                .as_ref()
+                .and_then(|c| c.get_ref().max_steps.as_ref())
+                .map(|m| *m.get_ref()),
+        },
     };
     match template.find_problem() {
         None => Ok(template),
@@ -423,6 +437,10 @@ pub fn to_toml(t: &Template) -> String {
         out.push_str(&format!("  {{ min = {}, level = {} }},\n", n(m), n(l)));
     }
     out.push_str("]\n");
+
+    if let Some(m) = t.calibration.max_steps {
+        out.push_str(&format!("\n[calibration]\nmax_steps = {m}\n"));
+    }
 
     for c in &t.competencies {
         out.push_str("\n[[competency]]\n");

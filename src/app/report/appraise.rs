@@ -80,20 +80,31 @@ impl SubjectState {
 }
 
 /// The goals of a subject that count in a cycle: owned by them, not dropped,
-/// in the cycle's period or due within it.
+/// in the cycle's period or due within it, and root goals among those (see
+/// [`appraisal::root_goals`]: a sub-goal of one of them counts through its
+/// parent's roll-up, not a second time).
 pub fn subject_goals(
     index: &PlanIndex,
     all: &[Goal],
     cycle: &Cycle,
     handle: &str,
 ) -> Vec<(Goal, Option<f64>)> {
-    all.iter()
+    let theirs: Vec<&Goal> = all
+        .iter()
         .filter(|g| !g.owner_is_team && g.owner == handle && g.status != GoalStatus::Dropped)
         .filter(|g| {
             g.period.as_deref() == Some(cycle.period.as_str())
                 || g.due.is_some_and(|d| d >= cycle.start && d <= cycle.end)
         })
-        .map(|g| (g.clone(), index.get(g.id).and_then(|s| s.progress)))
+        .collect();
+    let pairs: Vec<(&str, Option<&str>)> = theirs
+        .iter()
+        .map(|g| (g.key.as_str(), g.parent.as_deref()))
+        .collect();
+    appraisal::root_goals(&pairs)
+        .into_iter()
+        .filter_map(|i| theirs.get(i))
+        .map(|g| ((*g).clone(), index.get(g.id).and_then(|s| s.progress)))
         .collect()
 }
 

@@ -10,9 +10,12 @@
 //! left out. The rules are documented in `docs/scoring.md` ("Appraisal
 //! score") and the template file format in `docs/templates.md`.
 
+mod rules;
 mod scale;
 mod score;
 mod validate;
+
+pub use rules::{CalibrationRule, check_calibration, root_goals};
 
 pub use score::{
     Appraisal, ComponentScore, GoalInput, Inputs, Rating, ReviewInput, appraise, goal_component,
@@ -159,6 +162,8 @@ pub struct Template {
     /// How many peer (and upward) reviews must be submitted before their
     /// mean counts (and is shown); default 3.
     pub anonymity_threshold: u32,
+    /// What calibration may do (`[calibration]`).
+    pub calibration: CalibrationRule,
 }
 
 /// The default anonymity threshold.
