@@ -895,6 +895,20 @@ fn html_packet_and_team_page_are_self_contained_with_charts() {
     let env = Env::new();
     let db = fixture(&env);
     add_script_goal(&env, &db);
+    // The cycle is finalized: its packet is the record stored then, which
+    // the script goal, added since, is not in. Reopened, the packet is live.
+    env.on(
+        &db,
+        &[
+            "appraise",
+            "cycle",
+            "reopen",
+            CYCLE,
+            "--reason",
+            "add the script goal",
+        ],
+    )
+    .ok();
 
     // The review packet, written with -o: the format follows the extension.
     let packet = env.path("packet.html");

@@ -345,20 +345,21 @@ fn the_subject_sees_the_peer_average_stored_at_finalization() {
     as_(&env, &db, "ada", &["appraise", "cycle", "finalize", CYCLE]).ok();
     assert_eq!(average("sub"), Some(3.0));
 
-    // What the subject sees is the stored snapshot, not a recomputation:
-    // change the stored value behind yardstick's back (the finalized-cycle
-    // trigger put back after) and she sees the stored one.
+    // What the subject sees is the stored snapshot (the cycle's frozen
+    // record), not a recomputation: change the stored value behind
+    // yardstick's back (the record's trigger put back after) and she sees
+    // the stored one.
     let c = Connection::open(&db).unwrap();
     let trigger: String = c
         .query_row(
-            "SELECT sql FROM sqlite_master WHERE name = 'outcome_finalized_update'",
+            "SELECT sql FROM sqlite_master WHERE name = 'appraisal_record_update'",
             [],
             |r| r.get(0),
         )
         .unwrap();
     c.execute_batch(&format!(
-        "BEGIN; DROP TRIGGER outcome_finalized_update; \
-         UPDATE outcome SET peer_average = 2.5; {trigger}; COMMIT;"
+        "BEGIN; DROP TRIGGER appraisal_record_update; \
+         UPDATE appraisal_record SET record = json_set(record, '$.outcome.peer_average', 2.5); {trigger}; COMMIT;"
     ))
     .unwrap();
     drop(c);

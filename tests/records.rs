@@ -383,3 +383,220 @@ fn a_subjects_own_sub_goals_count_once_through_their_parent() {
     out.code(2);
     out.stderr_has("not an item of this review");
 }
+
+// ---------------------------------------------------------------------------
+// Frozen records.
+
+const FORMATS: [&str; 7] = ["table", "json", "jsonl", "csv", "tsv", "markdown", "html"];
+
+/// ann's goal `ship` in 2026-Q3 (ended 2026-09-30; today is 2026-11-22),
+/// checked in at 3 of 10 within the period.
+fn q3_db(env: &Env) -> PathBuf {
+    let plan = goal("ship", "ann", None, true).replace("2026-H2", "2026-Q3");
+    let db = team_db(env, &plan);
+    run(env, &db, &["checkin", "ship", "3", "--date", "2026-09-15"]);
+    run(
+        env,
+        &db,
+        &[
+            "appraise", "cycle", "new", "q3", "--period", "2026-Q3", "--person", "ann",
+        ],
+    );
+    run(env, &db, &["appraise", "cycle", "open", "q3"]);
+    db
+}
+
+fn goals_component(v: &Value) -> Option<f64> {
+    v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["component"] == "goals")
+        .unwrap()["value"]
+        .as_f64()
+}
+
+/// Every view of the cycle in every format, as lena (the manager) and ann.
+fn every_view(env: &Env, db: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for who in ["lena", "ann"] {
+        for f in FORMATS {
+            for args in [
+                vec!["appraise", "status", "q3"],
+                vec!["appraise", "show", "q3", "ann"],
+                vec!["report", "cycle", "q3"],
+                vec!["report", "person", "ann", "--cycle", "q3"],
+            ] {
+                if f == "html" && args[0] == "appraise" {
+                    continue;
+                }
+                let mut a = vec!["--as", who];
+                a.extend_from_slice(&args);
+                a.extend_from_slice(&["--format", f]);
+                let o = env.on(db, &a);
+                o.ok();
+                out.push((a.join(" "), o.stdout.clone().into_bytes()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_check_in_dated_after_the_period_does_not_move_an_open_cycle() {
+    let env = Env::new();
+    let db = q3_db(&env);
+    let before = goals_component(&show(&env, &db, "q3", "ann"));
+    assert!(before.is_some());
+    let out = run(
+        &env,
+        &db,
+        &["checkin", "ship", "10", "--date", "2026-10-05"],
+    );
+    out.stderr_has("after");
+    assert_eq!(goals_component(&show(&env, &db, "q3", "ann")), before);
+}
+
+#[test]
+fn a_finalized_cycle_holds_still_and_reopening_keeps_the_history() {
+    let env = Env::new();
+    let db = q3_db(&env);
+    manager_review(&env, &db, "q3", "ann", &["collaboration=2", "ship=2"]);
+    run(
+        &env,
+        &db,
+        &["appraise", "cycle", "calibrate", "q3", "--force"],
+    );
+    run(
+        &env,
+        &db,
+        &["appraise", "cycle", "finalize", "q3", "--force"],
+    );
+    let frozen = every_view(&env, &db);
+
+    // A check-in after the period, and a plan change to the goal's target.
+    run(
+        &env,
+        &db,
+        &["checkin", "ship", "10", "--date", "2026-10-05"],
+    );
+    let plan = goal("ship", "ann", None, true)
+        .replace("2026-H2", "2026-Q3")
+        .replace("target = 10", "target = 5");
+    let file = env.path("change.toml");
+    std::fs::write(&file, format!("{TEAM}{plan}")).unwrap();
+    run(&env, &db, &["plan", "apply", s(&file)]);
+    run(&env, &db, &["checkin", "ship", "4", "--date", "2026-09-20"]);
+
+    for ((what, a), (_, b)) in frozen.iter().zip(every_view(&env, &db)) {
+        assert!(
+            *a == b,
+            "`{what}` changed after finalize:\n--- before\n{}\n--- after\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(&b)
+        );
+    }
+    let first = show(&env, &db, "q3", "ann");
+
+    // Reopen and finalize again: a new record, the first one voided.
+    run(
+        &env,
+        &db,
+        &[
+            "appraise",
+            "cycle",
+            "reopen",
+            "q3",
+            "--reason",
+            "target corrected",
+        ],
+    );
+    run(
+        &env,
+        &db,
+        &["appraise", "cycle", "finalize", "q3", "--force"],
+    );
+    let second = show(&env, &db, "q3", "ann");
+    let records = second["records"].as_array().unwrap();
+    assert_eq!(records.len(), 2, "{second}");
+    assert_eq!(records[0]["finalization"], 1);
+    assert_eq!(records[0]["void_reason"], "target corrected");
+    assert!(records[0]["voided_at"].is_string(), "{second}");
+    assert!(records[1]["voided_at"].is_null(), "{second}");
+    assert_eq!(records[0]["score"], first["appraisal"]["score"], "{second}");
+    // The new record took the corrected target (4 of 5 by the period's end).
+    assert_ne!(
+        goals_component(&second),
+        goals_component(&first),
+        "{second}"
+    );
+    assert_eq!(
+        records[1]["score"], second["appraisal"]["score"],
+        "{second}"
+    );
+}
+
+#[test]
+fn a_crafted_record_is_refused_with_a_message_not_a_panic() {
+    let env = Env::new();
+    let db = q3_db(&env);
+    run(
+        &env,
+        &db,
+        &["appraise", "cycle", "calibrate", "q3", "--force"],
+    );
+    run(
+        &env,
+        &db,
+        &["appraise", "cycle", "finalize", "q3", "--force"],
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER appraisal_record_update; UPDATE appraisal_record SET record = '{\"version\":1}';",
+    )
+    .unwrap();
+    drop(conn);
+    let out = env.on(&db, &["appraise", "show", "q3", "ann"]);
+    out.code(3).no_panic();
+    out.stderr_has("appraisal record");
+}
+
+#[test]
+fn records_travel_in_exports_and_a_crafted_one_is_refused_on_import() {
+    let env = Env::new();
+    let db = q3_db(&env);
+    run(
+        &env,
+        &db,
+        &["appraise", "cycle", "calibrate", "q3", "--force"],
+    );
+    run(
+        &env,
+        &db,
+        &["appraise", "cycle", "finalize", "q3", "--force"],
+    );
+    let file = env.path("all.json");
+    run(&env, &db, &["export", "-o", s(&file)]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"table\":\"appraisal_record\""));
+
+    // A copy shows the same record.
+    let copy = env.init_db();
+    run(&env, &copy, &["import", s(&file)]);
+    let a = show(&env, &db, "q3", "ann");
+    let b = show(&env, &copy, "q3", "ann");
+    assert_eq!(a["appraisal"], b["appraisal"]);
+    assert_eq!(a["records"].as_array().unwrap().len(), 1);
+    assert_eq!(b["records"], a["records"]);
+
+    // A record this yardstick cannot read is refused, nothing written.
+    let crafted = env.path("crafted.json");
+    std::fs::write(
+        &crafted,
+        text.replace("\\\"version\\\":1,", "\\\"version\\\":7,"),
+    )
+    .unwrap();
+    let fresh = env.init_db();
+    let out = refused(&env, &fresh, &["import", s(&crafted)], 2, &["record"]);
+    out.stderr_has("appraisal record cannot be read");
+}

@@ -495,7 +495,16 @@ pub fn move_cycle(
     if step.stores_scores() && !step.stores_after_move() {
         store_scores(s)?;
     }
+    if step == CycleStep::Finalize {
+        // The record every view of the finalized cycle shows from now on.
+        super::report::record::freeze(s, &now, actor, &c, pace, &states)?;
+    }
     record_step(s, &now, &c, step, (actor, forced, reason))?;
+    if step == CycleStep::Reopen {
+        // The records stay in the history, voided with the reason.
+        let why = reason.map_or("reopened", str::trim);
+        s.void_appraisal_records(&now, c.id, why)?;
+    }
     if step.stores_scores() && step.stores_after_move() {
         store_scores(s)?;
     }
@@ -578,7 +587,7 @@ pub fn review_context(
         ))
         .with_hint("a submitted review cannot be changed"));
     }
-    let index = PlanIndex::load(s, pace)?;
+    let index = PlanIndex::load(s, &pace.as_of(c.end))?;
     let all = s.all_goals()?;
     let mut items: Vec<(String, String)> = subject_goals(&index, &all, &c, &subject.handle)
         .iter()

@@ -44,6 +44,16 @@ pub struct Prepared {
     pub new: NewCheckin,
 }
 
+impl Prepared {
+    /// The goal's due date when this check-in records a value dated after
+    /// it: a review cycle scores goals as of its period's end, so such a
+    /// value counts in no cycle of a period that ended by then.
+    pub fn after_due(&self) -> Option<NaiveDate> {
+        self.new.value?;
+        self.goal.due.filter(|due| self.new.date > *due)
+    }
+}
+
 /// The acting person's id, if they are a person in the database. A handle
 /// given for this run that names nobody is an error; no identity is fine.
 pub fn author(s: &dyn Session, actor: &Actor) -> Result<Option<i64>> {

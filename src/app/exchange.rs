@@ -139,6 +139,12 @@ impl Reader {
             "rating" => text("review_id")
                 .filter(|r| self.reviews.contains(r))
                 .map(|_| row.clone()),
+            // A frozen record holds scores and outcome alike.
+            "appraisal_record" => {
+                let key = (text("cycle_id")?, text("subject_id")?);
+                let (scores, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
+                (scores && outcome).then(|| row.clone())
+            }
             "outcome" | "action" => {
                 let key = (text("cycle_id")?, text("subject_id")?);
                 let (scores, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();

@@ -254,6 +254,12 @@ fn record(ctx: &mut Ctx, goal_ref: &str, value: Option<String>, f: Fields) -> Re
         ));
     }
     ctx.ui.note(format!("{msg}."));
+    if let Some(due) = prepared.after_due() {
+        ctx.ui.note(format!(
+            "It is dated {}, after {}'s due date {due}: review cycles score goals as of their period's end, so it counts in none whose period ended by {due}.",
+            prepared.new.date, prepared.goal.key
+        ));
+    }
     let c = checkin::get(&*store.read(), w.value)?;
     ctx.emit_if_asked(&activity::checkins(&[c]))
 }

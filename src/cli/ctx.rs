@@ -175,6 +175,7 @@ impl Ctx {
                 at_risk: self.config.pace.at_risk.unwrap_or(d.at_risk),
                 off_track: self.config.pace.off_track.unwrap_or(d.off_track),
             },
+            until: None,
         }
     }
 

@@ -5,10 +5,10 @@ use crate::domain::{Category, Direction, GoalStatus, MeasureKind, Priority};
 use crate::error::{Error, Result};
 use crate::time::{Period, PeriodKind, Weekday, parse_period, period_containing};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A goal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Goal {
     /// Row id, also typed by users (`#12` or `12`).
     pub id: i64,
@@ -49,7 +49,7 @@ pub struct Goal {
 }
 
 /// A measure (KPI, key result) of a goal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measure {
     /// Row id.
     pub id: i64,

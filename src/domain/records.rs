@@ -11,7 +11,7 @@ use crate::domain::{
 /// The version of the data model: the tables and columns of [`TABLES`].
 /// Each backend's schema is at this version; an exchange file says which
 /// version wrote it.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// What a column holds, as the exchange format sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,6 +327,21 @@ pub const TABLES: &[TableDef] = &[
             UPDATED,
         ],
     },
+    TableDef {
+        name: "appraisal_record",
+        cols: &[
+            r("cycle_id", "cycle_uuid", "cycle", false),
+            r("subject_id", "subject_uuid", "person", false),
+            c("finalization", Kind::Int, false),
+            c("finalized_at", Kind::Time, false),
+            c("finalized_by", Kind::Text, false),
+            c("record", Kind::Text, false),
+            c("voided_at", Kind::Time, true),
+            c("void_reason", Kind::Text, true),
+            CREATED,
+            UPDATED,
+        ],
+    },
 ];
 
 /// A unique key of the data besides `uuid`: the `columns` (database names)
@@ -377,6 +392,10 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     UniqueKey {
         tables: &["outcome"],
         columns: &["cycle_id", "subject_id"],
+    },
+    UniqueKey {
+        tables: &["appraisal_record"],
+        columns: &["cycle_id", "subject_id", "finalization"],
     },
 ];
 

@@ -73,11 +73,14 @@ pub trait CheckinRepo {
 
     /// Every measure's valued check-ins of the last `window_days` up to its
     /// latest one, oldest first (same-day entries in the order recorded),
-    /// for the measures of `goals` (all when none).
+    /// for the measures of `goals` (all when none); with `until`, only the
+    /// check-ins dated on or before it count (the latest one is the latest
+    /// by then).
     fn recent_points(
         &self,
         window_days: i64,
         goals: Option<&[i64]>,
+        until: Option<NaiveDate>,
     ) -> StoreResult<HashMap<i64, Vec<(NaiveDate, f64)>>>;
 
     /// The values of a measure on or after a day, oldest first.

@@ -716,7 +716,7 @@ fn checkins(store: &mut Store) -> Outcome {
         ok(s.latest_value(m), "latest")? == Some((day(2026, 11, 1)?, 325.125_000_000_1)),
         "latest value"
     );
-    let recent = ok(s.recent_points(91, None), "recent")?;
+    let recent = ok(s.recent_points(91, None, None), "recent")?;
     let points = recent.get(&m).ok_or("no recent points")?;
     ensure!(
         points.last() == Some(&(day(2026, 11, 1)?, 325.125_000_000_1))
@@ -727,8 +727,21 @@ fn checkins(store: &mut Store) -> Outcome {
         "recent points of the last 91 days, oldest first"
     );
     ensure!(
-        ok(s.recent_points(91, Some(&[child + 1000])), "recent")?.is_empty(),
+        ok(s.recent_points(91, Some(&[child + 1000]), None), "recent")?.is_empty(),
         "recent points of other goals"
+    );
+    let until = ok(
+        s.recent_points(91, None, Some(day(2026, 10, 15)?)),
+        "recent until",
+    )?;
+    let until = until.get(&m).ok_or("no recent points until a day")?;
+    ensure!(
+        !until.is_empty()
+            && until
+                .iter()
+                .all(|(d, _)| *d <= day(2026, 10, 15).unwrap_or_default())
+            && until.len() < points.len(),
+        "recent points up to a day leave out the later ones"
     );
     let history = ok(s.history(m, Some(day(2026, 10, 1)?)), "history")?;
     ensure!(
@@ -1059,10 +1072,55 @@ fn cycles(store: &mut Store) -> Outcome {
         ok(store.read().outcome(cycle, bob), "outcome")?.is_none(),
         "no outcome for bob"
     );
+    let record = |n: i64| crate::store::cycles::StoredRecord {
+        uuid: crate::store::new_uuid(),
+        subject: alice,
+        finalization: n,
+        finalized_at: NOW.to_string(),
+        finalized_by: "bob".to_string(),
+        record: "{\"version\":1}".to_string(),
+        voided_at: None,
+        void_reason: None,
+    };
+    let first = record(1);
     write(store, "cycle finalize", WriteScope::Any, |s| {
+        s.insert_appraisal_record(NOW, cycle, &first)?;
         s.set_cycle_state(NOW, cycle, CycleState::Finalized, false)
             .map_err(Into::into)
     })?;
+    ensure!(
+        ok(
+            store.read().appraisal_records(cycle, Some(alice)),
+            "records"
+        )? == vec![first.clone()],
+        "a record reads back as stored"
+    );
+    // A finalized cycle's records hold still: no new one, no change.
+    for (what, result) in [
+        (
+            "a record added to a finalized cycle",
+            store.write(&meta("late record"), WriteScope::Any, |s| {
+                s.insert_appraisal_record(NOW, cycle, &record(2))
+                    .map_err(Into::into)
+            }),
+        ),
+        (
+            "a finalized cycle's record voided",
+            store.write(&meta("void"), WriteScope::Any, |s| {
+                s.void_appraisal_records(NOW, cycle, "why")
+                    .map(|_| ())
+                    .map_err(Into::into)
+            }),
+        ),
+    ] {
+        ensure!(
+            matches!(
+                result.as_ref().err().and_then(crate::Error::store_error),
+                Some(StoreError::Refused { .. })
+            ),
+            "{what} was not refused: {result:?}"
+        );
+    }
     // Undo does not reach into a finalized cycle.
     let op = ok(store.read().undo_preview(None), "preview")?.ok_or("no preview")?;
     ensure!(
@@ -1110,6 +1168,23 @@ fn cycles(store: &mut Store) -> Outcome {
     ensure!(
         c.state == CycleState::Calibrating && c.reopened == 1,
         "reopened: {c:?}"
+    );
+    // Reopened, the record is voided (kept, with the reason), once.
+    let voided = write(store, "void records", WriteScope::Any, |s| {
+        Ok(s.void_appraisal_records(LATER, cycle, "target corrected")?)
+    })?;
+    let again = write(store, "void records again", WriteScope::Any, |s| {
+        Ok(s.void_appraisal_records(LATER, cycle, "again")?)
+    })?;
+    let kept = ok(store.read().appraisal_records(cycle, None), "records")?;
+    ensure!(
+        voided == 1
+            && again == 0
+            && kept.len() == 1
+            && kept[0].voided_at.as_deref() == Some(LATER)
+            && kept[0].void_reason.as_deref() == Some("target corrected")
+            && kept[0].record == first.record,
+        "voided: {kept:?}"
     );
     Ok(())
 }

@@ -27,6 +27,27 @@ pub struct NewCycle {
     pub created_by: Option<i64>,
 }
 
+/// A frozen appraisal record: what finalizing a cycle stored for a subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    /// Stable UUID.
+    pub uuid: String,
+    /// The subject's person row id.
+    pub subject: i64,
+    /// 1 for the cycle's first finalization, 2 after one reopen…
+    pub finalization: i64,
+    /// When the cycle was finalized (RFC 3339).
+    pub finalized_at: String,
+    /// Who finalized it.
+    pub finalized_by: String,
+    /// The record itself (JSON; see `app::report::record`).
+    pub record: String,
+    /// When a reopen voided it.
+    pub voided_at: Option<String>,
+    /// The reopen's reason.
+    pub void_reason: Option<String>,
+}
+
 /// Templates, cycles, reviews and outcomes.
 pub trait CycleRepo {
     /// The id of a stored template with exactly this name and source.
@@ -182,4 +203,21 @@ pub trait CycleRepo {
 
     /// Record that the subject acknowledged their outcome; returns whether it changed.
     fn acknowledge(&mut self, now: &str, cycle: i64, person: i64) -> StoreResult<bool>;
+
+    /// Store a frozen record of a cycle (before the cycle is finalized).
+    fn insert_appraisal_record(
+        &mut self,
+        now: &str,
+        cycle: i64,
+        record: &StoredRecord,
+    ) -> StoreResult<()>;
+
+    /// The frozen records of a cycle (of one subject when given), by
+    /// subject and finalization.
+    fn appraisal_records(&self, cycle: i64, subject: Option<i64>)
+    -> StoreResult<Vec<StoredRecord>>;
+
+    /// Void a cycle's current records (a reopen); returns how many.
+    fn void_appraisal_records(&mut self, now: &str, cycle: i64, reason: &str)
+    -> StoreResult<usize>;
 }

@@ -333,7 +333,8 @@ fn finalize(
     use crate::app::cycles as sa;
     let c = sa::get_cycle(db, &cycles.finished)?;
     let t = sa::load_template(db, &c)?;
-    for st in crate::app::report::appraise::cycle_states(db, &c, &t, pace)? {
+    let states = crate::app::report::appraise::cycle_states(db, &c, &t, pace)?;
+    for st in &states {
         sa::set_computed(
             db,
             now,
@@ -343,6 +344,7 @@ fn finalize(
             st.appraisal.level,
         )?;
     }
+    crate::app::report::record::freeze(db, now, "demo", &c, pace, &states)?;
     sa::record_step(
         db,
         now,

@@ -3,6 +3,7 @@
 //! and the outcome.
 
 use super::plan::{PaceContext, PlanIndex};
+use super::record::{CycleRecords, RecordLine, RecordedPacket};
 use crate::app::access::Policy;
 use crate::app::plan::{GoalFilter, list_goals};
 use crate::domain::access::{Facts, Grant, Item};
@@ -42,6 +43,12 @@ pub struct SubjectState {
     /// Peer and upward reviews summarised for those who may not see them
     /// whole (filled by [`as_seen_by`]).
     pub anonymous: Vec<AnonymousSummary>,
+    /// The packet's goals and measures as recorded when the cycle was
+    /// finalized (none while it is not).
+    pub frozen_packet: Option<RecordedPacket>,
+    /// Every record finalizing the cycle stored for the subject, voided ones
+    /// included (the history).
+    pub records: Vec<RecordLine>,
 }
 
 /// Peer or upward reviews as their subject and managers may see them: how
@@ -151,11 +158,13 @@ pub fn cycle_states(
     template: &Template,
     pace: &PaceContext,
 ) -> Result<Vec<SubjectState>> {
-    let index = PlanIndex::load(s, pace)?;
+    // Goals are scored as of the period's end: later check-ins never count.
+    let index = PlanIndex::load(s, &pace.as_of(cycle.end))?;
     let all = s.all_goals()?;
+    let mut records = CycleRecords::load(s, cycle, None)?;
     s.participants(cycle.id)?
         .into_iter()
-        .map(|p| state_of(s, cycle, template, &index, &all, p))
+        .map(|p| state_of(s, cycle, template, &index, &all, &mut records, p))
         .collect()
 }
 
@@ -183,8 +192,9 @@ pub fn subject_state(
         },
     )?;
     let ids: Vec<i64> = own.iter().map(|g| g.id).collect();
-    let index = PlanIndex::load_for(s, pace, &ids)?;
-    state_of(s, cycle, template, &index, &own, p).map(Some)
+    let index = PlanIndex::load_for(s, &pace.as_of(cycle.end), &ids)?;
+    let mut records = CycleRecords::load(s, cycle, Some(person_id))?;
+    state_of(s, cycle, template, &index, &own, &mut records, p).map(Some)
 }
 
 fn state_of(
@@ -193,6 +203,7 @@ fn state_of(
     template: &Template,
     index: &PlanIndex,
     all: &[Goal],
+    records: &mut CycleRecords,
     p: Participant,
 ) -> Result<SubjectState> {
     let reviews = s.reviews(cycle.id, Some(p.person_id))?;
@@ -204,7 +215,8 @@ fn state_of(
             .filter(|r| r.kind == kind && (!submitted || counts(r)))
             .count()
     };
-    Ok(SubjectState {
+    let (current, history) = records.take(p.person_id);
+    let mut st = SubjectState {
         self_review: review_state(&reviews, ReviewKind::SelfReview),
         manager_review: review_state(&reviews, ReviewKind::Manager),
         peers_submitted: count(ReviewKind::Peer, true),
@@ -215,8 +227,17 @@ fn state_of(
         goals,
         reviews,
         anonymous: Vec::new(),
+        frozen_packet: None,
+        records: history,
         person: p,
-    })
+    };
+    // A finalized cycle shows what was recorded when it was finalized.
+    if cycle.state == CycleState::Finalized
+        && let Some(r) = current
+    {
+        super::record::apply(&mut st, r);
+    }
+    Ok(st)
 }
 
 /// The state of an appraisal that the policy's conditional grants read.
@@ -436,6 +457,10 @@ fn withhold_scores(st: &mut SubjectState) {
     for c in &mut a.components {
         c.value = None;
         c.effective_weight = 0.0;
+    }
+    for r in &mut st.records {
+        r.score = None;
+        r.final_level = None;
     }
     if let Some(o) = &mut st.outcome {
         o.computed_score = None;

@@ -7,6 +7,7 @@ pub mod appraise;
 pub mod people;
 pub mod plan;
 pub mod progress;
+pub mod record;
 pub mod review;
 
 use crate::app::access::Policy;

@@ -8,11 +8,11 @@ use crate::domain::{self, GoalNode, GoalStatus, PaceStatus, Progress, Standard};
 use crate::error::Result;
 use crate::store::Session;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A measure with its latest value and what that value means.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MeasureState {
     /// The measure.
     pub measure: Measure,
@@ -33,7 +33,7 @@ pub struct MeasureState {
 }
 
 /// A goal with its rolled-up progress.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GoalState {
     /// The goal.
     pub goal: Goal,
@@ -64,6 +64,20 @@ pub struct PaceContext {
     pub today: NaiveDate,
     /// When a gap is at risk or off track.
     pub thresholds: PaceThresholds,
+    /// Progress as of this day: check-ins dated after it do not count (an
+    /// appraisal scores goals as of its period's end). None: every check-in.
+    pub until: Option<NaiveDate>,
+}
+
+impl PaceContext {
+    /// The same, with progress as of `day` (and today no later than it).
+    pub fn as_of(&self, day: NaiveDate) -> PaceContext {
+        PaceContext {
+            today: self.today.min(day),
+            until: Some(self.until.map_or(day, |u| u.min(day))),
+            ..*self
+        }
+    }
 }
 
 /// Every goal's state, computed once over the whole alignment tree.
@@ -98,7 +112,7 @@ impl PlanIndex {
         };
         let ids: Option<Vec<i64>> = roots.map(|_| goals.iter().map(|g| g.id).collect());
         let ids = ids.as_deref();
-        let recent = s.recent_points(domain::pace::FORECAST_WINDOW_DAYS, ids)?;
+        let recent = s.recent_points(domain::pace::FORECAST_WINDOW_DAYS, ids, pace.until)?;
         let latest: HashMap<i64, (NaiveDate, f64)> = recent
             .iter()
             .filter_map(|(id, points)| points.last().map(|p| (*id, *p)))

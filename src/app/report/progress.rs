@@ -11,7 +11,7 @@ use crate::store::Session;
 use chrono::NaiveDate;
 
 /// One measure of a goal, with where it stands.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MeasureLine {
     /// The goal's state.
     pub goal: GoalState,

@@ -218,6 +218,9 @@ pub struct Packet {
     pub appraisal: Option<(Cycle, Template, SubjectState)>,
     /// What was withheld from the reader.
     pub notes: Vec<String>,
+    /// The pace thresholds the goals and measures were judged with, when
+    /// they are a finalized cycle's record (not today's configuration).
+    pub recorded_thresholds: Option<crate::domain::pace::PaceThresholds>,
 }
 
 /// A person's review packet as the acting person may see it. Private
@@ -235,30 +238,7 @@ pub fn packet(
     pace: &PaceContext,
 ) -> Result<Packet> {
     let person = crate::app::org::get_person(s, handle)?;
-    // A cycle takes the goals due within its dates (a half-year holds its
-    // quarters' goals); without one, the period filter or every goal.
-    let filter = GoalFilter {
-        owner: Some(handle.to_string()),
-        period: period.map(str::to_string),
-        ..GoalFilter::default()
-    };
-    let within = |due: Option<chrono::NaiveDate>, p: Option<&str>| match &cycle {
-        Some((c, _)) => {
-            p == Some(c.period.as_str()) || due.is_some_and(|d| d >= c.start && d <= c.end)
-        }
-        None => true,
-    };
-    // One read of the goals and their plan index serves both lists.
-    let (listed, index) = goals_and_index(s, &filter, pace)?;
-    let measures: Vec<MeasureLine> = lines_of(&listed, &index, None)
-        .into_iter()
-        .filter(|l| within(l.goal.goal.due, l.goal.goal.period.as_deref()))
-        .collect();
-    let goals = listed
-        .iter()
-        .filter(|g| within(g.due, g.period.as_deref()))
-        .filter_map(|g| index.get(g.id).cloned())
-        .collect();
+    let (goals, measures) = plan_part(s, handle, cycle.as_ref().map(|(c, _)| c), period, pace)?;
     let (since, until) = match &cycle {
         Some((c, _)) => (Some(c.start), Some(c.end)),
         None => (None, None),
@@ -285,9 +265,18 @@ pub fn packet(
         }
     }
     let mut notes = Vec::new();
+    let (mut goals, mut measures) = (goals, measures);
+    let mut recorded_thresholds = None;
     let appraisal = match cycle {
         Some((c, t)) => match subject_state(s, &c, &t, pace, person.id)? {
-            Some(st) => {
+            Some(mut st) => {
+                // A finalized cycle's packet shows the goals and measures
+                // as they were recorded, whatever changed since.
+                if let Some(frozen) = st.frozen_packet.take() {
+                    goals = frozen.goals;
+                    measures = frozen.measures;
+                    recorded_thresholds = Some(frozen.thresholds);
+                }
                 let (st, n) = as_seen_in_packet(s, policy, &c, &t, st)?;
                 notes = n;
                 Some((c, t, st))
@@ -304,7 +293,41 @@ pub fn packet(
         private_hidden,
         appraisal,
         notes,
+        recorded_thresholds,
     })
+}
+
+/// The plan part of a packet: a person's goals and measures — of a cycle
+/// (the goals in its period or due within its dates: a half-year holds its
+/// quarters' goals), else of the period filter, else every goal of theirs.
+pub fn plan_part(
+    s: &dyn Session,
+    handle: &str,
+    cycle: Option<&Cycle>,
+    period: Option<&str>,
+    pace: &PaceContext,
+) -> Result<(Vec<GoalState>, Vec<MeasureLine>)> {
+    let filter = GoalFilter {
+        owner: Some(handle.to_string()),
+        period: period.map(str::to_string),
+        ..GoalFilter::default()
+    };
+    let within = |due: Option<chrono::NaiveDate>, p: Option<&str>| match cycle {
+        Some(c) => p == Some(c.period.as_str()) || due.is_some_and(|d| d >= c.start && d <= c.end),
+        None => true,
+    };
+    // One read of the goals and their plan index serves both lists.
+    let (listed, index) = goals_and_index(s, &filter, pace)?;
+    let measures: Vec<MeasureLine> = lines_of(&listed, &index, None)
+        .into_iter()
+        .filter(|l| within(l.goal.goal.due, l.goal.goal.period.as_deref()))
+        .collect();
+    let goals = listed
+        .iter()
+        .filter(|g| within(g.due, g.period.as_deref()))
+        .filter_map(|g| index.get(g.id).cloned())
+        .collect();
+    Ok((goals, measures))
 }
 
 /// The latest cycle a person takes part in.

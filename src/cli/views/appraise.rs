@@ -163,6 +163,37 @@ pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
         .with_table(subject_reviews(tpl, s))
         .with_table(anonymous(s))
         .with_table(subject_actions(&o))
+        .with_table(subject_records(tpl, s))
+}
+
+/// The records finalizing the cycle stored for the subject: the current one
+/// and those a reopen voided.
+fn subject_records(tpl: &Template, s: &SubjectState) -> Table {
+    let mut t = Table::new(
+        "records",
+        vec![
+            Column::new("finalization", "Finalized"),
+            Column::new("finalized_at", "At"),
+            Column::new("finalized_by", "By"),
+            Column::new("score", "Score"),
+            Column::new("final_level", "Final level"),
+            Column::new("voided_at", "Voided"),
+            Column::new("void_reason", "Reopened because"),
+        ],
+    );
+    t.title = Some("Records (stored at each finalization)".into());
+    for r in &s.records {
+        t.push(vec![
+            r.finalization.into(),
+            r.finalized_at.as_str().into(),
+            r.finalized_by.as_str().into(),
+            score(r.score),
+            level(tpl, r.final_level),
+            r.voided_at.clone().into(),
+            r.void_reason.clone().into(),
+        ]);
+    }
+    t
 }
 
 /// Peer and upward reviews as an average with comments without names (for

@@ -550,6 +550,14 @@ fn cycle_nine_box_chart(r: &CycleReport) -> Chart {
 
 /// `report person HANDLE`: a review packet.
 pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
+    let recorded;
+    let ctx = match p.recorded_thresholds {
+        Some(thresholds) => {
+            recorded = PaceContext { thresholds, ..*ctx };
+            &recorded
+        }
+        None => ctx,
+    };
     let mut doc = Doc::record("report_person", packet_record(p)).with_title(format!(
         "Review packet — {} ({})",
         p.person.name, p.person.handle

@@ -3,6 +3,7 @@
 
 use super::{EPSILON, GoalMapping, Template};
 use crate::domain::types::{Component, MissingRule, ReviewKind};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One of the subject's goals in the cycle's period.
@@ -44,7 +45,7 @@ pub struct Inputs {
 }
 
 /// One component of an appraisal.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ComponentScore {
     /// Which component.
     pub component: Component,
@@ -59,7 +60,7 @@ pub struct ComponentScore {
 }
 
 /// A computed appraisal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Appraisal {
     /// Every component, in the order of [`Component::ALL`].
     pub components: Vec<ComponentScore>,

@@ -5,7 +5,7 @@ use super::SqliteSession;
 use super::rows::{date, opt_date};
 use crate::domain::cycle::{ActionRow, Cycle, CycleEvent, Outcome, Participant, RatingRow, Review};
 use crate::domain::{CycleState, ReviewKind, ReviewState};
-use crate::store::cycles::NewCycle;
+use crate::store::cycles::{NewCycle, StoredRecord};
 use crate::store::{CycleRepo, StoreResult, new_uuid};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -484,6 +484,70 @@ impl CycleRepo for SqliteSession<'_> {
 
     fn outcome(&self, cycle: i64, subject: i64) -> StoreResult<Option<Outcome>> {
         outcome(self.conn, cycle, subject)
+    }
+
+    fn insert_appraisal_record(
+        &mut self,
+        now: &str,
+        cycle: i64,
+        r: &StoredRecord,
+    ) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT INTO appraisal_record(uuid, cycle_id, subject_id, finalization, finalized_at, finalized_by, \
+             record, voided_at, void_reason, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            params![
+                r.uuid,
+                cycle,
+                r.subject,
+                r.finalization,
+                r.finalized_at,
+                r.finalized_by,
+                r.record,
+                r.voided_at,
+                r.void_reason,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn appraisal_records(
+        &self,
+        cycle: i64,
+        subject: Option<i64>,
+    ) -> StoreResult<Vec<StoredRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uuid, subject_id, finalization, finalized_at, finalized_by, record, voided_at, void_reason \
+             FROM appraisal_record WHERE cycle_id = ?1 AND (?2 IS NULL OR subject_id = ?2) \
+             ORDER BY subject_id, finalization",
+        )?;
+        let rows = stmt.query_map(params![cycle, subject], |r| {
+            Ok(StoredRecord {
+                uuid: r.get(0)?,
+                subject: r.get(1)?,
+                finalization: r.get(2)?,
+                finalized_at: r.get(3)?,
+                finalized_by: r.get(4)?,
+                record: r.get(5)?,
+                voided_at: r.get(6)?,
+                void_reason: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn void_appraisal_records(
+        &mut self,
+        now: &str,
+        cycle: i64,
+        reason: &str,
+    ) -> StoreResult<usize> {
+        Ok(self.conn.execute(
+            "UPDATE appraisal_record SET voided_at = ?2, void_reason = ?3, updated_at = ?2 \
+             WHERE cycle_id = ?1 AND voided_at IS NULL",
+            params![cycle, now, reason],
+        )?)
     }
 
     fn acknowledge(&mut self, now: &str, cycle: i64, person: i64) -> StoreResult<bool> {

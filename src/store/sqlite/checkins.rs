@@ -21,8 +21,8 @@ pub const LATEST_SQL: &str = "SELECT date, value FROM checkin WHERE measure_id =
 pub const RECENT_SQL: &str = "SELECT c.measure_id, c.date, c.value, c.id FROM measure m \
      CROSS JOIN checkin c ON c.measure_id = m.id \
      WHERE (?2 IS NULL OR m.goal_id IN (SELECT value FROM json_each(?2))) \
-     AND c.value IS NOT NULL AND c.date >= date((SELECT max(x.date) FROM checkin x \
-     WHERE x.measure_id = m.id AND x.value IS NOT NULL), ?1)";
+     AND c.value IS NOT NULL AND c.date <= ?3 AND c.date >= date((SELECT max(x.date) FROM checkin x \
+     WHERE x.measure_id = m.id AND x.value IS NOT NULL AND x.date <= ?3), ?1)";
 
 /// A hot query: its plan must search an index, never scan every check-in
 /// (checked by `tests/store.rs`).
@@ -248,10 +248,12 @@ impl CheckinRepo for SqliteSession<'_> {
         &self,
         window_days: i64,
         goals: Option<&[i64]>,
+        until: Option<NaiveDate>,
     ) -> StoreResult<HashMap<i64, Vec<(NaiveDate, f64)>>> {
         let window = format!("-{window_days} days");
+        let until = until.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string());
         let mut stmt = self.conn.prepare_cached(RECENT_SQL)?;
-        let mut rows = stmt.query(params![window, goals.map(json_ids)])?;
+        let mut rows = stmt.query(params![window, goals.map(json_ids), until])?;
         let mut by_measure: HashMap<i64, Vec<(NaiveDate, i64, f64)>> = HashMap::new();
         while let Some(r) = rows.next()? {
             let Some(date) = r.get_ref(1)?.as_str().ok().and_then(read_day) else {

@@ -9,7 +9,7 @@ pub const APPLICATION_ID: i32 = 0x5964_5374;
 
 /// The migrations, in order. Migration `i` takes the file from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -385,6 +385,46 @@ ALTER TABLE op ADD COLUMN audience_subject INTEGER;
 ALTER TABLE op ADD COLUMN public_summary TEXT;
 ALTER TABLE op ADD COLUMN irreversible INTEGER NOT NULL DEFAULT 0 CHECK (irreversible IN (0, 1));
 CREATE INDEX undo_entry_row ON undo_entry(tbl, row_id);
+"#;
+
+/// Version 6: frozen appraisal records. Finalizing a cycle stores, per
+/// subject, the complete record every view of the finalized cycle shows
+/// (`record`, JSON: score, level, components with effective weights, each
+/// goal's attainment, peer and upward averages, calibration, outcome and
+/// the packet's goals and measures as of the period's end). A record is
+/// written before the cycle's state moves to finalized and never changes
+/// afterwards, except that a reopen voids it (with the reason); the next
+/// finalize writes a new one, and both stay.
+const V6: &str = r#"
+CREATE TABLE appraisal_record (
+    id            INTEGER PRIMARY KEY,
+    uuid          TEXT NOT NULL UNIQUE,
+    cycle_id      INTEGER NOT NULL REFERENCES cycle(id) ON DELETE CASCADE,
+    subject_id    INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    finalization  INTEGER NOT NULL CHECK (finalization >= 1),
+    finalized_at  TEXT NOT NULL,
+    finalized_by  TEXT NOT NULL,
+    record        TEXT NOT NULL,
+    voided_at     TEXT,
+    void_reason   TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (cycle_id, subject_id, finalization),
+    CHECK ((voided_at IS NULL) = (void_reason IS NULL))
+) STRICT;
+CREATE TRIGGER appraisal_record_finalized_insert BEFORE INSERT ON appraisal_record
+WHEN (SELECT state FROM cycle WHERE id = NEW.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER appraisal_record_update BEFORE UPDATE ON appraisal_record
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+  OR NEW.uuid IS NOT OLD.uuid OR NEW.cycle_id IS NOT OLD.cycle_id OR NEW.subject_id IS NOT OLD.subject_id
+  OR NEW.finalization IS NOT OLD.finalization OR NEW.finalized_at IS NOT OLD.finalized_at
+  OR NEW.finalized_by IS NOT OLD.finalized_by OR NEW.record IS NOT OLD.record
+  OR NEW.created_at IS NOT OLD.created_at
+BEGIN SELECT RAISE(ABORT, 'an appraisal record never changes; reopening its cycle voids it'); END;
+CREATE TRIGGER appraisal_record_finalized_delete BEFORE DELETE ON appraisal_record
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
 "#;
 
 /// How many before-image columns `undo_entry` has: no logged table may have more.

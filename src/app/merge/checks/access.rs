@@ -182,7 +182,7 @@ fn may_write(cx: &Cx<'_>, from: &Policy, me: &str, i: usize, row: &RawRow) -> Re
                 Err(denied(Some(me), act, text(row, "name").unwrap_or("")))
             }
         }
-        "cycle_event" => {
+        "cycle_event" | "appraisal_record" => {
             let cycle = text(row, "cycle_id").map(str::to_string);
             let creator = match cycle {
                 Some(c) => match cx.view.row_of("cycle", &c)? {

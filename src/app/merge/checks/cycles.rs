@@ -101,7 +101,7 @@ fn passes(cx: &Cx<'_>, cycle: &str, local: &Local) -> Vec<CycleState> {
 fn cycle_of(cx: &Cx<'_>, row: &RawRow) -> Result<Option<String>> {
     Ok(match row.def().name {
         "cycle" => Some(row.uuid.clone()),
-        "participant" | "review" | "outcome" | "action" | "cycle_event" => {
+        "participant" | "review" | "outcome" | "action" | "cycle_event" | "appraisal_record" => {
             text(row, "cycle_id").map(str::to_string)
         }
         "rating" => match text(row, "review_id") {
@@ -336,6 +336,45 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
                 );
             }
         }
+        "appraisal_record" => match local_row {
+            Some(l) => {
+                fixed(
+                    found,
+                    index,
+                    row,
+                    l,
+                    &[
+                        "cycle_id",
+                        "subject_id",
+                        "finalization",
+                        "finalized_at",
+                        "finalized_by",
+                        "record",
+                        "created_at",
+                    ],
+                    "an appraisal record (it is stored when its cycle is finalized)",
+                );
+                let voided = |r: &RawRow| text(r, "voided_at").is_some();
+                if voided(l) && changed(row, l).iter().any(|c| c.starts_with("void")) {
+                    found.refuse(
+                        index,
+                        row,
+                        None,
+                        "a voided appraisal record stays voided, with its reason",
+                    );
+                }
+            }
+            None if !states.contains(&CycleState::Finalized) => found.refuse(
+                index,
+                row,
+                None,
+                format!(
+                    "an appraisal record is stored by finalizing its cycle, and this import does not finalize '{}'",
+                    local.name
+                ),
+            ),
+            None => {}
+        },
         "cycle_event" if local_row.is_some() => {
             found.refuse(
                 index,

@@ -126,6 +126,19 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
             r.text("actor", max::NAME);
             r.text("reason", max::REASON);
         }
+        "appraisal_record" => {
+            r.text("finalized_by", max::NAME);
+            r.text("void_reason", max::REASON);
+            if int(row, "finalization").is_some_and(|n| n < 1) {
+                r.refuse("finalization", "a cycle's first finalization is 1");
+            }
+            if let Some(json) = text(row, "record") {
+                r.check(
+                    "record",
+                    crate::app::report::record::parse(json).map(|_| ()),
+                );
+            }
+        }
         _ => {}
     }
     Ok(())
