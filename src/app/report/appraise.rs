@@ -42,6 +42,9 @@ pub struct SubjectState {
     /// Peer and upward reviews summarised for those who may not see them
     /// whole (filled by [`as_seen_by`]).
     pub anonymous: Vec<AnonymousSummary>,
+    /// The subject's acknowledgements of their outcome, with their
+    /// comments; voided ones (by a reopening) included.
+    pub acknowledgements: Vec<crate::domain::cycle::Acknowledgement>,
 }
 
 /// Peer or upward reviews as their subject and managers may see them: how
@@ -204,6 +207,11 @@ fn state_of(
         goals,
         reviews,
         anonymous: Vec::new(),
+        acknowledgements: s
+            .acknowledgements(cycle.id, Some(p.person_id))?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
         person: p,
     })
 }
@@ -400,14 +408,17 @@ fn seen(
                 .to_string(),
         );
     }
-    if !policy.sees(s, Item::Outcome, Some(&subject), None, facts)?
-        && let Some(o) = &mut st.outcome
-    {
+    let outcome_seen = policy.sees(s, Item::Outcome, Some(&subject), None, facts)?;
+    if !outcome_seen {
+        st.acknowledgements.clear();
+    }
+    if !outcome_seen && let Some(o) = &mut st.outcome {
         o.potential = None;
         o.recommendation = None;
         o.actions.clear();
+        o.pip = None;
         notes.push(
-            "The outcome (potential, recommendation, development actions) is shown to the subject once the cycle is finalized."
+            "The outcome (potential, recommendation, development actions, acknowledgement comments) is shown to the subject once the cycle is finalized."
                 .to_string(),
         );
     }

@@ -218,6 +218,9 @@ pub struct Packet {
     pub appraisal: Option<(Cycle, Template, SubjectState)>,
     /// What was withheld from the reader.
     pub notes: Vec<String>,
+    /// Their improvement plans the reader may see (overlapping the
+    /// cycle's dates, or all of them without a cycle).
+    pub plans: Vec<crate::app::pip::PlanView>,
 }
 
 /// A person's review packet as the acting person may see it. Private
@@ -285,6 +288,13 @@ pub fn packet(
         }
     }
     let mut notes = Vec::new();
+    let plans = crate::app::pip::plans_of(
+        s,
+        pace,
+        policy,
+        handle,
+        cycle.as_ref().map(|(c, _)| (c.start, c.end)),
+    )?;
     let appraisal = match cycle {
         Some((c, t)) => match subject_state(s, &c, &t, pace, person.id)? {
             Some(st) => {
@@ -304,6 +314,7 @@ pub fn packet(
         private_hidden,
         appraisal,
         notes,
+        plans,
     })
 }
 

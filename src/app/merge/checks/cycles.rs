@@ -101,7 +101,7 @@ fn passes(cx: &Cx<'_>, cycle: &str, local: &Local) -> Vec<CycleState> {
 fn cycle_of(cx: &Cx<'_>, row: &RawRow) -> Result<Option<String>> {
     Ok(match row.def().name {
         "cycle" => Some(row.uuid.clone()),
-        "participant" | "review" | "outcome" | "action" | "cycle_event" => {
+        "participant" | "review" | "outcome" | "action" | "cycle_event" | "acknowledgement" => {
             text(row, "cycle_id").map(str::to_string)
         }
         "rating" => match text(row, "review_id") {
@@ -169,7 +169,13 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
         return Ok(());
     };
     let is_ack = table == "participant" && local_row.is_some_and(|l| is_acknowledgement(row, l));
-    if local.state == CycleState::Finalized && !is_ack {
+    // What a finalized cycle takes: the subject's acknowledgement (the
+    // participant's mark and its record), and the follow-up of a
+    // development action (its status and note, not what the review said).
+    let takes = is_ack
+        || (table == "acknowledgement" && local_row.is_none())
+        || (table == "action" && local_row.is_some_and(|l| super::access::only_follow_up(row, l)));
+    if local.state == CycleState::Finalized && !takes {
         found.refuse(
             index,
             row,
@@ -321,13 +327,29 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
             }
         }
         "action" => {
-            if local_row.is_some() {
-                found.refuse(
+            if let Some(l) = local_row {
+                fixed(
+                    found,
                     index,
                     row,
-                    None,
-                    "a development action never changes once recorded",
+                    l,
+                    &[
+                        "cycle_id",
+                        "subject_id",
+                        "text",
+                        "due_date",
+                        "owner_id",
+                        "created_at",
+                    ],
+                    "what the review said of a development action (its text, owner and due date)",
                 );
+                if !allowed(CycleAction::TrackAction) {
+                    not_now(
+                        found,
+                        "development actions are followed up",
+                        CycleAction::TrackAction,
+                    );
+                }
             } else if !allowed(CycleAction::RecordOutcome) {
                 not_now(
                     found,
@@ -336,6 +358,20 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
                 );
             }
         }
+        "acknowledgement" => match local_row {
+            Some(l) => fixed(
+                found,
+                index,
+                row,
+                l,
+                &["cycle_id", "person_id", "at", "comment", "created_at"],
+                "an acknowledgement (only a reopening voids it)",
+            ),
+            None if !allowed(CycleAction::Acknowledge) => {
+                not_now(found, "outcomes are acknowledged", CycleAction::Acknowledge);
+            }
+            None => {}
+        },
         "cycle_event" if local_row.is_some() => {
             found.refuse(
                 index,
