@@ -938,3 +938,86 @@ fn a_version_5_file_keeps_its_actions_as_open_ones_and_its_acknowledgements_as_c
         assert_eq!(acks[0]["at"], shown["appraisal"]["acknowledged_at"]);
     }
 }
+
+#[test]
+fn an_import_takes_the_follow_up_of_an_action_into_a_finalized_cycle_but_not_a_rewrite() {
+    let env = Env::new();
+    let db = demo(&env);
+    calibrating(&env, &db);
+    as_(
+        &env,
+        &db,
+        "sam",
+        &[
+            "appraise",
+            "action",
+            "add",
+            H2,
+            "kim",
+            "Shadow a call",
+            "--due",
+            "2026-11-01",
+        ],
+    )
+    .ok();
+    as_(
+        &env,
+        &db,
+        "dana",
+        &["appraise", "cycle", "finalize", H2, "--force"],
+    )
+    .ok();
+    // Kim's copy: the action marked done a day later, exported as kim.
+    let copy = env.path("kim.db");
+    std::fs::copy(&db, &copy).unwrap();
+    let list = json(
+        &env,
+        &copy,
+        "kim",
+        &["appraise", "action", "list", "--cycle", H2],
+    );
+    let id = action_id(&list, "Shadow a call").to_string();
+    let later = ["--today", "2026-11-23"];
+    as_(
+        &env,
+        &copy,
+        "kim",
+        &[
+            &later[..],
+            &["appraise", "action", "done", &id, "--note", "Done it"],
+        ]
+        .concat(),
+    )
+    .ok();
+    let file = env.path("kim.json");
+    as_(
+        &env,
+        &copy,
+        "kim",
+        &[&later[..], &["export", "-o", s(&file)]].concat(),
+    )
+    .ok();
+    // A file that also rewrites what the review said is refused whole.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let forged = text
+        .replace("\"text\":\"Shadow a call\"", "\"text\":\"Nothing to do\"")
+        .replace("\"note\":\"Done it\"", "\"note\":\"Done it!\"");
+    assert_ne!(forged, text);
+    let bad = env.path("forged.json");
+    std::fs::write(&bad, forged).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    env.on(&db, &["--today", "2026-11-25", "import", s(&bad)])
+        .code(2)
+        .stderr_has("finalized here and read-only");
+    assert_bytes_unchanged(&db, &before, "refused import");
+    // The follow-up goes in.
+    env.on(&db, &["--today", "2026-11-23", "import", s(&file)])
+        .ok();
+    let list = json(
+        &env,
+        &db,
+        "sam",
+        &["appraise", "action", "list", "--cycle", H2],
+    );
+    assert_eq!(status_of(&list, "Shadow a call"), "done");
+}

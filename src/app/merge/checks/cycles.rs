@@ -2,8 +2,10 @@
 //!
 //! - a cycle finalized here is read-only: an import adds or changes nothing
 //!   in it (not its row, template, participants, reviews, ratings,
-//!   outcomes, actions or history); the one change it takes is a subject's
-//!   first acknowledgement of their outcome, as with `appraise ack`;
+//!   outcomes, actions or history); what it takes is a subject's first
+//!   acknowledgement of their outcome (as with `appraise ack`) and the
+//!   follow-up of a development action: its status and note (as with
+//!   `appraise action done/drop`), never what the review said of it;
 //! - a review submitted here is final, whatever `updated_at` the file
 //!   claims, and so are its ratings;
 //! - in a cycle that exists here, a record goes in only where one of the
@@ -14,7 +16,8 @@
 //!   when a cycle is created;
 //! - what the command line never changes stays: a cycle's name, period,
 //!   dates and template, a template's text, a review's cycle, subject,
-//!   reviewer and kind, a rating's review and item, an action, a recorded
+//!   reviewer and kind, a rating's review and item, an action's text,
+//!   owner and due date, an acknowledgement (but its voiding), a recorded
 //!   event;
 //! - a cycle's state moves only by the events the import adds to its
 //!   history, each a step of the workflow ([`CycleStep`]) from where the
