@@ -60,6 +60,7 @@ fn the_suite_calls_every_method_of_the_storage_interface() {
         "src/store/checkins.rs",
         "src/store/feedback.rs",
         "src/store/cycles.rs",
+        "src/store/followup.rs",
         "src/store/exchange.rs",
         "src/store/stats.rs",
         "src/store/oplog.rs",

@@ -128,6 +128,8 @@ pub struct OutcomeInput {
     pub actions: Vec<String>,
     /// When the actions are due (a date expression).
     pub due: Option<String>,
+    /// The improvement plan a recommendation of one points at (its id).
+    pub pip: Option<String>,
 }
 
 fn one_of(flag: &str, v: &Option<String>, allowed: &[&str]) -> Result<Option<String>> {
@@ -169,6 +171,8 @@ pub fn outcome(
         return Err(Error::invalid("nothing to record")
             .with_hint("pass --potential, --recommend or --action"));
     }
+    let pip =
+        super::pip::recommended_plan(s, &p.handle, recommend.as_deref(), input.pip.as_deref())?;
     let now = clock.timestamp();
     super::cycles::set_outcome(
         s,
@@ -178,6 +182,10 @@ pub fn outcome(
         potential.as_deref(),
         recommend.as_deref(),
     )?;
+    if recommend.is_some() {
+        let id = s.outcome_id(&now, c.id, p.person_id)?;
+        s.set_outcome_pip(&now, id, pip)?;
+    }
     for a in &input.actions {
         super::cycles::add_action(s, &now, c.id, p.person_id, a, due)?;
     }
@@ -190,28 +198,6 @@ pub fn outcome(
         &format!("recorded the outcome of {subject} in {}", c.name),
     );
     Ok(())
-}
-
-/// `appraise ack`: the acting subject acknowledges their outcome; returns
-/// their handle and the cycle's name.
-pub fn acknowledge(
-    s: &mut dyn Session,
-    now: &str,
-    actor: &Actor,
-    cycle: &str,
-) -> Result<(String, String)> {
-    let c = get_cycle(s, cycle)?;
-    let Some(me) = actor.handle() else {
-        return Err(
-            Error::invalid("who is acknowledging?").with_hint("pass --as HANDLE (the subject)")
-        );
-    };
-    let p = participant(s, &c, me)?;
-    Policy::resolve(s, actor)?.check(s, Act::Acknowledge, Some(&p.handle), None)?;
-    check_action(&c, CycleAction::Acknowledge)?;
-    s.acknowledge(now, c.id, p.person_id)?;
-    s.set_summary(&format!("{me} acknowledged their outcome in {}", c.name));
-    Ok((me.to_string(), c.name))
 }
 
 /// `appraise status`: every participant's state in a cycle, as the acting
@@ -504,6 +490,9 @@ pub fn move_cycle(
         // The records stay in the history, voided with the reason.
         let why = reason.map_or("reopened", str::trim);
         s.void_appraisal_records(&now, c.id, why)?;
+        // The acknowledgements were of the outcome as it was: void them
+        // (the history keeps them), so the subjects acknowledge again.
+        s.void_acknowledgements(&now, c.id)?;
     }
     if step.stores_scores() && step.stores_after_move() {
         store_scores(s)?;

@@ -61,6 +61,8 @@ struct Reader {
     appraisals: HashMap<(String, String), (bool, bool)>,
     /// Private feedback the reader may see, by UUID.
     feedback: HashSet<String>,
+    /// Improvement plans the reader may see, by UUID.
+    pips: HashSet<String>,
 }
 
 impl Reader {
@@ -113,10 +115,23 @@ impl Reader {
                 feedback.insert(f.uuid);
             }
         }
+        let mut pips = HashSet::new();
+        for p in s.list_pips(None)? {
+            if policy.sees(
+                s,
+                Item::ImprovementPlan,
+                Some(&p.subject),
+                None,
+                Facts::default(),
+            )? {
+                pips.insert(p.uuid);
+            }
+        }
         Ok(Reader {
             reviews,
             appraisals,
             feedback,
+            pips,
         })
     }
 
@@ -145,6 +160,15 @@ impl Reader {
                 let (scores, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
                 (scores && outcome).then(|| row.clone())
             }
+            "pip" => self.pips.contains(&row.uuid).then(|| row.clone()),
+            "pip_goal" | "pip_checkpoint" | "pip_step" => text("pip_id")
+                .filter(|p| self.pips.contains(p))
+                .map(|_| row.clone()),
+            "acknowledgement" => {
+                let key = (text("cycle_id")?, text("person_id")?);
+                let (_, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
+                outcome.then(|| row.clone())
+            }
             "outcome" | "action" => {
                 let key = (text("cycle_id")?, text("subject_id")?);
                 let (scores, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
@@ -157,7 +181,7 @@ impl Reader {
                 let mut row = row.clone();
                 let hidden: &[&str] = match (scores, outcome) {
                     (true, true) => &[],
-                    (true, false) => &["potential", "recommendation"],
+                    (true, false) => &["potential", "recommendation", "pip_id"],
                     _ => &[
                         "computed_score",
                         "computed_level",

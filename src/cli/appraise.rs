@@ -51,6 +51,11 @@ on the scale or its label. Without --rate on a terminal, you are asked for each 
         reason: String,
     },
     /// Record potential, a recommendation and development actions
+    #[command(
+        after_help = "Examples:\n  yardstick --as bob appraise outcome 2026-H2 alice --potential high --recommend promotion --action \"Lead the design review\" --due 2027-03-31\n  \
+yardstick --as sam appraise outcome 2026-H2 raj --recommend improvement-plan --pip 3\n\n\
+--recommend improvement-plan points at the plan it opens: start the plan first (`yardstick pip start`), then pass its number with --pip."
+    )]
     Outcome {
         /// Cycle name or id
         cycle: String,
@@ -68,11 +73,24 @@ on the scale or its label. Without --rate on a terminal, you are asked for each 
         /// When the actions are due (a date expression)
         #[arg(long)]
         due: Option<String>,
+        /// The improvement plan a recommendation of one opens (its number; see `pip start`)
+        #[arg(long, value_name = "N")]
+        pip: Option<String>,
     },
-    /// Acknowledge your outcome (as the subject, with --as)
+    /// Development actions: add, list, mark done or dropped (also once the cycle is finalized)
+    #[command(subcommand)]
+    Action(super::actions::ActionCmd),
+    /// Acknowledge your outcome (as the subject, with --as), optionally in your own words
+    #[command(
+        after_help = "Examples:\n  yardstick --as alice appraise ack 2026-H2\n  yardstick --as alice appraise ack 2026-H2 --comment \"I disagree with the rating of collaboration\"\n\n\
+Reopening the cycle voids the acknowledgement (the history keeps it); acknowledge again after the next finalize."
+    )]
     Ack {
         /// Cycle name or id
         cycle: String,
+        /// Your comment on the outcome (e.g. where you disagree)
+        #[arg(long, allow_hyphen_values = true)]
+        comment: Option<String>,
     },
     /// Completion of each stage, per participant, with scores and levels
     Status {
@@ -201,6 +219,7 @@ impl AppraiseCmd {
             AppraiseCmd::Peers { .. } => "peers".into(),
             AppraiseCmd::Calibrate { .. } => "calibrate".into(),
             AppraiseCmd::Outcome { .. } => "outcome".into(),
+            AppraiseCmd::Action(c) => format!("action {}", c.name()),
             AppraiseCmd::Ack { .. } => "ack".into(),
             AppraiseCmd::Status { .. } => "status".into(),
             AppraiseCmd::Show { .. } => "show".into(),
@@ -230,12 +249,14 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             recommend,
             action,
             due,
+            pip,
         } => {
             let input = OutcomeInput {
                 potential,
                 recommend,
                 actions: action,
                 due,
+                pip,
             };
             let mut store = ctx.open_write()?;
             let clock = ctx.clock;
@@ -245,7 +266,8 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             ctx.ui.note(format!("Recorded the outcome for {subject}."));
             Ok(())
         }
-        AppraiseCmd::Ack { cycle } => acknowledge(ctx, &cycle),
+        AppraiseCmd::Action(c) => super::actions::run(ctx, c),
+        AppraiseCmd::Ack { cycle, comment } => acknowledge(ctx, &cycle, comment.as_deref()),
         AppraiseCmd::Status { cycle } => {
             let store = ctx.open_read()?;
             let policy = ctx.policy(&store)?;
@@ -259,7 +281,12 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             for h in &v.notes {
                 ctx.ui.note(h);
             }
-            ctx.emit(&views::subject(&v.cycle, &v.template, &v.state))
+            ctx.emit(&views::subject(
+                &v.cycle,
+                &v.template,
+                &v.state,
+                ctx.clock.today,
+            ))
         }
     }
 }
@@ -290,12 +317,11 @@ fn calibrate(ctx: &mut Ctx, cycle: &str, subject: &str, level: &str, reason: &st
     Ok(())
 }
 
-fn acknowledge(ctx: &mut Ctx, cycle: &str) -> Result<()> {
+fn acknowledge(ctx: &mut Ctx, cycle: &str, comment: Option<&str>) -> Result<()> {
     let mut store = ctx.open_write()?;
-    let actor = ctx.actor(&store)?;
     let now = ctx.now();
-    let w = ctx.write(&mut store, WriteScope::Any, |s| {
-        appraise::acknowledge(s, &now, &actor, cycle)
+    let w = ctx.write_as(&mut store, WriteScope::Any, |s, p| {
+        crate::app::followup::acknowledge(s, &now, p, cycle, comment)
     })?;
     let (me, name) = w.value;
     ctx.ui.note(if w.changed {

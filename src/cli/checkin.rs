@@ -183,7 +183,15 @@ pub fn run(ctx: &mut Ctx, args: CheckinArgs) -> Result<()> {
             let s = &*store.read();
             let today = ctx.clock.today;
             let rows = checkin::due_rows(s, today, cadence, person.as_deref(), team.as_deref())?;
-            ctx.emit(&activity::due(&rows))
+            let policy = ctx.policy(&store)?;
+            let late = crate::app::followup::overdue(
+                s,
+                &policy,
+                today,
+                person.as_deref(),
+                team.as_deref(),
+            )?;
+            ctx.emit(&activity::due(&rows, &late))
         }
     }
 }

@@ -5,6 +5,38 @@ use clap::CommandFactory;
 
 const EXAMPLES: &[(&[&str], &str)] = &[
     (
+        &["appraise", "action", "list"],
+        "yardstick --as bob appraise action list --cycle 2026-H2\n  yardstick appraise action list --person alice --status open\n  yardstick appraise action list --overdue --format json",
+    ),
+    (
+        &["appraise", "action", "done"],
+        "yardstick --as alice appraise action done 7 --note \"Read it twice\"",
+    ),
+    (
+        &["appraise", "action", "drop"],
+        "yardstick --as bob appraise action drop 8 --note \"Found a mentor internally\"",
+    ),
+    (
+        &["pip", "show"],
+        "yardstick --as sam pip show 1\n  yardstick --as raj pip show 1 --format json",
+    ),
+    (
+        &["pip", "list"],
+        "yardstick pip list\n  yardstick pip list --person raj --status active --format json",
+    ),
+    (
+        &["pip", "checkpoint"],
+        "yardstick --as sam pip checkpoint 1 --note \"Two deals closed so far\"\n  yardstick --as sam pip checkpoint 1 --note \"Met on Friday\" --on friday",
+    ),
+    (
+        &["pip", "close"],
+        "yardstick --as sam pip close 1 --outcome successful --note \"Four deals in January\"\n  yardstick --as sam pip close 1 --outcome extended --until 2027-03-31 --checkpoint 2027-03-01",
+    ),
+    (
+        &["pip", "ack"],
+        "yardstick --as raj pip ack 1\n  yardstick --as raj pip ack 1 --comment \"The territory changed in March\"",
+    ),
+    (
         &["init"],
         "yardstick init --me alice --name \"Alice Moreau\"\n  yardstick --db team.db init",
     ),

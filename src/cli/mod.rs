@@ -1,6 +1,7 @@
 //! The command line: clap definitions (one file per command group), the
 //! [`Ui`], prompts, and the mapping of errors to exit codes.
 
+mod actions;
 mod admin;
 mod appraise;
 mod checkin;
@@ -12,6 +13,7 @@ mod maintenance;
 mod meta;
 mod org;
 mod output;
+mod pip;
 mod plan;
 mod planfile;
 mod prompt;
@@ -169,6 +171,9 @@ enum Command {
     /// Appraise: review cycles, reviews, calibration, outcomes
     #[command(subcommand, visible_alias = "appraisal")]
     Appraise(appraise::AppraiseCmd),
+    /// Improvement plans: start, show, list, record check points, close, acknowledge
+    #[command(subcommand, visible_alias = "improvement-plan")]
+    Pip(pip::PipCmd),
     /// Reports: goals, gaps, team, trend, checkins, cycle, person, effectiveness
     Report(report::ReportArgs),
     /// Print shell completions (bash, zsh, fish: with handles, goal keys, cycle names)
@@ -235,6 +240,7 @@ impl Command {
             Command::Checkin(a) => a.name().into(),
             Command::Feedback(c) => format!("feedback {}", c.name()),
             Command::Appraise(c) => format!("appraise {}", c.name()),
+            Command::Pip(c) => format!("pip {}", c.name()),
             Command::Report(a) => a.name().into(),
             Command::Completions { .. } => "completions".into(),
             Command::Man { .. } => "man".into(),
@@ -394,6 +400,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Checkin(a) => checkin::run(ctx, a),
         Command::Feedback(c) => feedback::run(ctx, c),
         Command::Appraise(c) => appraise::run(ctx, c),
+        Command::Pip(c) => pip::run(ctx, c),
         Command::Report(a) => report::run(ctx, a),
         Command::Completions { shell } => meta::completions(ctx, shell),
         Command::Man { dir } => meta::man(ctx, &dir),

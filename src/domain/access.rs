@@ -95,14 +95,17 @@ pub enum Item {
     PeerSummary,
     /// The score, level, components and calibration of an appraisal.
     Appraisal,
-    /// The outcome of an appraisal: potential, recommendation and
-    /// development actions.
+    /// The outcome of an appraisal: potential, recommendation, development
+    /// actions and their status, and the subject's acknowledgement comments.
     Outcome,
+    /// A performance improvement plan: its reason, expected results, check
+    /// points, steps, outcome and the subject's acknowledgement.
+    ImprovementPlan,
 }
 
 impl Item {
     /// Every item, in the order of the table.
-    pub const ALL: [Item; 9] = [
+    pub const ALL: [Item; 10] = [
         Item::Plan,
         Item::SharedFeedback,
         Item::PrivateFeedback,
@@ -112,6 +115,7 @@ impl Item {
         Item::PeerSummary,
         Item::Appraisal,
         Item::Outcome,
+        Item::ImprovementPlan,
     ];
 
     /// How the table names it.
@@ -129,7 +133,12 @@ impl Item {
             }
             Item::PeerSummary => "Peer and upward averages, comments without names",
             Item::Appraisal => "Score, level, components, calibration",
-            Item::Outcome => "Outcome: potential, recommendation, development actions",
+            Item::Outcome => {
+                "Outcome: potential, recommendation, development actions and their status, acknowledgement comments"
+            }
+            Item::ImprovementPlan => {
+                "An improvement plan: reason, expected results, check points, steps, outcome, acknowledgement"
+            }
         }
     }
 }
@@ -217,7 +226,7 @@ use Grant::{
 
 /// What each role sees: one row per item, one column per role in the order
 /// of [`Role::ALL`] (author, subject, manager, admin, anyone).
-pub const SEE: [(Item, [Grant; 5]); 9] = [
+pub const SEE: [(Item, [Grant; 5]); 10] = [
     (Item::Plan, [Yes, Yes, Yes, Yes, Yes]),
     (Item::SharedFeedback, [Yes, Yes, Yes, Yes, Yes]),
     (Item::PrivateFeedback, [Yes, No, Yes, Yes, No]),
@@ -233,6 +242,7 @@ pub const SEE: [(Item, [Grant; 5]); 9] = [
     ),
     (Item::Appraisal, [Na, Released, Closed, Yes, No]),
     (Item::Outcome, [Na, Released, Yes, Yes, No]),
+    (Item::ImprovementPlan, [Na, Yes, Yes, Yes, No]),
 ];
 
 /// Self and manager reviews are blind to each other: whoever writes a
@@ -276,7 +286,11 @@ pub enum Act {
     WriteReview,
     /// Calibrate a level; record potential, a recommendation, actions.
     Calibrate,
-    /// Acknowledge an outcome.
+    /// Mark a development action done or dropped.
+    TrackAction,
+    /// Start an improvement plan, record its check points, extend or close it.
+    ManagePlan,
+    /// Acknowledge an outcome or an improvement plan.
     Acknowledge,
     /// Undo an operation.
     Undo,
@@ -284,7 +298,7 @@ pub enum Act {
 
 impl Act {
     /// Every act, in the order of the table.
-    pub const ALL: [Act; 12] = [
+    pub const ALL: [Act; 14] = [
         Act::WriteGoal,
         Act::EditProfile,
         Act::ChangeOrg,
@@ -295,6 +309,8 @@ impl Act {
         Act::Nominate,
         Act::WriteReview,
         Act::Calibrate,
+        Act::TrackAction,
+        Act::ManagePlan,
         Act::Acknowledge,
         Act::Undo,
     ];
@@ -313,8 +329,14 @@ impl Act {
             Act::MoveCycle => "Open, calibrate, finalize, reopen a cycle (author: its creator)",
             Act::Nominate => "Nominate peer and upward reviewers",
             Act::WriteReview => "Write a review (author: the reviewer it is for)",
-            Act::Calibrate => "Calibrate, record an outcome",
-            Act::Acknowledge => "Acknowledge an outcome",
+            Act::Calibrate => "Calibrate, record an outcome and its development actions",
+            Act::TrackAction => {
+                "Mark a development action done or dropped (the subject: once the cycle is finalized)"
+            }
+            Act::ManagePlan => {
+                "Start an improvement plan, record its check points, extend or close it"
+            }
+            Act::Acknowledge => "Acknowledge an outcome or an improvement plan, with a comment",
             Act::Undo => "Undo an operation (author: who ran it)",
         }
     }
@@ -332,7 +354,9 @@ impl Act {
             Act::Nominate => "nominate reviewers for",
             Act::WriteReview => "write this review of",
             Act::Calibrate => "calibrate or record outcomes for",
-            Act::Acknowledge => "acknowledge the outcome of",
+            Act::TrackAction => "change the status of development actions of",
+            Act::ManagePlan => "start or change an improvement plan for",
+            Act::Acknowledge => "acknowledge the outcome or improvement plan of",
             Act::Undo => "undo an operation run by someone else",
         }
     }
@@ -362,7 +386,7 @@ impl Can {
 
 /// What each role may do: one row per act, one column per role in the
 /// order of [`Role::ALL`] (author, subject, manager, admin, anyone).
-pub const CHANGE: [(Act, [Can; 5]); 12] = {
+pub const CHANGE: [(Act, [Can; 5]); 14] = {
     use Can::{No, NotApplicable as Na, Yes};
     [
         (Act::WriteGoal, [Na, Yes, Yes, Yes, No]),
@@ -375,6 +399,8 @@ pub const CHANGE: [(Act, [Can; 5]); 12] = {
         (Act::Nominate, [Na, Yes, Yes, Yes, No]),
         (Act::WriteReview, [Yes, No, No, No, No]),
         (Act::Calibrate, [Na, No, Yes, Yes, No]),
+        (Act::TrackAction, [Na, Yes, Yes, Yes, No]),
+        (Act::ManagePlan, [Na, No, Yes, Yes, No]),
         (Act::Acknowledge, [Na, Yes, No, No, No]),
         (Act::Undo, [Yes, No, No, Yes, No]),
     ]
@@ -467,6 +493,24 @@ mod tests {
         assert!(may(Act::Calibrate, Role::Manager));
         assert!(may(Act::Acknowledge, Role::Subject));
         assert!(!may(Act::Acknowledge, Role::Admin));
+        // An improvement plan: its subject, their managers and admins; never
+        // a colleague. Started and closed by managers and admins only.
+        for (role, sees) in [
+            (Role::Subject, true),
+            (Role::Manager, true),
+            (Role::Admin, true),
+            (Role::Anyone, false),
+        ] {
+            assert_eq!(
+                grant(Item::ImprovementPlan, role).holds(Facts::default()),
+                sees,
+                "{role:?}"
+            );
+        }
+        assert!(!may(Act::ManagePlan, Role::Subject));
+        assert!(!may(Act::ManagePlan, Role::Anyone));
+        assert!(may(Act::ManagePlan, Role::Manager) && may(Act::ManagePlan, Role::Admin));
+        assert!(may(Act::TrackAction, Role::Subject) && !may(Act::TrackAction, Role::Anyone));
         // Undo: one's own operations, or an admin.
         assert!(may(Act::Undo, Role::Author) && may(Act::Undo, Role::Admin));
         assert!(!may(Act::Undo, Role::Manager));

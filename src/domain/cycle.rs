@@ -90,15 +90,92 @@ pub struct Review {
     pub ratings: Vec<RatingRow>,
 }
 
-/// A development action agreed in an outcome.
+/// A development action agreed in an outcome: what the review said (its
+/// text, owner and due date, frozen once the cycle is finalized) and how it
+/// is followed up (its status and note, which change after).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionRow {
-    /// Row id.
+    /// Row id (the number `appraise action done N` takes).
     pub id: i64,
+    /// The cycle's name.
+    pub cycle: String,
+    /// The subject's handle.
+    pub subject: String,
+    /// Who carries it out: the subject or one of their managers.
+    pub owner: String,
     /// What to do.
     pub text: String,
     /// By when.
     pub due: Option<NaiveDate>,
+    /// Open, done or dropped.
+    pub status: ActionStatus,
+    /// Why it was closed, how it went.
+    pub note: Option<String>,
+    /// When it was marked done or dropped (RFC 3339).
+    pub closed_at: Option<String>,
+}
+
+impl ActionRow {
+    /// Whether it is open and its due date is before `today`.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.status == ActionStatus::Open && self.due.is_some_and(|d| d < today)
+    }
+}
+
+/// Where a development action is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionStatus {
+    /// Still to do.
+    Open,
+    /// Done.
+    Done,
+    /// No longer pursued.
+    Dropped,
+}
+
+impl ActionStatus {
+    /// The spellings, in the order of the variants.
+    pub const NAMES: &'static [&'static str] = &["open", "done", "dropped"];
+
+    /// The spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
+
+    /// A status as typed or stored.
+    pub fn parse(s: &str) -> Result<ActionStatus> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "open" => Ok(ActionStatus::Open),
+            "done" => Ok(ActionStatus::Done),
+            "dropped" => Ok(ActionStatus::Dropped),
+            _ => Err(Error::invalid(format!("unknown action status '{s}'"))
+                .with_hint("use open, done or dropped")),
+        }
+    }
+}
+
+impl std::str::FromStr for ActionStatus {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<ActionStatus> {
+        ActionStatus::parse(s)
+    }
+}
+
+/// A subject's acknowledgement of their outcome, with their own words. A
+/// reopening of the cycle voids it (it stays in the history).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Acknowledgement {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The subject's comment (e.g. where they disagree).
+    pub comment: Option<String>,
+    /// When a reopening of the cycle voided it.
+    pub voided_at: Option<String>,
 }
 
 /// The outcome of a subject's appraisal.
@@ -127,6 +204,8 @@ pub struct Outcome {
     pub upward_average: Option<f64>,
     /// How many upward reviews were submitted at finalization.
     pub upward_count: Option<i64>,
+    /// The improvement plan a recommendation of one points at (its id).
+    pub pip: Option<i64>,
 }
 
 /// A state change of a cycle.
@@ -250,6 +329,9 @@ pub enum CycleAction {
     Calibrate,
     /// Record potential, a recommendation and development actions.
     RecordOutcome,
+    /// Mark a development action done or dropped: its follow-up, also
+    /// once the cycle is finalized.
+    TrackAction,
     /// The subject acknowledges their outcome.
     Acknowledge,
 }
@@ -261,6 +343,7 @@ impl CycleAction {
             CycleAction::Nominate => &[CycleState::Draft, CycleState::Open],
             CycleAction::WriteReview => &[CycleState::Open],
             CycleAction::Calibrate | CycleAction::RecordOutcome => &[CycleState::Calibrating],
+            CycleAction::TrackAction => &[CycleState::Calibrating, CycleState::Finalized],
             CycleAction::Acknowledge => &[CycleState::Finalized],
         }
     }
@@ -284,7 +367,7 @@ pub fn refuse_finalized(cycle: &Cycle) -> Result<()> {
 
 /// Whether `action` is allowed in the cycle's state; the error says why not.
 pub fn check_action(cycle: &Cycle, action: CycleAction) -> Result<()> {
-    if action != CycleAction::Acknowledge {
+    if !matches!(action, CycleAction::Acknowledge | CycleAction::TrackAction) {
         refuse_finalized(cycle)?;
     }
     if action.allowed_in().contains(&cycle.state) {
@@ -304,6 +387,9 @@ pub fn check_action(cycle: &Cycle, action: CycleAction) -> Result<()> {
         CycleAction::RecordOutcome => {
             format!("cycle {name} is {state}; recording outcomes needs it to be calibrating")
         }
+        CycleAction::TrackAction => format!(
+            "cycle {name} is {state}; development actions are followed up once it is calibrating or finalized"
+        ),
         CycleAction::Acknowledge => {
             format!("cycle {name} is {state}; outcomes are acknowledged once it is finalized")
         }

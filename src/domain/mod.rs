@@ -17,6 +17,7 @@ pub mod names;
 pub mod number;
 pub mod org;
 pub mod pace;
+pub mod pip;
 pub mod records;
 pub mod rollup;
 pub mod text;

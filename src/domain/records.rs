@@ -11,7 +11,7 @@ use crate::domain::{
 /// The version of the data model: the tables and columns of [`TABLES`].
 /// Each backend's schema is at this version; an exchange file says which
 /// version wrote it.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// What a column holds, as the exchange format sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,8 @@ pub struct Col {
     /// Whether it may be null.
     pub nullable: bool,
     /// For a required column added after the first version: what a record
-    /// from a file written before it existed (which leaves it out) stands for.
+    /// from a file written before it existed (which leaves it out) stands
+    /// for (for an enum, the index of its spelling).
     pub default: Option<i64>,
 }
 
@@ -105,6 +106,9 @@ const REVIEW_KIND: &[&str] = ReviewKind::NAMES;
 const REVIEW_STATE: &[&str] = ReviewState::NAMES;
 const POTENTIAL: &[&str] = &crate::domain::cycle::POTENTIALS;
 const RECOMMENDATION: &[&str] = &crate::domain::cycle::RECOMMENDATIONS;
+const ACTION_STATUS: &[&str] = crate::domain::cycle::ActionStatus::NAMES;
+const PIP_OUTCOME: &[&str] = crate::domain::pip::PipOutcome::NAMES;
+const PIP_STEP: &[&str] = crate::domain::pip::PipStepKind::NAMES;
 
 /// Every data table, in dependency order: a row's required references point
 /// to tables earlier in this list (the optional ones — a team's lead, a
@@ -300,6 +304,7 @@ pub const TABLES: &[TableDef] = &[
             c("peer_count", Kind::Int, true),
             c("upward_average", Kind::Real, true),
             c("upward_count", Kind::Int, true),
+            r("pip_id", "pip_uuid", "pip", true),
         ],
     },
     TableDef {
@@ -311,6 +316,13 @@ pub const TABLES: &[TableDef] = &[
             c("due_date", Kind::Date, true),
             CREATED,
             UPDATED,
+            r("owner_id", "owner_uuid", "person", true),
+            Col {
+                default: Some(0),
+                ..c("status", Kind::Enum(ACTION_STATUS), false)
+            },
+            c("note", Kind::Text, true),
+            c("closed_at", Kind::Time, true),
         ],
     },
     TableDef {
@@ -323,6 +335,65 @@ pub const TABLES: &[TableDef] = &[
             c("to_state", Kind::Enum(CYCLE_STATE), false),
             c("forced", Kind::Bool, false),
             c("reason", Kind::Text, true),
+            CREATED,
+            UPDATED,
+        ],
+    },
+    TableDef {
+        name: "acknowledgement",
+        cols: &[
+            r("cycle_id", "cycle_uuid", "cycle", false),
+            r("person_id", "person_uuid", "person", false),
+            c("at", Kind::Time, false),
+            c("comment", Kind::Text, true),
+            c("voided_at", Kind::Time, true),
+            CREATED,
+            UPDATED,
+        ],
+    },
+    TableDef {
+        name: "pip",
+        cols: &[
+            r("subject_id", "subject_uuid", "person", false),
+            r("started_by", "started_by_uuid", "person", true),
+            c("start_date", Kind::Date, false),
+            c("end_date", Kind::Date, false),
+            c("reason", Kind::Text, false),
+            c("outcome", Kind::Enum(PIP_OUTCOME), true),
+            c("closed_at", Kind::Time, true),
+            CREATED,
+            UPDATED,
+        ],
+    },
+    TableDef {
+        name: "pip_goal",
+        cols: &[
+            r("pip_id", "pip_uuid", "pip", false),
+            r("goal_id", "goal_uuid", "goal", false),
+            CREATED,
+            UPDATED,
+        ],
+    },
+    TableDef {
+        name: "pip_checkpoint",
+        cols: &[
+            r("pip_id", "pip_uuid", "pip", false),
+            c("due_date", Kind::Date, false),
+            c("held_on", Kind::Date, true),
+            c("note", Kind::Text, true),
+            CREATED,
+            UPDATED,
+        ],
+    },
+    TableDef {
+        name: "pip_step",
+        cols: &[
+            r("pip_id", "pip_uuid", "pip", false),
+            c("at", Kind::Time, false),
+            c("actor", Kind::Text, false),
+            c("kind", Kind::Enum(PIP_STEP), false),
+            c("outcome", Kind::Enum(PIP_OUTCOME), true),
+            c("note", Kind::Text, true),
             CREATED,
             UPDATED,
         ],
@@ -396,6 +467,10 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     UniqueKey {
         tables: &["appraisal_record"],
         columns: &["cycle_id", "subject_id", "finalization"],
+    },
+    UniqueKey {
+        tables: &["pip_goal"],
+        columns: &["pip_id", "goal_id"],
     },
 ];
 

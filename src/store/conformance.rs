@@ -15,6 +15,7 @@ use super::checkins::{CheckinFilter, NewCheckin};
 use super::cycles::NewCycle;
 use super::exchange::{RawRow, Selection, Val, table_index};
 use super::feedback::{FeedbackFilter, NewFeedback};
+use super::followup::{ActionFilter, NewAction, NewPip};
 use super::oplog::{Audience, AudienceKind};
 use super::plan::GoalQuery;
 use super::{ChangeKind, OpMeta, Session, Store, StoreError, WriteScope};
@@ -40,6 +41,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("checkins", checkins),
     ("feedback", feedback),
     ("cycles", cycles),
+    ("follow-up", follow_up),
     ("exchange", exchange),
     ("stats", stats),
     ("op log", op_log),
@@ -1187,6 +1189,149 @@ fn cycles(store: &mut Store) -> Outcome {
         "voided: {kept:?}"
     );
     Ok(())
+}
+
+/// Development actions followed up after finalize, acknowledgements with
+/// comments voided by a reopening, improvement plans and their steps.
+fn follow_up(store: &mut Store) -> Outcome {
+    use crate::domain::cycle::ActionStatus;
+    use crate::domain::pip::{PipOutcome, PipStep, PipStepKind};
+    let (cycle, bob, alice) = seed_cycle(store)?;
+    let goal = ok(store.read().goal_by_key("latency"), "goal")?.ok_or("latency")?;
+    write(store, "calibrate", WriteScope::Any, |s| {
+        s.set_cycle_state(NOW, cycle, CycleState::Calibrating, false)
+            .map_err(Into::into)
+    })?;
+    let action = undoable(store, "appraise action add", WriteScope::Any, |s| {
+        s.add_action(
+            NOW,
+            &NewAction {
+                cycle,
+                subject: alice,
+                owner: bob,
+                text: "Arrange a mentor",
+                due: NaiveDate::from_ymd_opt(2026, 11, 1),
+            },
+        )
+        .map_err(Into::into)
+    })?;
+    let pip = undoable(store, "pip start", WriteScope::Any, |s| {
+        let p = s.insert_pip(
+            NOW,
+            &NewPip {
+                subject: alice,
+                started_by: Some(bob),
+                start: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default(),
+                end: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap_or_default(),
+                reason: "Missed the targets",
+            },
+        )?;
+        s.link_pip_goal(NOW, p, goal.id)?;
+        s.add_pip_checkpoint(
+            NOW,
+            p,
+            NaiveDate::from_ymd_opt(2026, 12, 15).unwrap_or_default(),
+        )?;
+        s.add_pip_step(
+            NOW,
+            p,
+            &PipStep {
+                at: NOW.into(),
+                actor: "bob".into(),
+                kind: PipStepKind::Started,
+                outcome: None,
+                note: None,
+            },
+        )?;
+        let o = s.outcome_id(NOW, cycle, alice)?;
+        s.set_outcome_fields(NOW, o, None, Some("improvement-plan"))?;
+        s.set_outcome_pip(NOW, o, Some(p))?;
+        Ok(p)
+    })?;
+    write(store, "finalize", WriteScope::Any, |s| {
+        s.set_cycle_state(NOW, cycle, CycleState::Finalized, false)
+            .map_err(Into::into)
+    })?;
+    // A finalized cycle takes the follow-up of its actions.
+    undoable(store, "appraise action done", WriteScope::Any, |s| {
+        Ok(s.set_action_status(NOW, action, ActionStatus::Done, Some("Found one"))?)
+    })?;
+    let s = store.read();
+    let a = ok(s.action_by_id(action), "action")?.ok_or("action is missing")?;
+    ensure!(
+        a.status == ActionStatus::Done
+            && a.owner == "bob"
+            && a.subject == "alice"
+            && a.note.as_deref() == Some("Found one")
+            && a.closed_at.as_deref() == Some(NOW),
+        "action reads back as {a:?}"
+    );
+    let overdue = ok(
+        s.actions(&ActionFilter {
+            overdue_on: NaiveDate::from_ymd_opt(2026, 11, 22),
+            ..ActionFilter::default()
+        }),
+        "actions",
+    )?;
+    ensure!(overdue.is_empty(), "a done action is overdue: {overdue:?}");
+    let o = ok(s.outcome(cycle, alice), "outcome")?.ok_or("outcome")?;
+    ensure!(o.pip == Some(pip) && o.actions.len() == 1, "outcome: {o:?}");
+    drop(s);
+    let acked = write(store, "appraise ack", WriteScope::Any, |s| {
+        Ok(s.add_acknowledgement(NOW, cycle, alice, Some("I disagree"))?)
+    })?;
+    ensure!(acked, "acknowledgement not recorded");
+    write(store, "cycle reopen", WriteScope::Any, |s| {
+        s.set_cycle_state(NOW, cycle, CycleState::Calibrating, true)?;
+        Ok(s.void_acknowledgements(LATER, cycle)?)
+    })?;
+    let s = store.read();
+    let acks = ok(s.acknowledgements(cycle, Some(alice)), "acknowledgements")?;
+    ensure!(
+        acks.len() == 1
+            && acks[0].0 == "alice"
+            && acks[0].1.comment.as_deref() == Some("I disagree")
+            && acks[0].1.voided_at.as_deref() == Some(LATER),
+        "acknowledgements: {acks:?}"
+    );
+    ensure!(
+        ok(s.participants(cycle), "participants")?
+            .iter()
+            .all(|p| p.acknowledged_at.is_none()),
+        "a reopening leaves a participant acknowledged"
+    );
+    let p = ok(s.pip_by_id(pip), "pip")?.ok_or("pip is missing")?;
+    ensure!(
+        p.subject == "alice" && p.started_by.as_deref() == Some("bob") && p.outcome.is_none(),
+        "pip: {p:?}"
+    );
+    ensure!(ok(s.list_pips(Some(alice)), "pips")?.len() == 1, "one pip");
+    ensure!(ok(s.list_pips(Some(bob)), "pips")?.is_empty(), "bob's pips");
+    ensure!(ok(s.pip_goals(pip), "goals")? == [goal.id], "pip goals");
+    let points = ok(s.pip_checkpoints(pip), "checkpoints")?;
+    ensure!(points.len() == 1, "checkpoints: {points:?}");
+    drop(s);
+    undoable(store, "pip checkpoint", WriteScope::Any, |s| {
+        s.hold_pip_checkpoint(NOW, points[0].id, day_or(2026, 11, 22), "On track")?;
+        s.set_pip_outcome(NOW, pip, PipOutcome::Successful, day_or(2027, 1, 31))
+            .map_err(Into::into)
+    })?;
+    let s = store.read();
+    let p = ok(s.pip_by_id(pip), "pip")?.ok_or("pip")?;
+    ensure!(
+        p.is_closed() && p.closed_at.as_deref() == Some(NOW),
+        "closed: {p:?}"
+    );
+    let steps = ok(s.pip_steps(pip), "steps")?;
+    ensure!(
+        steps.len() == 1 && steps[0].kind == PipStepKind::Started,
+        "steps: {steps:?}"
+    );
+    Ok(())
+}
+
+fn day_or(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
 fn exchange(store: &mut Store) -> Outcome {

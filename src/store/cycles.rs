@@ -201,7 +201,8 @@ pub trait CycleRepo {
     /// The outcome of a subject, with development actions.
     fn outcome(&self, cycle: i64, subject: i64) -> StoreResult<Option<Outcome>>;
 
-    /// Record that the subject acknowledged their outcome; returns whether it changed.
+    /// Record that the subject acknowledged their outcome (without a
+    /// comment: see `FollowUpRepo::add_acknowledgement`); returns whether it changed.
     fn acknowledge(&mut self, now: &str, cycle: i64, person: i64) -> StoreResult<bool>;
 
     /// Store a frozen record of a cycle (before the cycle is finalized).

@@ -3,7 +3,8 @@
 //!
 //! - A [`Session`] is one view of the data: a read, or a write transaction.
 //!   It is the sum of one repository trait per aggregate ([`OrgRepo`],
-//!   [`PlanRepo`], [`CheckinRepo`], [`FeedbackRepo`], [`CycleRepo`]), the
+//!   [`PlanRepo`], [`CheckinRepo`], [`FeedbackRepo`], [`CycleRepo`],
+//!   [`FollowUpRepo`]), the
 //!   raw rows of the exchange format ([`ExchangeRepo`]), the aggregate
 //!   queries of reports ([`StatsRepo`]) and the operation log ([`OpLog`]).
 //!   Reads take `&self`, writes `&mut self`: a read session is handed out
@@ -30,6 +31,7 @@ pub mod cycles;
 mod error;
 pub mod exchange;
 pub mod feedback;
+pub mod followup;
 pub mod maintenance;
 pub mod oplog;
 pub mod org;
@@ -43,6 +45,7 @@ pub use cycles::CycleRepo;
 pub use error::{BoxError, StoreError, StoreResult};
 pub use exchange::ExchangeRepo;
 pub use feedback::FeedbackRepo;
+pub use followup::FollowUpRepo;
 pub use oplog::{Change, ChangeKind, OpEntry, OpLog, UndoPreview};
 pub use org::OrgRepo;
 pub use plan::PlanRepo;
@@ -101,7 +104,15 @@ pub enum WriteScope {
 
 /// One view of the data: a read, or a write inside a transaction.
 pub trait Session:
-    OrgRepo + PlanRepo + CheckinRepo + FeedbackRepo + CycleRepo + ExchangeRepo + StatsRepo + OpLog
+    OrgRepo
+    + PlanRepo
+    + CheckinRepo
+    + FeedbackRepo
+    + CycleRepo
+    + FollowUpRepo
+    + ExchangeRepo
+    + StatsRepo
+    + OpLog
 {
     /// Set the one-line summary that `log` and `undo` show for this write.
     fn set_summary(&mut self, summary: &str);

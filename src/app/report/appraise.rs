@@ -49,6 +49,9 @@ pub struct SubjectState {
     /// Every record finalizing the cycle stored for the subject, voided ones
     /// included (the history).
     pub records: Vec<RecordLine>,
+    /// The subject's acknowledgements of their outcome, with their
+    /// comments; voided ones (by a reopening) included.
+    pub acknowledgements: Vec<crate::domain::cycle::Acknowledgement>,
 }
 
 /// Peer or upward reviews as their subject and managers may see them: how
@@ -229,6 +232,11 @@ fn state_of(
         anonymous: Vec::new(),
         frozen_packet: None,
         records: history,
+        acknowledgements: s
+            .acknowledgements(cycle.id, Some(p.person_id))?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
         person: p,
     };
     // A finalized cycle shows what was recorded when it was finalized.
@@ -432,14 +440,17 @@ fn seen(
                 .to_string(),
         );
     }
-    if !policy.sees(s, Item::Outcome, Some(&subject), None, facts)?
-        && let Some(o) = &mut st.outcome
-    {
+    let outcome_seen = policy.sees(s, Item::Outcome, Some(&subject), None, facts)?;
+    if !outcome_seen {
+        st.acknowledgements.clear();
+    }
+    if !outcome_seen && let Some(o) = &mut st.outcome {
         o.potential = None;
         o.recommendation = None;
         o.actions.clear();
+        o.pip = None;
         notes.push(
-            "The outcome (potential, recommendation, development actions) is shown to the subject once the cycle is finalized."
+            "The outcome (potential, recommendation, development actions, acknowledgement comments) is shown to the subject once the cycle is finalized."
                 .to_string(),
         );
     }

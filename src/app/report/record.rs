@@ -28,7 +28,8 @@ use std::collections::HashMap;
 pub const RECORD_VERSION: u32 = 1;
 
 /// The outcome as recorded (development actions are tracked apart: they
-/// move after the review, the record does not).
+/// move after the review, the record does not; the improvement plan a
+/// recommendation points at is a link to it).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordedOutcome {
@@ -175,7 +176,9 @@ pub fn apply(st: &mut SubjectState, record: Record) {
     st.appraisal = record.appraisal;
     st.goals = record.goals;
     let o = record.outcome;
-    let actions = st.outcome.take().map(|x| x.actions).unwrap_or_default();
+    // Development actions are tracked after the review; the plan a
+    // recommendation points at is a link, not a figure.
+    let live = st.outcome.take().unwrap_or_default();
     st.outcome = Some(Outcome {
         computed_score: o.computed_score,
         computed_level: o.computed_level,
@@ -183,7 +186,8 @@ pub fn apply(st: &mut SubjectState, record: Record) {
         calibration_reason: o.calibration_reason,
         potential: o.potential,
         recommendation: o.recommendation,
-        actions,
+        actions: live.actions,
+        pip: live.pip,
         peer_average: o.peer_average,
         peer_count: o.peer_count,
         upward_average: o.upward_average,

@@ -221,6 +221,9 @@ pub struct Packet {
     /// The pace thresholds the goals and measures were judged with, when
     /// they are a finalized cycle's record (not today's configuration).
     pub recorded_thresholds: Option<crate::domain::pace::PaceThresholds>,
+    /// Their improvement plans the reader may see (overlapping the
+    /// cycle's dates, or all of them without a cycle).
+    pub plans: Vec<crate::app::pip::PlanView>,
 }
 
 /// A person's review packet as the acting person may see it. Private
@@ -267,6 +270,13 @@ pub fn packet(
     let mut notes = Vec::new();
     let (mut goals, mut measures) = (goals, measures);
     let mut recorded_thresholds = None;
+    let plans = crate::app::pip::plans_of(
+        s,
+        pace,
+        policy,
+        handle,
+        cycle.as_ref().map(|(c, _)| (c.start, c.end)),
+    )?;
     let appraisal = match cycle {
         Some((c, t)) => match subject_state(s, &c, &t, pace, person.id)? {
             Some(mut st) => {
@@ -294,6 +304,7 @@ pub fn packet(
         appraisal,
         notes,
         recorded_thresholds,
+        plans,
     })
 }
 

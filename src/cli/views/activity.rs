@@ -39,7 +39,7 @@ pub fn checkins(rows: &[Checkin]) -> Doc {
 }
 
 /// `checkin due`.
-pub fn due(rows: &[DueRow]) -> Doc {
+pub fn due(rows: &[DueRow], overdue: &[crate::app::followup::Overdue]) -> Doc {
     let mut t = Table::new(
         "due",
         vec![
@@ -61,7 +61,9 @@ pub fn due(rows: &[DueRow]) -> Doc {
             r.cadence.into(),
         ]);
     }
-    Doc::table("checkins_due", t).with_empty_message("Everyone is up to date.")
+    Doc::table("checkins_due", t)
+        .with_table(super::followup::overdue(overdue))
+        .with_empty_message("Everyone is up to date.")
 }
 
 /// `feedback list`.

@@ -6,6 +6,9 @@ use crate::domain::cycle::review_status;
 use crate::domain::cycle::{Cycle, CycleEvent, Outcome, Participant};
 use crate::render::cells::{level, round, score};
 use crate::render::{Cell, Column, Doc, Record, Table};
+use chrono::NaiveDate;
+
+use super::followup;
 
 /// The fields of an outcome that every appraisal view shows the same way:
 /// the calibrated level and its reason (the computed level is shown beside
@@ -37,6 +40,16 @@ pub fn outcome_fields(r: Record, t: &Template, s: &SubjectState, o: &Outcome) ->
     )
     .field("potential", "Potential", o.potential.clone())
     .field("recommendation", "Recommendation", o.recommendation.clone())
+    .field("improvement_plan", "Improvement plan", o.pip)
+    .field(
+        "acknowledgement_comment",
+        "Acknowledgement comment",
+        s.acknowledgements
+            .iter()
+            .rev()
+            .find(|a| a.voided_at.is_none())
+            .and_then(|a| a.comment.clone()),
+    )
 }
 
 /// `appraise cycle list`.
@@ -155,14 +168,15 @@ pub fn status(c: &Cycle, tpl: &Template, states: &[SubjectState]) -> Doc {
 }
 
 /// `appraise show`: the full appraisal of one subject.
-pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState) -> Doc {
+pub fn subject(c: &Cycle, tpl: &Template, s: &SubjectState, today: NaiveDate) -> Doc {
     let o = s.outcome.clone().unwrap_or_default();
     Doc::record("appraisal", subject_record(c, tpl, s, &o))
         .with_table(subject_components(s))
         .with_table(subject_goals(s))
         .with_table(subject_reviews(tpl, s))
         .with_table(anonymous(s))
-        .with_table(subject_actions(&o))
+        .with_table(followup::actions_table(&o.actions, today))
+        .with_table(followup::acknowledgements(&s.acknowledgements))
         .with_table(subject_records(tpl, s))
 }
 
@@ -356,20 +370,4 @@ fn subject_reviews(tpl: &Template, s: &SubjectState) -> Table {
         }
     }
     reviews
-}
-
-/// The appraisal's development actions table.
-fn subject_actions(o: &Outcome) -> Table {
-    let mut actions = Table::new(
-        "actions",
-        vec![
-            Column::new("action", "Development action"),
-            Column::new("due", "Due"),
-        ],
-    );
-    actions.title = Some("Development actions".into());
-    for a in &o.actions {
-        actions.push(vec![a.text.as_str().into(), a.due.into()]);
-    }
-    actions
 }

@@ -4,5 +4,6 @@
 
 pub mod activity;
 pub mod appraise;
+pub mod followup;
 pub mod org;
 pub mod reports;

@@ -568,8 +568,9 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
         doc = doc.with_chart(packet_trend_chart(l));
     }
     if let Some((_, t, s)) = &p.appraisal {
-        doc = packet_appraisal(doc, t, s);
+        doc = packet_appraisal(doc, t, s, ctx.today);
     }
+    doc = super::followup::packet_plans(doc, &p.plans);
     doc.with_table(packet_feedback(p))
 }
 
@@ -688,11 +689,16 @@ fn packet_trend_chart(l: &MeasureLine) -> Chart {
 }
 
 /// The packet's appraisal parts: ratings table, ratings chart and development actions.
-fn packet_appraisal(doc: Doc, t: &Template, s: &SubjectState) -> Doc {
+fn packet_appraisal(doc: Doc, t: &Template, s: &SubjectState, today: chrono::NaiveDate) -> Doc {
+    let actions = s
+        .outcome
+        .as_ref()
+        .map(|o| o.actions.clone())
+        .unwrap_or_default();
     doc.with_table(packet_ratings(t, s))
         .with_chart(packet_rating_chart(t, s))
         .with_table(super::appraise::anonymous(s))
-        .with_table(packet_actions(s))
+        .with_table(super::followup::actions_table(&actions, today))
 }
 
 /// The packet's self and manager ratings, with each review's summary.
@@ -752,27 +758,6 @@ fn packet_rating_chart(t: &Template, s: &SubjectState) -> Chart {
             bars,
         },
     }
-}
-
-/// The packet's development actions table.
-fn packet_actions(s: &SubjectState) -> Table {
-    let mut actions = Table::new(
-        "actions",
-        vec![
-            Column::new("action", "Development action"),
-            Column::new("due", "Due"),
-        ],
-    );
-    actions.title = Some("Development actions".into());
-    for a in s
-        .outcome
-        .as_ref()
-        .map(|o| o.actions.clone())
-        .unwrap_or_default()
-    {
-        actions.push(vec![a.text.as_str().into(), a.due.into()]);
-    }
-    actions
 }
 
 /// The packet's feedback table, noting how many private items were left out.

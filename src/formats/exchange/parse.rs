@@ -342,6 +342,10 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
             (Some(v), _) => v,
             // A file from before the column existed.
             (None, Some(d)) if col.kind == Kind::Bool => Value::Bool(d != 0),
+            (None, Some(d)) if let Kind::Enum(names) = col.kind => {
+                let i = usize::try_from(d).unwrap_or(usize::MAX);
+                names.get(i).map_or(Value::Null, |n| Value::from(*n))
+            }
             (None, Some(d)) => Value::from(d),
             (None, None) => Value::Null,
         };

@@ -73,7 +73,7 @@ fn outcome(conn: &Connection, cycle_id: i64, subject_id: i64) -> StoreResult<Opt
     let row = conn
         .query_row(
             "SELECT computed_score, computed_level, calibrated_level, calibration_reason, potential, recommendation, \
-             peer_average, peer_count, upward_average, upward_count FROM outcome WHERE cycle_id = ?1 AND subject_id = ?2",
+             peer_average, peer_count, upward_average, upward_count, pip_id FROM outcome WHERE cycle_id = ?1 AND subject_id = ?2",
             params![cycle_id, subject_id],
             |r| {
                 Ok(Outcome {
@@ -88,22 +88,12 @@ fn outcome(conn: &Connection, cycle_id: i64, subject_id: i64) -> StoreResult<Opt
                     peer_count: r.get(7)?,
                     upward_average: r.get(8)?,
                     upward_count: r.get(9)?,
+                    pip: r.get(10)?,
                 })
             },
         )
         .optional()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, text, due_date FROM action WHERE cycle_id = ?1 AND subject_id = ?2 ORDER BY id",
-    )?;
-    let actions: Vec<ActionRow> = stmt
-        .query_map(params![cycle_id, subject_id], |r| {
-            Ok(ActionRow {
-                id: r.get(0)?,
-                text: r.get(1)?,
-                due: opt_date(r, 2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let actions: Vec<ActionRow> = super::followup::actions_of(conn, cycle_id, subject_id)?;
     Ok(match row {
         Some(mut o) => {
             o.actions = actions;
@@ -476,7 +466,8 @@ impl CycleRepo for SqliteSession<'_> {
         due: Option<NaiveDate>,
     ) -> StoreResult<()> {
         self.conn.execute(
-            "INSERT INTO action(uuid, cycle_id, subject_id, text, due_date, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            "INSERT INTO action(uuid, cycle_id, subject_id, text, due_date, created_at, updated_at, owner_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?3)",
             params![new_uuid(), cycle, subject, text, due.map(|d| d.to_string()), now],
         )?;
         Ok(())
@@ -551,10 +542,6 @@ impl CycleRepo for SqliteSession<'_> {
     }
 
     fn acknowledge(&mut self, now: &str, cycle: i64, person: i64) -> StoreResult<bool> {
-        let n = self.conn.execute(
-            "UPDATE participant SET acknowledged_at = ?3, updated_at = ?3 WHERE cycle_id = ?1 AND person_id = ?2 AND acknowledged_at IS NULL",
-            params![cycle, person, now],
-        )?;
-        Ok(n > 0)
+        crate::store::FollowUpRepo::add_acknowledgement(self, now, cycle, person, None)
     }
 }

@@ -83,7 +83,11 @@ fn person_filter(table: &str) -> &'static str {
         "rating" => {
             "t.review_id IN (SELECT id FROM review WHERE subject_id = ?2 OR reviewer_id = ?2)"
         }
-        "outcome" | "action" => "t.subject_id = ?2",
+        "outcome" | "action" | "pip" => "t.subject_id = ?2",
+        "acknowledgement" => "t.person_id = ?2",
+        "pip_goal" | "pip_checkpoint" | "pip_step" => {
+            "t.pip_id IN (SELECT id FROM pip WHERE subject_id = ?2)"
+        }
         _ => "0",
     }
 }

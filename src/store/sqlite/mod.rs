@@ -15,6 +15,7 @@ mod appraise;
 mod checkins;
 mod exchange;
 mod feedback;
+mod followup;
 pub mod maintenance;
 pub mod open;
 mod oplog;

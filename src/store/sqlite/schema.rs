@@ -9,7 +9,7 @@ pub const APPLICATION_ID: i32 = 0x5964_5374;
 
 /// The migrations, in order. Migration `i` takes the file from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -425,6 +425,116 @@ BEGIN SELECT RAISE(ABORT, 'an appraisal record never changes; reopening its cycl
 CREATE TRIGGER appraisal_record_finalized_delete BEFORE DELETE ON appraisal_record
 WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
 BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+"#;
+
+/// Version 7: the follow-up of a review. Development actions become
+/// tracked records (an owner, a status with a note); in a finalized cycle
+/// what the review said of them (text, owner, due date) stays read-only
+/// while their status and note change. An acknowledgement keeps the
+/// subject's comment and survives a reopening only as history (voided).
+/// Performance improvement plans: the plan, its expected results (goals),
+/// its check points and the log of its steps; an outcome recommending one
+/// points at it. Existing actions become open actions owned by their
+/// subject; existing acknowledgements become current ones.
+const V7: &str = r#"
+DROP TRIGGER action_finalized_update;
+ALTER TABLE action ADD COLUMN owner_id INTEGER REFERENCES person(id) ON DELETE RESTRICT;
+ALTER TABLE action ADD COLUMN status TEXT NOT NULL DEFAULT 'open'
+    CHECK (status IN ('open', 'done', 'dropped'));
+ALTER TABLE action ADD COLUMN note TEXT;
+ALTER TABLE action ADD COLUMN closed_at TEXT;
+UPDATE action SET owner_id = subject_id;
+CREATE INDEX action_owner ON action(owner_id);
+CREATE TRIGGER action_finalized_update BEFORE UPDATE ON action
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+ AND NOT (NEW.id = OLD.id AND NEW.uuid = OLD.uuid AND NEW.cycle_id = OLD.cycle_id
+          AND NEW.subject_id = OLD.subject_id AND NEW.text = OLD.text
+          AND NEW.due_date IS OLD.due_date AND NEW.owner_id IS OLD.owner_id
+          AND NEW.created_at = OLD.created_at)
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized: a development action''s text, owner and due date are read-only; only its status and note change'); END;
+
+CREATE TABLE acknowledgement (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    cycle_id    INTEGER NOT NULL REFERENCES cycle(id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    at          TEXT NOT NULL,
+    comment     TEXT,
+    voided_at   TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX acknowledgement_person ON acknowledgement(cycle_id, person_id);
+INSERT INTO acknowledgement(uuid, cycle_id, person_id, at, created_at, updated_at)
+SELECT lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4'
+       || substr(lower(hex(randomblob(2))), 2) || '-'
+       || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2)
+       || '-' || lower(hex(randomblob(6))),
+       cycle_id, person_id, acknowledged_at, acknowledged_at, acknowledged_at
+FROM participant WHERE acknowledged_at IS NOT NULL ORDER BY id;
+CREATE TRIGGER acknowledgement_finalized_update BEFORE UPDATE ON acknowledgement
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+CREATE TRIGGER acknowledgement_finalized_delete BEFORE DELETE ON acknowledgement
+WHEN (SELECT state FROM cycle WHERE id = OLD.cycle_id) = 'finalized'
+BEGIN SELECT RAISE(ABORT, 'cycle is finalized and read-only; reopen it with `appraise cycle reopen --reason`'); END;
+
+CREATE TABLE pip (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    subject_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+    started_by  INTEGER REFERENCES person(id) ON DELETE SET NULL,
+    start_date  TEXT NOT NULL,
+    end_date    TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    outcome     TEXT CHECK (outcome IN ('successful', 'extended', 'unsuccessful')),
+    closed_at   TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    CHECK (start_date <= end_date),
+    CHECK ((closed_at IS NOT NULL) = (outcome IS NOT NULL AND outcome <> 'extended'))
+) STRICT;
+CREATE INDEX pip_subject ON pip(subject_id);
+
+CREATE TABLE pip_goal (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    pip_id      INTEGER NOT NULL REFERENCES pip(id) ON DELETE CASCADE,
+    goal_id     INTEGER NOT NULL REFERENCES goal(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (pip_id, goal_id)
+) STRICT;
+CREATE INDEX pip_goal_goal ON pip_goal(goal_id);
+
+CREATE TABLE pip_checkpoint (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    pip_id      INTEGER NOT NULL REFERENCES pip(id) ON DELETE CASCADE,
+    due_date    TEXT NOT NULL,
+    held_on     TEXT,
+    note        TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX pip_checkpoint_pip ON pip_checkpoint(pip_id, due_date);
+
+CREATE TABLE pip_step (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,
+    pip_id      INTEGER NOT NULL REFERENCES pip(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    kind        TEXT NOT NULL
+                CHECK (kind IN ('started', 'checkpoint', 'extended', 'closed', 'acknowledged')),
+    outcome     TEXT CHECK (outcome IN ('successful', 'extended', 'unsuccessful')),
+    note        TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX pip_step_pip ON pip_step(pip_id, id);
+
+ALTER TABLE outcome ADD COLUMN pip_id INTEGER REFERENCES pip(id) ON DELETE RESTRICT;
 "#;
 
 /// How many before-image columns `undo_entry` has: no logged table may have more.

@@ -85,6 +85,19 @@ pub(super) fn check(
     Ok(())
 }
 
+/// The columns of a development action that its follow-up changes (the
+/// rest is what the review said of it).
+pub(super) const ACTION_FOLLOW_UP: &[&str] = &["status", "note", "closed_at", "updated_at"];
+
+/// Whether a development action's new copy changes only its follow-up.
+pub(super) fn only_follow_up(row: &RawRow, old: &RawRow) -> bool {
+    row.def()
+        .cols
+        .iter()
+        .zip(row.vals.iter().zip(&old.vals))
+        .all(|(c, (a, b))| a == b || ACTION_FOLLOW_UP.contains(&c.name))
+}
+
 /// Whether `me` may write record `i` in the state `row`.
 fn may_write(cx: &Cx<'_>, from: &Policy, me: &str, i: usize, row: &RawRow) -> Result<Result<()>> {
     let s = cx.session();
@@ -220,9 +233,53 @@ fn may_write(cx: &Cx<'_>, from: &Policy, me: &str, i: usize, row: &RawRow) -> Re
             };
             from.check(s, act, person.as_deref(), None)
         }
-        "outcome" | "action" => {
+        "outcome" => {
             let subject = handle(cx, "person", text(row, "subject_id"))?;
             from.check(s, Act::Calibrate, subject.as_deref(), None)
+        }
+        "action" => {
+            let subject = handle(cx, "person", text(row, "subject_id"))?;
+            let act = match cx.plan().local(i) {
+                Some(old) if only_follow_up(row, old) => Act::TrackAction,
+                _ => Act::Calibrate,
+            };
+            from.check(s, act, subject.as_deref(), None)
+        }
+        "acknowledgement" => {
+            let person = handle(cx, "person", text(row, "person_id"))?;
+            if cx.plan().local(i).is_some() {
+                // Voided by a reopening: whoever may move the cycle.
+                let creator = match text(row, "cycle_id").map(str::to_string) {
+                    Some(c) => match cx.view.row_of("cycle", &c)? {
+                        Some(c) => handle(cx, "person", text(&c, "created_by"))?,
+                        None => None,
+                    },
+                    None => None,
+                };
+                from.check(s, Act::MoveCycle, None, creator.as_deref())
+            } else {
+                from.check(s, Act::Acknowledge, person.as_deref(), None)
+            }
+        }
+        "pip" => {
+            let subject = handle(cx, "person", text(row, "subject_id"))?;
+            from.check(s, Act::ManagePlan, subject.as_deref(), None)
+        }
+        "pip_goal" | "pip_checkpoint" | "pip_step" => {
+            let pip = text(row, "pip_id").map(str::to_string);
+            let subject = match pip {
+                Some(p) => match cx.view.row_of("pip", &p)? {
+                    Some(p) => handle(cx, "person", text(&p, "subject_id"))?,
+                    None => None,
+                },
+                None => None,
+            };
+            let act = if table == "pip_step" && text(row, "kind") == Some("acknowledged") {
+                Act::Acknowledge
+            } else {
+                Act::ManagePlan
+            };
+            from.check(s, act, subject.as_deref(), None)
         }
         _ => from.check(s, Act::ChangeOrg, None, None),
     };

@@ -2,8 +2,10 @@
 //!
 //! - a cycle finalized here is read-only: an import adds or changes nothing
 //!   in it (not its row, template, participants, reviews, ratings,
-//!   outcomes, actions or history); the one change it takes is a subject's
-//!   first acknowledgement of their outcome, as with `appraise ack`;
+//!   outcomes, actions or history); what it takes is a subject's first
+//!   acknowledgement of their outcome (as with `appraise ack`) and the
+//!   follow-up of a development action: its status and note (as with
+//!   `appraise action done/drop`), never what the review said of it;
 //! - a review submitted here is final, whatever `updated_at` the file
 //!   claims, and so are its ratings;
 //! - in a cycle that exists here, a record goes in only where one of the
@@ -14,7 +16,8 @@
 //!   when a cycle is created;
 //! - what the command line never changes stays: a cycle's name, period,
 //!   dates and template, a template's text, a review's cycle, subject,
-//!   reviewer and kind, a rating's review and item, an action, a recorded
+//!   reviewer and kind, a rating's review and item, an action's text,
+//!   owner and due date, an acknowledgement (but its voiding), a recorded
 //!   event;
 //! - a cycle's state moves only by the events the import adds to its
 //!   history, each a step of the workflow ([`CycleStep`]) from where the
@@ -101,9 +104,8 @@ fn passes(cx: &Cx<'_>, cycle: &str, local: &Local) -> Vec<CycleState> {
 fn cycle_of(cx: &Cx<'_>, row: &RawRow) -> Result<Option<String>> {
     Ok(match row.def().name {
         "cycle" => Some(row.uuid.clone()),
-        "participant" | "review" | "outcome" | "action" | "cycle_event" | "appraisal_record" => {
-            text(row, "cycle_id").map(str::to_string)
-        }
+        "participant" | "review" | "outcome" | "action" | "cycle_event" | "acknowledgement"
+        | "appraisal_record" => text(row, "cycle_id").map(str::to_string),
         "rating" => match text(row, "review_id") {
             Some(review) => cx.view.reference("review", review, "cycle_id")?,
             None => None,
@@ -169,7 +171,13 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
         return Ok(());
     };
     let is_ack = table == "participant" && local_row.is_some_and(|l| is_acknowledgement(row, l));
-    if local.state == CycleState::Finalized && !is_ack {
+    // What a finalized cycle takes: the subject's acknowledgement (the
+    // participant's mark and its record), and the follow-up of a
+    // development action (its status and note, not what the review said).
+    let takes = is_ack
+        || (table == "acknowledgement" && local_row.is_none())
+        || (table == "action" && local_row.is_some_and(|l| super::access::only_follow_up(row, l)));
+    if local.state == CycleState::Finalized && !takes {
         found.refuse(
             index,
             row,
@@ -321,13 +329,29 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
             }
         }
         "action" => {
-            if local_row.is_some() {
-                found.refuse(
+            if let Some(l) = local_row {
+                fixed(
+                    found,
                     index,
                     row,
-                    None,
-                    "a development action never changes once recorded",
+                    l,
+                    &[
+                        "cycle_id",
+                        "subject_id",
+                        "text",
+                        "due_date",
+                        "owner_id",
+                        "created_at",
+                    ],
+                    "what the review said of a development action (its text, owner and due date)",
                 );
+                if !allowed(CycleAction::TrackAction) {
+                    not_now(
+                        found,
+                        "development actions are followed up",
+                        CycleAction::TrackAction,
+                    );
+                }
             } else if !allowed(CycleAction::RecordOutcome) {
                 not_now(
                     found,
@@ -373,6 +397,20 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
                     local.name
                 ),
             ),
+            None => {}
+        },
+        "acknowledgement" => match local_row {
+            Some(l) => fixed(
+                found,
+                index,
+                row,
+                l,
+                &["cycle_id", "person_id", "at", "comment", "created_at"],
+                "an acknowledgement (only a reopening voids it)",
+            ),
+            None if !allowed(CycleAction::Acknowledge) => {
+                not_now(found, "outcomes are acknowledged", CycleAction::Acknowledge);
+            }
             None => {}
         },
         "cycle_event" if local_row.is_some() => {

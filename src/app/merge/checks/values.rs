@@ -121,7 +121,25 @@ pub(super) fn check(cx: &Cx<'_>, index: usize, row: &RawRow, found: &mut Found) 
         "review" => review(&mut r),
         "rating" => rating(cx, &mut r)?,
         "outcome" => outcome(cx, &mut r)?,
-        "action" => r.text("text", max::ACTION),
+        "action" => {
+            r.text("text", max::ACTION);
+            r.text("note", max::NOTE);
+            let open = text(row, "status") == Some("open");
+            if open == text(row, "closed_at").is_some() {
+                r.refuse(
+                    "closed_at",
+                    "a development action is closed (done or dropped) exactly when it has closed_at",
+                );
+            }
+        }
+        "acknowledgement" => r.text("comment", max::COMMENT),
+        "pip" => pip(&mut r),
+        "pip_goal" => pip_goal(cx, &mut r)?,
+        "pip_checkpoint" => r.text("note", max::NOTE),
+        "pip_step" => {
+            r.text("actor", max::NAME);
+            r.text("note", max::COMMENT);
+        }
         "cycle_event" => {
             r.text("actor", max::NAME);
             r.text("reason", max::REASON);
@@ -326,9 +344,55 @@ fn rating(cx: &Cx<'_>, r: &mut Record<'_, '_>) -> Result<()> {
     Ok(())
 }
 
+fn pip(r: &mut Record<'_, '_>) {
+    r.text("reason", max::REASON);
+    if let (Some(start), Some(end)) = (r.day("start_date"), r.day("end_date")) {
+        r.check(
+            "end_date",
+            crate::domain::pip::check_period(start, end).map(drop),
+        );
+    }
+    let closes = text(r.row, "outcome")
+        .and_then(|o| crate::domain::pip::PipOutcome::parse(o).ok())
+        .is_some_and(crate::domain::pip::PipOutcome::closes);
+    if closes != text(r.row, "closed_at").is_some() {
+        r.refuse(
+            "closed_at",
+            "a plan is closed (successful or unsuccessful) exactly when it has closed_at",
+        );
+    }
+}
+
+/// An expected result of a plan is a goal of the plan's subject.
+fn pip_goal(cx: &Cx<'_>, r: &mut Record<'_, '_>) -> Result<()> {
+    let (Some(pip), Some(goal)) = (text(r.row, "pip_id"), text(r.row, "goal_id")) else {
+        return Ok(());
+    };
+    let subject = cx.view.reference("pip", pip, "subject_id")?;
+    let owner = cx.view.reference("goal", goal, "owner_person_id")?;
+    if subject.is_some() && owner != subject {
+        r.refuse(
+            "goal_id",
+            "an improvement plan's expected results are goals of its subject",
+        );
+    }
+    Ok(())
+}
+
 fn outcome(cx: &Cx<'_>, r: &mut Record<'_, '_>) -> Result<()> {
     let row = r.row;
     r.text("calibration_reason", max::REASON);
+    if let Some(pip) = text(row, "pip_id") {
+        if text(row, "recommendation") != Some("improvement-plan") {
+            r.refuse(
+                "pip_id",
+                "an outcome points at an improvement plan only when it recommends one",
+            );
+        } else if cx.view.reference("pip", pip, "subject_id")?.as_deref() != text(row, "subject_id")
+        {
+            r.refuse("pip_id", "the improvement plan is of someone else");
+        }
+    }
     let level = real(row, "calibrated_level");
     if level.is_none() != text(row, "calibration_reason").is_none() {
         r.refuse(
