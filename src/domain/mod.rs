@@ -18,6 +18,7 @@ pub mod number;
 pub mod org;
 pub mod pace;
 pub mod records;
+pub mod revisions;
 pub mod rollup;
 pub mod text;
 pub mod types;

@@ -2,13 +2,13 @@
 //! its undo history kept by triggers or, for insert-only writes, by SQLite's
 //! update hook, which also refuses any change a write did not declare.
 
-use super::{Sql, SqliteDb, SqliteSession, locked_or, oplog};
+use super::{Sql, SqliteDb, SqliteSession, locked_or, oplog, revisions};
 use crate::error::Result;
 use crate::store::oplog::Audience;
 use crate::store::{OpMeta, Session, StoreError, StoreResult, WriteScope};
 use rusqlite::TransactionBehavior;
 use rusqlite::hooks::Action;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Run `f` as one logged operation in one IMMEDIATE transaction. If `f`
@@ -70,6 +70,7 @@ fn write_logged(
             changed: false,
             bulk: false,
             seen: Some(Arc::clone(seen)),
+            given: HashSet::new(),
         }),
     };
     f(&mut session)?;
@@ -102,6 +103,12 @@ fn write_logged(
             .into());
         }
         oplog::record_inserts(&tx, op_id, &seen.inserts)?;
+        drop(seen);
+        if scope != WriteScope::Inserts {
+            // Field revisions and tombstones, from the undo entries just
+            // kept (an insert-only write has none to give).
+            revisions::record(&tx, op_id, &meta.at, &meta.actor, &state.given)?;
+        }
     }
     let changed = oplog::finish_op(
         &tx,
@@ -170,6 +177,9 @@ pub(super) struct WriteState {
     bulk: bool,
     /// What the update hook saw (none in a rehearsal).
     seen: Option<Arc<Mutex<Seen>>>,
+    /// Rows whose field revisions the write set itself (a merge), by
+    /// table and UUID: no revision is recorded for them.
+    pub(super) given: HashSet<(&'static str, String)>,
 }
 
 impl WriteState {
@@ -183,6 +193,7 @@ impl WriteState {
             changed: false,
             bulk: false,
             seen: None,
+            given: HashSet::new(),
         }
     }
 }
