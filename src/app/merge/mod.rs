@@ -156,11 +156,8 @@ impl Conflict {
         let record = self.record();
         let mut out = Vec::new();
         let deletion = self.deleted.as_ref().map(|(there, by, at)| {
-            format!(
-                "deleted {} (by {} at {at})",
-                if *there { "in the file" } else { "here" },
-                by.as_deref().unwrap_or("someone")
-            )
+            let _ = there;
+            format!("deleted by {} at {at}", by.as_deref().unwrap_or("someone"))
         });
         for f in &self.fields {
             let side = |s: &Option<Shown>| match s {
@@ -177,7 +174,7 @@ impl Conflict {
         if !self.dependents.is_empty() {
             let shown: Vec<&str> = self.dependents.iter().take(3).map(String::as_str).collect();
             out.push(format!(
-                "{record}: {}, but {} record(s) here depend on it that the file does not delete ({}{})",
+                "{record}: {} in the file, but {} record(s) here depend on it that the file does not delete ({}{})",
                 deletion.clone().unwrap_or_default(),
                 self.dependents.len(),
                 shown.join(", "),
@@ -185,8 +182,13 @@ impl Conflict {
             ));
         }
         if out.is_empty() {
+            let place = match self.deleted {
+                Some((true, ..)) => " in the file",
+                Some((false, ..)) => " here",
+                None => "",
+            };
             out.push(format!(
-                "{record}: {}",
+                "{record}: {}{place}",
                 deletion.unwrap_or_else(|| "the copies differ".into())
             ));
         }
