@@ -4,10 +4,13 @@
 //! document:
 //!
 //! ```json
-//! {"schema_version":1,"kind":"export","yardstick_schema":3,"exported_at":"…","since":null,"person":null,
+//! {"schema_version":2,"kind":"export","yardstick_schema":6,"exported_at":"…","since":null,"person":null,
 //! "records":[
-//! {"table":"team","uuid":"…","handle":"acme","name":"Acme","parent_uuid":null,"lead_uuid":"…",…},
+//! {"table":"team","uuid":"…","handle":"acme","name":"Acme","parent_uuid":null,"lead_uuid":"…",…,"_rev":{…}},
 //! …
+//! ],
+//! "deletions":[
+//! {"table":"checkin","uuid":"…","rev":"…","deleted_at":"…","deleted_by":"kim","seen":{…}}
 //! ]}
 //! ```
 //!
@@ -160,9 +163,10 @@ impl<W: Write> JsonWriter<W> {
     /// Close the document; returns how many records and deletions it holds.
     pub fn finish(mut self) -> std::io::Result<(usize, usize)> {
         if self.deletions == 0 {
-            self.out.write_all(b"\n],\n\"deletions\":[\n")?;
+            self.out.write_all(b"\n],\n\"deletions\":[]}\n")?;
+        } else {
+            self.out.write_all(b"\n]}\n")?;
         }
-        self.out.write_all(b"\n]}\n")?;
         self.out.flush()?;
         Ok((self.count, self.deletions))
     }

@@ -265,9 +265,13 @@ pub fn preview(conn: &Connection, actor: Option<&str>) -> StoreResult<Option<Und
     }
     let mut stmt = conn.prepare(
         "SELECT tbl, action, count(*) FROM undo_entry e WHERE op_id = ?1 \
+         AND tbl NOT IN ('revision', 'tombstone') \
          AND id = (SELECT min(id) FROM undo_entry f WHERE f.op_id = ?1 AND f.tbl = e.tbl AND f.row_id = e.row_id) \
          GROUP BY tbl, action ORDER BY tbl, action",
     )?;
+    // The merge bookkeeping (field revisions, tombstones) goes back with
+    // the data it describes and is not counted apart.
+    const _: () = assert!(super::schema::BOOKKEEPING_TABLES.len() == 2);
     let rows: Vec<(String, String, i64)> = stmt
         .query_map([op.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
