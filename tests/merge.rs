@@ -50,11 +50,6 @@ fn real(db: &Path, sql: &str) -> f64 {
     c.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-fn count(db: &Path, sql: &str, p: &[&dyn rusqlite::ToSql]) -> i64 {
-    let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    c.query_row(sql, p, |r| r.get(0)).unwrap()
-}
-
 /// The total row of an import's summary: (inserted, updated, deleted, unchanged, conflicts).
 fn total(out: &Out) -> (i64, i64, i64, i64, i64) {
     let doc = out.json();
@@ -556,4 +551,29 @@ fn a_file_of_the_first_exchange_format_still_imports() {
     import(&env, &b, &old, &["--today", "2026-11-24"])
         .code(1)
         .stderr_has("field 'weight'");
+}
+
+#[test]
+fn a_purged_check_in_is_deleted_in_the_other_copy_too() {
+    let env = Env::new();
+    let (a, b) = two_copies(&env);
+    let (id, uuid) = checkin(&a, 0);
+    env.on(
+        &a,
+        &[
+            "--as",
+            "bob",
+            "--yes",
+            "checkin",
+            "rm",
+            &id.to_string(),
+            "--purge",
+        ],
+    )
+    .ok();
+    let from_a = export(&env, &a, "a.json");
+    let out = import(&env, &b, &from_a, &[]);
+    out.ok();
+    assert_eq!(total(&out).2, 1, "{}", out.stdout);
+    assert!(id_of(&b, &uuid).is_none());
 }

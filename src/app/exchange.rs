@@ -43,7 +43,7 @@ pub fn write_json(
     let mut held_back = 0usize;
     let mut w = JsonWriter::begin(out, header).map_err(on_io)?;
     s.for_each_record(sel, &mut |row, revs| match reader.redact(row) {
-        Some((row, hidden)) if hidden.is_empty() => w.record(&row, revs).map_err(on_io),
+        Some((row, [])) => w.record(&row, revs).map_err(on_io),
         Some((row, hidden)) => {
             // A field left out for the reader says so: its null is no value
             // a merge may take for the real one.

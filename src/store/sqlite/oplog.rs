@@ -535,6 +535,7 @@ fn changes(conn: &Connection, op_id: i64) -> StoreResult<Vec<Change>> {
 /// (the erased row is simply no longer part of what they revert). Returns
 /// how many operations held the row.
 pub fn purge_row_history(conn: &Connection, table: &str, row_id: i64) -> StoreResult<usize> {
+    super::revisions::before_purge(conn, table, row_id)?;
     let n: i64 = conn.query_row(
         "SELECT count(DISTINCT op_id) FROM undo_entry WHERE tbl = ?1 AND row_id = ?2",
         params![table, row_id],

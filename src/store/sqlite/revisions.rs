@@ -205,3 +205,54 @@ pub fn record(
     }
     Ok(())
 }
+
+/// Before the history of a deleted row is erased (`rm --purge`): leave its
+/// tombstone now, since [`record`] will no longer find the row in the undo
+/// log. The deletion travels like any other; the tombstone holds no
+/// content (the table, UUID, who and when, and revision ids).
+pub fn before_purge(conn: &Connection, tbl: &str, row: i64) -> StoreResult<()> {
+    let Some(table) = table_index(tbl) else {
+        return Ok(());
+    };
+    let def = &TABLES[table];
+    let still_there = conn
+        .prepare_cached(&format!("SELECT 1 FROM \"{}\" WHERE rowid = ?1", def.name))?
+        .query_row([row], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if still_there {
+        return Ok(());
+    }
+    let uuid: Option<String> = conn
+        .prepare_cached(
+            "SELECT c1 FROM undo_entry WHERE tbl = ?1 AND row_id = ?2 AND action = 'delete' \
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![tbl, row], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let Some(uuid) = uuid else {
+        return Ok(());
+    };
+    if has_tombstone(conn, def.name, &uuid)? {
+        return Ok(());
+    }
+    let (at, by): (String, String) = conn
+        .prepare_cached("SELECT at, actor FROM op ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    oplog::install_triggers(conn, Some(BOOKKEEPING_TABLES))?;
+    let seen = load(conn, def.name, &uuid)?;
+    save(conn, def.name, &uuid, &Revs::new())?;
+    put_tombstone(
+        conn,
+        def.name,
+        &Tombstone {
+            table,
+            uuid,
+            rev: crate::store::new_uuid(),
+            deleted_at: at,
+            deleted_by: Some(by),
+            seen,
+        },
+    )
+}

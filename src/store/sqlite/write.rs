@@ -2,6 +2,7 @@
 //! its undo history kept by triggers or, for insert-only writes, by SQLite's
 //! update hook, which also refuses any change a write did not declare.
 
+use super::schema::BOOKKEEPING_TABLES;
 use super::{Sql, SqliteDb, SqliteSession, locked_or, oplog, revisions};
 use crate::error::Result;
 use crate::store::oplog::Audience;
@@ -82,11 +83,13 @@ fn write_logged(
         let seen = lock(seen);
         let unrecorded: Vec<&str> = match scope {
             WriteScope::Any => Vec::new(),
+            // The merge bookkeeping installs its own undo triggers before
+            // it writes (see `revisions`).
             WriteScope::Tables(declared) => seen
                 .tables
                 .iter()
                 .map(String::as_str)
-                .filter(|t| !declared.contains(t))
+                .filter(|t| !declared.contains(t) && !BOOKKEEPING_TABLES.contains(t))
                 .collect(),
             WriteScope::Inserts => seen
                 .changed_not_inserted
