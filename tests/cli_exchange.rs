@@ -37,7 +37,7 @@ fn export(env: &Env, db: &Path, name: &str, extra: &[&str]) -> PathBuf {
 fn records(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).expect("read export");
     let doc: Value = serde_json::from_str(&text).expect("export is JSON");
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["kind"], "export");
     let mut recs = doc["records"].as_array().expect("records").clone();
     recs.sort_by_key(|r| {
@@ -270,14 +270,50 @@ fn a_members_file_merges_into_the_leads() {
     assert!(people.len() < 12, "{people:?}");
 
     // The lead imports on 2026-11-24 (records from the future are refused).
-    // A dry run shows the same summary and writes nothing.
+    // Both edited the note of the same check-in since their copies last
+    // met: a conflict. The import writes nothing and lists it, with both
+    // values, who and when; a dry run says the same.
     let later = ["--today", "2026-11-24"];
     let before = std::fs::read(&lead).unwrap();
-    let dry = import(&env, &lead, &file, &["--dry-run", later[0], later[1]]);
+    for extra in [&["--dry-run"][..], &[][..]] {
+        let mut args = extra.to_vec();
+        args.extend_from_slice(&later);
+        let refused = import(&env, &lead, &file, &args);
+        refused
+            .code(1)
+            .no_panic()
+            .stderr_has("1 record(s) in conflict")
+            .stderr_has(both)
+            .stderr_has("field 'note'")
+            .stderr_has("here \"lead's version\"")
+            .stderr_has("in the file \"kim's version\" (by kim at 2026-11-23T12:00:00Z)")
+            .stderr_has("--ours");
+        assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+        assert_bytes_unchanged(&lead, &before, "an import with a conflict");
+    }
+
+    // The lead keeps their own note for that one record; everything else
+    // merges. A dry run shows the same summary and the field-level
+    // changes, and writes nothing.
+    let resolved = ["--today", "2026-11-24", "--ours", both.as_str()];
+    let mut dry_args = vec!["--dry-run"];
+    dry_args.extend_from_slice(&resolved);
+    let dry = import(&env, &lead, &file, &dry_args);
     dry.ok();
     assert_bytes_unchanged(&lead, &before, "dry run");
+    let changes = dry.json()["changes"].clone();
+    assert!(
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["uuid"] == only_member.as_str()
+                && c["field"] == "note"
+                && c["after"] == "\"kim corrected this\""),
+        "{changes}"
+    );
 
-    let out = import(&env, &lead, &file, &later);
+    let out = import(&env, &lead, &file, &resolved);
     out.ok().no_panic();
     assert_eq!(out.json()["summary"], dry.json()["summary"]);
     assert_eq!(
@@ -292,10 +328,11 @@ fn a_members_file_merges_into_the_leads() {
     let c = &conflicts.as_array().unwrap()[0];
     assert_eq!(c["table"], "checkin");
     assert_eq!(c["uuid"], both.as_str());
-    assert_eq!(c["kept"], "local");
-    assert!(c["reason"].as_str().unwrap().contains("newer"), "{c}");
+    assert_eq!(c["field"], "note");
+    assert_eq!(c["kept"], "here");
 
-    // The new check-in appears once; the newer edits win.
+    // The new check-in appears once; kim's edit of the other check-in is
+    // taken, the lead's note kept where they chose it.
     assert_eq!(kim_checkins(&lead), kim_before + 1);
     assert_eq!(
         query_text(&lead, "SELECT note FROM checkin WHERE uuid = ?1", &[both]).as_deref(),
@@ -334,13 +371,17 @@ fn a_members_file_merges_into_the_leads() {
         assert_eq!(same, vec![r]);
     }
 
-    // A second import changes nothing (the conflict is still reported).
+    // A second import changes nothing: the conflict was resolved for good
+    // (the lead's note now knows kim's), and the resolution is not needed.
     let before = std::fs::read(&lead).unwrap();
-    let again = import(&env, &lead, &file, &later);
-    again.ok();
+    let again = import(&env, &lead, &file, &resolved);
+    again.ok().stderr_has("no conflict to resolve");
     let (i, u, _, c) = counts(&again, "total");
-    assert_eq!((i, u, c), (0, 0, 1));
+    assert_eq!((i, u, c), (0, 0, 0));
     assert_bytes_unchanged(&lead, &before, "second import of the member's file");
+    let plain = import(&env, &lead, &file, &later);
+    plain.ok();
+    assert_bytes_unchanged(&lead, &before, "third import of the member's file");
 }
 
 #[test]
@@ -524,7 +565,7 @@ fn malformed_files_are_refused_as_a_whole() {
     ));
     // Wrong schema_version.
     let mut l = lines.clone();
-    l[0] = l[0].replace("\"schema_version\":1", "\"schema_version\":2");
+    l[0] = l[0].replace("\"schema_version\":2", "\"schema_version\":3");
     cases.push((
         "schema_version",
         l.join("\n"),

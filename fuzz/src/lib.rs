@@ -297,15 +297,19 @@ pub fn template_toml(data: &[u8]) {
 /// Exchange documents (`yardstick import`): `exchange::parse` on raw bytes
 /// (the importer streams the file; invalid UTF-8 is its to refuse).
 ///
-/// Round trip: a parsed document's records, written again by the exporter's
-/// `JsonWriter`, parse back to the same records.
+/// Round trip: a parsed document's records (with their revisions) and
+/// deletions, written again by the exporter's `JsonWriter`, parse back to
+/// the same.
 pub fn import_json(data: &[u8]) {
     match exchange::parse(data, "fuzz.json") {
         Ok(parsed) => {
             let mut out = Vec::new();
             let mut w = JsonWriter::begin(&mut out, &Header::default()).expect("write to memory");
-            for r in &parsed.records {
-                w.record(r).expect("write to memory");
+            for (r, revs) in parsed.records.iter().zip(&parsed.revs) {
+                w.record(r, revs).expect("write to memory");
+            }
+            for t in &parsed.deletions {
+                w.deletion(t).expect("write to memory");
             }
             w.finish().expect("write to memory");
             let back = match exchange::parse(out.as_slice(), "again.json") {
@@ -316,6 +320,8 @@ pub fn import_json(data: &[u8]) {
                 ),
             };
             assert_eq!(back.records, parsed.records);
+            assert_eq!(back.revs, parsed.revs);
+            assert_eq!(back.deletions, parsed.deletions);
         }
         Err(e) => input_error(&e, &String::from_utf8_lossy(data)),
     }

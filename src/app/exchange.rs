@@ -7,6 +7,7 @@ use crate::domain::ReviewKind;
 use crate::domain::access::{Facts, Item};
 use crate::domain::cycle::{counts, is_anonymous};
 use crate::domain::records::{RawRow, TABLES};
+use crate::domain::revisions::FieldRev;
 use crate::error::Result;
 use crate::formats::exchange::{CsvWriter, Header, JsonWriter, OnWriteError};
 use crate::store::Session;
@@ -41,15 +42,28 @@ pub fn write_json(
     let reader = Reader::new(s, policy)?;
     let mut held_back = 0usize;
     let mut w = JsonWriter::begin(out, header).map_err(on_io)?;
-    s.for_each_row(sel, &mut |row| match reader.redact(row) {
-        Some(row) => w.record(&row).map_err(on_io),
+    s.for_each_record(sel, &mut |row, revs| match reader.redact(row) {
+        Some((row, [])) => w.record(&row, revs).map_err(on_io),
+        Some((row, hidden)) => {
+            // A field left out for the reader says so: its null is no value
+            // a merge may take for the real one.
+            let mut revs = revs.clone();
+            for c in hidden {
+                revs.insert((*c).to_string(), FieldRev::hidden());
+            }
+            w.record(&row, &revs).map_err(on_io)
+        }
         None => {
             held_back += 1;
             Ok(())
         }
     })?;
-    Ok((w.finish().map_err(on_io)?, held_back))
+    s.for_each_tombstone(sel, &mut |t| w.deletion(t).map_err(on_io))?;
+    Ok((w.finish().map_err(on_io)?.0, held_back))
 }
+
+/// No columns.
+const NONE: &[&str] = &[];
 
 /// What the acting person may see of each confidential record, worked out
 /// once before the rows stream past: which reviews (and so which ratings),
@@ -135,8 +149,9 @@ impl Reader {
         })
     }
 
-    /// The row as the reader may see it, or none.
-    fn redact(&self, row: &RawRow) -> Option<RawRow> {
+    /// The row as the reader may see it (and the columns left out for
+    /// them), or none.
+    fn redact(&self, row: &RawRow) -> Option<(RawRow, &'static [&'static str])> {
         let def = &TABLES[row.table];
         let text = |col: &str| match def.col(col).and_then(|i| row.vals.get(i)) {
             Some(Val::Text(t)) => Some(t.clone()),
@@ -148,38 +163,41 @@ impl Reader {
                     def.col("private").and_then(|i| row.vals.get(i)),
                     Some(Val::Int(1))
                 );
-                (!private || self.feedback.contains(&row.uuid)).then(|| row.clone())
+                (!private || self.feedback.contains(&row.uuid)).then(|| (row.clone(), NONE))
             }
-            "review" => self.reviews.contains(&row.uuid).then(|| row.clone()),
+            "review" => self
+                .reviews
+                .contains(&row.uuid)
+                .then(|| (row.clone(), NONE)),
             "rating" => text("review_id")
                 .filter(|r| self.reviews.contains(r))
-                .map(|_| row.clone()),
+                .map(|_| (row.clone(), NONE)),
             // A frozen record holds scores and outcome alike.
             "appraisal_record" => {
                 let key = (text("cycle_id")?, text("subject_id")?);
                 let (scores, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
-                (scores && outcome).then(|| row.clone())
+                (scores && outcome).then(|| (row.clone(), NONE))
             }
-            "pip" => self.pips.contains(&row.uuid).then(|| row.clone()),
+            "pip" => self.pips.contains(&row.uuid).then(|| (row.clone(), NONE)),
             "pip_goal" | "pip_checkpoint" | "pip_step" => text("pip_id")
                 .filter(|p| self.pips.contains(p))
-                .map(|_| row.clone()),
+                .map(|_| (row.clone(), NONE)),
             "acknowledgement" => {
                 let key = (text("cycle_id")?, text("person_id")?);
                 let (_, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
-                outcome.then(|| row.clone())
+                outcome.then(|| (row.clone(), NONE))
             }
             "outcome" | "action" => {
                 let key = (text("cycle_id")?, text("subject_id")?);
                 let (scores, outcome) = self.appraisals.get(&key).copied().unwrap_or_default();
                 if def.name == "action" {
-                    return outcome.then(|| row.clone());
+                    return outcome.then(|| (row.clone(), NONE));
                 }
                 if !scores && !outcome {
                     return None;
                 }
                 let mut row = row.clone();
-                let hidden: &[&str] = match (scores, outcome) {
+                let hidden: &'static [&'static str] = match (scores, outcome) {
                     (true, true) => &[],
                     (true, false) => &["potential", "recommendation", "pip_id"],
                     _ => &[
@@ -198,9 +216,9 @@ impl Reader {
                         row.vals[i] = Val::Null;
                     }
                 }
-                Some(row)
+                Some((row, hidden))
             }
-            _ => Some(row.clone()),
+            _ => Some((row.clone(), NONE)),
         }
     }
 }

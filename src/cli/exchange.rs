@@ -39,14 +39,18 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Records are matched by UUID: a new one is added, a newer one \
-(by updated_at) replaces the local copy, an older or equally old one that differs is a \
-conflict and the local copy is kept. Every record to be written is checked first with the \
-command line's rules; besides, no timestamp may lie in the future, nothing goes into a \
-finalized cycle and a submitted review is final. A malformed file, or one with any refused \
-record, is refused as a whole (exit 2): every refused record is listed, nothing is written. \
-Importing the same file twice changes nothing; `yardstick undo` reverts an import.\n\n\
-Examples:\n  yardstick import kim.json --dry-run\n  yardstick import kim.json"
+    after_help = "Records are matched by UUID and merged field by field: an edit made on \
+one side only is taken, and deletions travel. The same field edited on both sides since the \
+copies last met, or a deletion on one side against an edit on the other, is a conflict: the \
+import writes nothing, lists each one (exit 1), and is run again with --ours or --theirs \
+(for every conflict, or for one record each). Every record to be written is checked first \
+with the command line's rules; besides, no timestamp may lie in the future, nothing goes \
+into a finalized cycle and a submitted review is final. A malformed file, or one with any \
+refused record, is refused as a whole (exit 2): every refused record is listed, nothing is \
+written. Importing the same file twice changes nothing; `yardstick undo` reverts an \
+import.\n\n\
+Examples:\n  yardstick import kim.json --dry-run\n  yardstick import kim.json\n  \
+yardstick import kim.json --theirs q4-launch --ours"
 )]
 pub struct ImportArgs {
     /// The export file to merge (`-` reads standard input)
@@ -60,6 +64,63 @@ pub struct ImportArgs {
     /// their own permissions
     #[arg(long, value_name = "HANDLE")]
     from: Option<String>,
+    /// Resolve conflicts for this database's copy: every conflict, or with
+    /// RECORD (a UUID, or a goal's key, a handle, a period's or cycle's
+    /// name; repeatable) that record's only
+    #[arg(
+        long,
+        value_name = "RECORD",
+        num_args = 0..=1,
+        default_missing_value = "",
+        action = clap::ArgAction::Append
+    )]
+    ours: Vec<String>,
+    /// Resolve conflicts for the file's copy: every conflict, or with
+    /// RECORD (repeatable) that record's only
+    #[arg(
+        long,
+        value_name = "RECORD",
+        num_args = 0..=1,
+        default_missing_value = "",
+        action = clap::ArgAction::Append
+    )]
+    theirs: Vec<String>,
+}
+
+/// The resolution the flags ask for.
+fn resolution(a: &ImportArgs) -> Result<merge::Resolution> {
+    let all_ours = a.ours.iter().any(String::is_empty);
+    let all_theirs = a.theirs.iter().any(String::is_empty);
+    if all_ours && all_theirs {
+        return Err(
+            Error::invalid("--ours and --theirs cannot both resolve every conflict")
+                .with_hint("give one of them a RECORD, e.g. --theirs RECORD --ours"),
+        );
+    }
+    let mut r = merge::Resolution {
+        all: if all_ours {
+            Some(merge::Side::Ours)
+        } else if all_theirs {
+            Some(merge::Side::Theirs)
+        } else {
+            None
+        },
+        records: Vec::new(),
+    };
+    for (names, side) in [
+        (&a.ours, merge::Side::Ours),
+        (&a.theirs, merge::Side::Theirs),
+    ] {
+        for name in names.iter().filter(|n| !n.is_empty()) {
+            if r.records.iter().any(|(n, _)| n == name) {
+                return Err(Error::invalid(format!(
+                    "{name} is given to --ours and --theirs (or twice)"
+                )));
+            }
+            r.records.push((name.clone(), side));
+        }
+    }
+    Ok(r)
 }
 
 /// Map a write error; a closed pipe exits quietly.
@@ -165,10 +226,12 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<()> {
 /// `import`.
 pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
     let shown = a.file.display().to_string();
+    let resolution = resolution(&a)?;
     let parsed = read_import(&a.file, &shown)?;
-    let settings = merge::Settings {
+    let mut settings = merge::Settings {
         clock: ctx.clock,
         percent_max: super::checkin::percent_max(ctx),
+        actor: String::new(),
     };
     let bar = super::ui::Progress::new(&ctx.ui, "records");
     let mut tick = |done, total| bar.tick(done, total);
@@ -178,23 +241,51 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         let importer = ctx.policy(&store)?;
         let source = merge::source(&*store.read(), &importer, &parsed, from)?;
         announce_source(ctx, &source, &parsed, from);
-        store.rehearse(|s| merge::import(s, &parsed, &shown, &settings, &source, &mut tick))?
+        settings.actor = ctx.op(&store)?.actor;
+        store.rehearse(|s| {
+            merge::import(
+                s,
+                &parsed,
+                &shown,
+                &settings,
+                &source,
+                &resolution,
+                &mut tick,
+            )
+        })?
     } else {
         let mut store = ctx.open_write()?;
         let importer = ctx.policy(&store)?;
         let source = merge::source(&*store.read(), &importer, &parsed, from)?;
         announce_source(ctx, &source, &parsed, from);
+        settings.actor = ctx.op(&store)?.actor;
         ctx.write(&mut store, WriteScope::Any, |s| {
-            merge::import(s, &parsed, &shown, &settings, &source, &mut tick)
+            merge::import(
+                s,
+                &parsed,
+                &shown,
+                &settings,
+                &source,
+                &resolution,
+                &mut tick,
+            )
         })?
         .value
     };
     bar.finish();
     for c in &summary.conflicts {
-        ctx.ui.warn(format!(
-            "conflict: record {} ({} {}): {}",
-            c.index, c.table, c.uuid, c.reason
-        ));
+        let kept = match c.resolved {
+            Some(merge::Side::Ours) => "this database's copy kept (--ours)",
+            Some(merge::Side::Theirs) => "the file's copy taken (--theirs)",
+            None => "unresolved",
+        };
+        for line in c.lines() {
+            ctx.ui.warn(format!("conflict: {line}: {kept}"));
+        }
+    }
+    for name in &summary.unneeded {
+        ctx.ui
+            .note(format!("{name}: no conflict to resolve (--ours/--theirs)"));
     }
     ctx.ui.note(import_note(
         &summary,
@@ -202,7 +293,7 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> Result<()> {
         &shown,
         a.dry_run,
     ));
-    ctx.emit(&summary_doc(&summary))
+    ctx.emit(&summary_doc(&summary, a.dry_run))
 }
 
 /// Say, before anything is written, whose permissions the import applies.
@@ -239,7 +330,7 @@ fn read_import(file: &Path, shown: &str) -> Result<exchange::Parsed> {
 /// What an import says it did (or would do).
 fn import_note(summary: &Summary, n: usize, shown: &str, dry_run: bool) -> String {
     let t = summary.total();
-    if t.inserted + t.updated == 0 {
+    if t.inserted + t.updated + t.deleted + t.conflicts == 0 {
         return format!(
             "No changes: the database already has the {n} record(s) of {shown}{}.",
             if t.conflicts > 0 {
@@ -250,10 +341,11 @@ fn import_note(summary: &Summary, n: usize, shown: &str, dry_run: bool) -> Strin
         );
     }
     format!(
-        "{shown}: {} record(s) {} added and {} updated; {} unchanged, {} conflict(s){}.",
+        "{shown}: {} record(s) {} added, {} updated and {} deleted; {} unchanged, {} conflict(s) resolved{}.",
         t.inserted,
         if dry_run { "would be" } else { "were" },
         t.updated,
+        t.deleted,
         t.unchanged,
         t.conflicts,
         if dry_run {
@@ -264,13 +356,14 @@ fn import_note(summary: &Summary, n: usize, shown: &str, dry_run: bool) -> Strin
     )
 }
 
-fn summary_doc(s: &Summary) -> Doc {
+fn summary_doc(s: &Summary, dry_run: bool) -> Doc {
     let mut t = Table::new(
         "summary",
         vec![
             Column::new("table", "Table"),
             Column::new("inserted", "Inserted"),
             Column::new("updated", "Updated"),
+            Column::new("deleted", "Deleted"),
             Column::new("unchanged", "Unchanged"),
             Column::new("conflicts", "Conflicts"),
         ],
@@ -281,6 +374,7 @@ fn summary_doc(s: &Summary) -> Doc {
             Cell::from(name),
             count(c.inserted),
             count(c.updated),
+            count(c.deleted),
             count(c.unchanged),
             count(c.conflicts),
         ]
@@ -291,30 +385,84 @@ fn summary_doc(s: &Summary) -> Doc {
         }
     }
     t.push(row("total", &s.total()));
+    let opt = |v: &Option<String>| Cell::from(v.as_deref().unwrap_or(""));
     let mut conflicts = Table::new(
         "conflicts",
         vec![
             Column::new("record", "Record"),
             Column::new("table", "Table"),
             Column::new("uuid", "UUID"),
+            Column::new("key", "Key"),
+            Column::new("field", "Field"),
+            Column::new("here", "Here"),
+            Column::new("file", "File"),
             Column::new("kept", "Kept"),
-            Column::new("reason", "Reason"),
         ],
     )
     .with_title("Conflicts");
     for c in &s.conflicts {
-        conflicts.push(vec![
+        let side = |v: &Option<merge::Shown>| match v {
+            Some(v) => v.to_string(),
+            None => "deleted".into(),
+        };
+        let kept = c.resolved.map_or("", merge::Side::as_str);
+        let mut rows: Vec<(String, String, String)> = c
+            .fields
+            .iter()
+            .map(|f| (f.field.to_string(), side(&f.ours), side(&f.theirs)))
+            .collect();
+        if rows.is_empty() {
+            let there = c.deleted.as_ref().is_some_and(|d| d.0);
+            let (here, file) = if there {
+                ("kept".to_string(), "deleted".to_string())
+            } else {
+                ("deleted".to_string(), "kept".to_string())
+            };
+            rows.push((String::new(), here, file));
+        }
+        for (field, here, file) in rows {
+            conflicts.push(vec![
+                count(c.index),
+                Cell::from(c.table),
+                Cell::from(c.uuid.as_str()),
+                opt(&c.key),
+                Cell::from(field.as_str()),
+                Cell::from(here.as_str()),
+                Cell::from(file.as_str()),
+                Cell::from(kept),
+            ]);
+        }
+    }
+    let mut changes = Table::new(
+        "changes",
+        vec![
+            Column::new("record", "Record"),
+            Column::new("table", "Table"),
+            Column::new("uuid", "UUID"),
+            Column::new("key", "Key"),
+            Column::new("field", "Field"),
+            Column::new("before", "Before"),
+            Column::new("after", "After"),
+        ],
+    )
+    .with_title("Changes");
+    for c in &s.changes {
+        changes.push(vec![
             count(c.index),
             Cell::from(c.table),
             Cell::from(c.uuid.as_str()),
-            Cell::from(c.kept),
-            Cell::from(c.reason.as_str()),
+            opt(&c.key),
+            Cell::from(c.field),
+            Cell::from(c.before.as_str()),
+            Cell::from(c.after.as_str()),
         ]);
     }
-    let doc = Doc::table("import", t);
-    if s.conflicts.is_empty() {
-        doc
-    } else {
-        doc.with_table(conflicts)
+    let mut doc = Doc::table("import", t);
+    if dry_run && !s.changes.is_empty() {
+        doc = doc.with_table(changes);
     }
+    if !s.conflicts.is_empty() {
+        doc = doc.with_table(conflicts);
+    }
+    doc
 }

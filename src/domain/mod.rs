@@ -19,6 +19,7 @@ pub mod org;
 pub mod pace;
 pub mod pip;
 pub mod records;
+pub mod revisions;
 pub mod rollup;
 pub mod text;
 pub mod types;

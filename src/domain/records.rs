@@ -11,7 +11,7 @@ use crate::domain::{
 /// The version of the data model: the tables and columns of [`TABLES`].
 /// Each backend's schema is at this version; an exchange file says which
 /// version wrote it.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// What a column holds, as the exchange format sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

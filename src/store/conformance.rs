@@ -13,7 +13,7 @@
 
 use super::checkins::{CheckinFilter, NewCheckin};
 use super::cycles::NewCycle;
-use super::exchange::{RawRow, Selection, Val, table_index};
+use super::exchange::{RawRow, Selection, TABLES, Val, table_index};
 use super::feedback::{FeedbackFilter, NewFeedback};
 use super::followup::{ActionFilter, NewAction, NewPip};
 use super::oplog::{Audience, AudienceKind};
@@ -1446,7 +1446,104 @@ fn exchange(store: &mut Store) -> Outcome {
             .map_err(Into::into)
     });
     ensure!(bad_column.is_err(), "setting an unknown column succeeded");
+    revisions_and_tombstones(store, person, copy, alice)?;
     let _ = cycle;
+    Ok(())
+}
+
+/// Field revisions kept by every logged write, tombstones of deleted rows,
+/// and both restored by undo (the person row `copy`, managed by `alice`,
+/// was updated by logged writes).
+fn revisions_and_tombstones(store: &mut Store, person: usize, copy: i64, alice: i64) -> Outcome {
+    const COPY: &str = "7b1e3c1e-9b5d-4c3a-8d7e-2f1a4b6c8d90";
+    let revs = ok(store.read().revisions(person, COPY), "revisions")?;
+    ensure!(
+        revs.contains_key("name")
+            && revs.contains_key("manager_id")
+            && !revs.contains_key("updated_at"),
+        "the edited fields have revisions: {revs:?}"
+    );
+    ensure!(
+        revs.get("name").and_then(|r| r.by.as_deref()) == Some("conformance"),
+        "a revision names who made it: {revs:?}"
+    );
+    let mut seen = None;
+    ok(
+        store
+            .read()
+            .for_each_record(&Selection::default(), &mut |r, v| {
+                if r.uuid == COPY {
+                    seen = Some(v.clone());
+                }
+                Ok(())
+            }),
+        "records with revisions",
+    )?;
+    ensure!(seen.as_ref() == Some(&revs), "for_each_record: {seen:?}");
+    ensure!(
+        ok(
+            store.read().referring(person, "manager_id", alice),
+            "referring"
+        )?
+        .contains(&COPY.to_string()),
+        "the copy refers to alice"
+    );
+    // A merge sets revisions itself: the write records none of its own.
+    undoable(store, "import revisions", WriteScope::Any, |s| {
+        let mut v = s
+            .find_row(person, COPY)?
+            .map(|(_, r)| r.vals)
+            .unwrap_or_default();
+        let name = TABLES[person].col("name").unwrap_or(0);
+        v[name] = Val::Text("Alice Three".into());
+        if let Some(m) = TABLES[person].col("manager_id") {
+            v[m] = Val::Int(alice);
+        }
+        s.update_row(person, copy, &v)?;
+        Ok(s.set_revisions(person, COPY, &Default::default())?)
+    })?;
+    ensure!(
+        ok(store.read().revisions(person, COPY), "revisions")?.is_empty(),
+        "revisions set by the write are kept"
+    );
+    // A deleted row leaves a tombstone; undo takes it back with the row.
+    undoable(store, "delete", WriteScope::Any, |s| {
+        Ok(s.delete_row(person, copy)?)
+    })?;
+    let tomb = ok(store.read().tombstone(person, COPY), "tombstone")?
+        .ok_or("no tombstone for a deleted row")?;
+    ensure!(
+        tomb.deleted_by.as_deref() == Some("conformance") && tomb.deleted_at == NOW,
+        "tombstone: {tomb:?}"
+    );
+    let mut listed = Vec::new();
+    ok(
+        store
+            .read()
+            .for_each_tombstone(&Selection::default(), &mut |t| {
+                listed.push(t.clone());
+                Ok(())
+            }),
+        "tombstones",
+    )?;
+    ensure!(
+        listed == vec![tomb.clone()],
+        "listed tombstones: {listed:?}"
+    );
+    write(store, "forget", WriteScope::Any, |s| {
+        Ok(s.remove_tombstone(person, COPY)?)
+    })?;
+    ensure!(
+        ok(store.read().tombstone(person, COPY), "tombstone")?.is_none(),
+        "a removed tombstone"
+    );
+    write(store, "remember", WriteScope::Any, |s| {
+        Ok(s.put_tombstone(&tomb)?)
+    })?;
+    ensure!(
+        ok(store.read().tombstone(person, COPY), "tombstone")? == Some(tomb),
+        "a put tombstone"
+    );
     Ok(())
 }
 

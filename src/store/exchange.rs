@@ -9,6 +9,7 @@ pub use crate::domain::records::{
     CheckinLine, Col, Kind, RawRow, SCHEMA_VERSION, TABLES, TableDef, UNIQUE_KEYS, UniqueKey, Val,
     table_index,
 };
+pub use crate::domain::revisions::{FieldRev, Revs, Tombstone};
 
 /// What `export` keeps: records updated on or after `since` (an ISO date or
 /// timestamp, compared as text), and/or the data of one person.
@@ -38,6 +39,48 @@ pub trait ExchangeRepo {
         selection: &Selection,
         f: &mut dyn FnMut(&RawRow) -> Result<()>,
     ) -> Result<()>;
+
+    /// [`ExchangeRepo::for_each_row`], with each row's field revisions
+    /// (empty: every field as created).
+    fn for_each_record(
+        &self,
+        selection: &Selection,
+        f: &mut dyn FnMut(&RawRow, &Revs) -> Result<()>,
+    ) -> Result<()>;
+
+    /// Call `f` with every remembered deletion: deleted on or after
+    /// `since`, and with a person, deleted by them; oldest first.
+    fn for_each_tombstone(
+        &self,
+        selection: &Selection,
+        f: &mut dyn FnMut(&Tombstone) -> Result<()>,
+    ) -> Result<()>;
+
+    /// The field revisions of a row (empty: every field as created).
+    fn revisions(&self, table: usize, uuid: &str) -> StoreResult<Revs>;
+
+    /// Set the field revisions of a row, as a merge decided them: the
+    /// write machinery then records no revision of its own for this row
+    /// in this write.
+    fn set_revisions(&mut self, table: usize, uuid: &str, revs: &Revs) -> StoreResult<()>;
+
+    /// The remembered deletion of a record, if any.
+    fn tombstone(&self, table: usize, uuid: &str) -> StoreResult<Option<Tombstone>>;
+
+    /// Remember (or replace) a deletion. A row deleted in the same write
+    /// then keeps this one instead of a new one.
+    fn put_tombstone(&mut self, tombstone: &Tombstone) -> StoreResult<()>;
+
+    /// Forget the deletion of a record (it is back).
+    fn remove_tombstone(&mut self, table: usize, uuid: &str) -> StoreResult<()>;
+
+    /// Delete row `id` (what refers to it follows the schema's rules:
+    /// cascaded, cleared, or a refusal).
+    fn delete_row(&mut self, table: usize, id: i64) -> StoreResult<()>;
+
+    /// The UUIDs of the rows of `table` whose `column` (a reference)
+    /// names row `id`.
+    fn referring(&self, table: usize, column: &str, id: i64) -> StoreResult<Vec<String>>;
 
     /// Call `f` with every selected check-in in the order recorded, for the
     /// spreadsheet export, streaming.

@@ -2,9 +2,10 @@
 //! to this file's row ids, forward references filled in once their target
 //! is written, and a cycle that arrives finalized finalized last.
 
-use super::plan::{Decision, Plan};
-use super::{Conflict, Counts, Refusal, Summary};
+use super::plan::{Decision, Deletion, Plan};
+use super::{Counts, Refusal, Summary};
 use crate::domain::CycleState;
+use crate::domain::revisions::Revs;
 use crate::error::{Error, Result};
 use crate::store::exchange::{Kind, RawRow, TABLES, Val, table_index};
 use crate::store::{Session, StoreError};
@@ -51,11 +52,16 @@ pub(super) fn apply(
     plan: &Plan<'_>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Summary, Vec<Refusal>)> {
-    let records = plan.records;
+    let records = &plan.records;
     let mut summary = Summary {
         tables: vec![Counts::default(); TABLES.len()],
-        conflicts: Vec::new(),
+        conflicts: plan.conflicts.clone(),
+        changes: plan.changes.clone(),
+        unneeded: Vec::new(),
     };
+    let conflicted: std::collections::HashSet<usize> =
+        plan.conflicts.iter().map(|c| c.index).collect();
+    let no_revs = Revs::new();
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| records[i].table);
     let mut fixups: Vec<Fixup> = Vec::new();
@@ -69,25 +75,38 @@ pub(super) fn apply(
         if done % 1024 == 0 {
             progress(u64::try_from(done).unwrap_or(0), total);
         }
-        let row = &records[index];
+        let row = records[index].as_ref();
         let def = row.def();
+        let counts = &mut summary.tables[row.table];
+        if conflicted.contains(&index) {
+            counts.conflicts += 1;
+        }
+        let count = |c: &mut Counts, f: fn(&mut Counts) -> &mut usize| {
+            if !conflicted.contains(&index) {
+                *f(c) += 1;
+            }
+        };
         let existing = match &plan.decisions[index] {
-            Decision::Unchanged => {
-                summary.tables[row.table].unchanged += 1;
+            Decision::Unchanged | Decision::Deleted { learn: false } => {
+                count(counts, |c| &mut c.unchanged);
                 continue;
             }
-            Decision::KeepLocal(reason) => {
-                summary.tables[row.table].conflicts += 1;
-                summary.conflicts.push(Conflict {
-                    index,
-                    table: def.name,
-                    uuid: row.uuid.clone(),
-                    kept: "local",
-                    reason: reason.clone(),
-                });
+            Decision::Deleted { learn: true } => {
+                if let Some(t) = plan.learnt.get(&index) {
+                    s.put_tombstone(t)?;
+                }
                 continue;
             }
-            Decision::Insert => None,
+            Decision::Revisions => {
+                s.set_revisions(
+                    row.table,
+                    &row.uuid,
+                    plan.revs.get(&index).unwrap_or(&no_revs),
+                )?;
+                count(counts, |c| &mut c.unchanged);
+                continue;
+            }
+            Decision::Insert | Decision::Restore => None,
             Decision::Update(id) => Some(*id),
         };
         // Map references to this file's ids.
@@ -136,10 +155,23 @@ pub(super) fn apply(
         };
         match written {
             Ok(id) => {
+                // The merged revisions (this also keeps the write machinery
+                // from taking the merge for a local edit).
+                if existing.is_some() || plan.revs.contains_key(&index) {
+                    s.set_revisions(
+                        row.table,
+                        &row.uuid,
+                        plan.revs.get(&index).unwrap_or(&no_revs),
+                    )?;
+                }
+                if plan.decisions[index] == Decision::Restore {
+                    s.remove_tombstone(row.table, &row.uuid)?;
+                }
+                let counts = &mut summary.tables[row.table];
                 if existing.is_some() {
-                    summary.tables[row.table].updated += 1;
+                    count(counts, |c| &mut c.updated);
                 } else {
-                    summary.tables[row.table].inserted += 1;
+                    count(counts, |c| &mut c.inserted);
                 }
                 if finalize_this {
                     finalize.push(id);
@@ -168,6 +200,44 @@ pub(super) fn apply(
             .row_id(f.target, &f.uuid)?
             .ok_or_else(|| Error::internal(format!("{} {} was not written", f.target, f.uuid)))?;
         s.set_row_column(f.table, f.id, f.column, &Val::Int(id))?;
+    }
+    // Deletions, the records that depend on others first.
+    let n = records.len();
+    let mut deletions: Vec<usize> = (0..plan.tombstones.len()).collect();
+    deletions.sort_by_key(|&j| std::cmp::Reverse(plan.tombstones[j].table));
+    for j in deletions {
+        let t = &plan.tombstones[j];
+        match &plan.deletions[j] {
+            Deletion::Nothing => {}
+            Deletion::Remember => s.put_tombstone(t)?,
+            Deletion::Keep(_) => {
+                s.set_revisions(
+                    t.table,
+                    &t.uuid,
+                    plan.revs.get(&(n + j)).unwrap_or(&no_revs),
+                )?;
+                summary.tables[t.table].conflicts += 1;
+            }
+            Deletion::Delete(id) => {
+                s.put_tombstone(t)?;
+                if let Err(e) = s.delete_row(t.table, *id) {
+                    let local = plan.deleted.get(&(n + j));
+                    match local.and_then(|row| store_refusal(n + j, row, &e)) {
+                        Some(r) => refusals.push(r),
+                        None => return Err(Error::from(e)),
+                    }
+                    continue;
+                }
+                if conflicted.contains(&(n + j)) {
+                    summary.tables[t.table].conflicts += 1;
+                } else {
+                    summary.tables[t.table].deleted += 1;
+                }
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        return Ok((summary, refusals));
     }
     if let Some(ct) = cycle_table {
         for id in finalize {

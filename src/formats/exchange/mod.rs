@@ -4,10 +4,13 @@
 //! document:
 //!
 //! ```json
-//! {"schema_version":1,"kind":"export","yardstick_schema":3,"exported_at":"…","since":null,"person":null,
+//! {"schema_version":2,"kind":"export","yardstick_schema":6,"exported_at":"…","since":null,"person":null,
 //! "records":[
-//! {"table":"team","uuid":"…","handle":"acme","name":"Acme","parent_uuid":null,"lead_uuid":"…",…},
+//! {"table":"team","uuid":"…","handle":"acme","name":"Acme","parent_uuid":null,"lead_uuid":"…",…,"_rev":{…}},
 //! …
+//! ],
+//! "deletions":[
+//! {"table":"checkin","uuid":"…","rev":"…","deleted_at":"…","deleted_by":"kim","seen":{…}}
 //! ]}
 //! ```
 //!
@@ -26,13 +29,19 @@ mod parse;
 
 pub use parse::{Parsed, parse, record_error};
 
-use crate::domain::records::{CheckinLine, Kind, RawRow, Val};
+use crate::domain::records::{CheckinLine, Kind, RawRow, TABLES, Val};
+use crate::domain::revisions::{ROW, Revs, Tombstone};
 use crate::domain::text::neutralize_formula;
 use crate::error::{Error, Result};
 use std::io::Write;
 
-/// The version of the exchange document's shape.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The version of the exchange document's shape: 2 carries field
+/// revisions (`_rev`) and deletions; files of version 1 (no history) are
+/// still read.
+pub const SCHEMA_VERSION: u64 = 2;
+
+/// The oldest document shape this build reads.
+pub const OLDEST_SCHEMA_VERSION: u64 = 1;
 
 /// The `kind` of an exchange document.
 pub const KIND: &str = "export";
@@ -45,6 +54,7 @@ pub type OnWriteError = fn(std::io::Error) -> Error;
 pub struct JsonWriter<W: Write> {
     out: W,
     count: usize,
+    deletions: usize,
     line: String,
 }
 
@@ -88,12 +98,14 @@ impl<W: Write> JsonWriter<W> {
         Ok(JsonWriter {
             out,
             count: 0,
+            deletions: 0,
             line: String::new(),
         })
     }
 
-    /// Write one record (on a line of its own).
-    pub fn record(&mut self, row: &RawRow) -> std::io::Result<()> {
+    /// Write one record (on a line of its own) with its field revisions.
+    /// Every record comes before the first deletion.
+    pub fn record(&mut self, row: &RawRow, revs: &Revs) -> std::io::Result<()> {
         let def = row.def();
         self.line.clear();
         self.line
@@ -119,17 +131,63 @@ impl<W: Write> JsonWriter<W> {
                 (Val::Text(s), _) => self.line.push_str(&json_string(s)),
             }
         }
+        if !revs.is_empty() {
+            self.line.push_str(",\"_rev\":");
+            self.line.push_str(&revs_json(row.table, revs).to_string());
+        }
         self.line.push('}');
         self.count += 1;
         self.out.write_all(self.line.as_bytes())
     }
 
-    /// Close the document; returns how many records it holds.
-    pub fn finish(mut self) -> std::io::Result<usize> {
-        self.out.write_all(b"\n]}\n")?;
-        self.out.flush()?;
-        Ok(self.count)
+    /// Write one deletion (after every record).
+    pub fn deletion(&mut self, t: &Tombstone) -> std::io::Result<()> {
+        let head = if self.deletions == 0 {
+            "\n],\n\"deletions\":[\n"
+        } else {
+            ",\n"
+        };
+        let value = serde_json::json!({
+            "table": TABLES[t.table].name,
+            "uuid": t.uuid,
+            "rev": t.rev,
+            "deleted_at": t.deleted_at,
+            "deleted_by": t.deleted_by,
+            "seen": revs_json(t.table, &t.seen),
+        });
+        self.deletions += 1;
+        self.out.write_all(head.as_bytes())?;
+        self.out.write_all(value.to_string().as_bytes())
     }
+
+    /// Close the document; returns how many records and deletions it holds.
+    pub fn finish(mut self) -> std::io::Result<(usize, usize)> {
+        if self.deletions == 0 {
+            self.out.write_all(b"\n],\n\"deletions\":[]}\n")?;
+        } else {
+            self.out.write_all(b"\n]}\n")?;
+        }
+        self.out.flush()?;
+        Ok((self.count, self.deletions))
+    }
+}
+
+/// Field revisions as the exchange format writes them: by the fields'
+/// names in the file (`goal_uuid`, not `goal_id`).
+fn revs_json(table: usize, revs: &Revs) -> serde_json::Value {
+    let def = &TABLES[table];
+    let mut map = serde_json::Map::new();
+    for (field, rev) in revs {
+        let key = match def.col(field) {
+            Some(i) => def.cols[i].key,
+            None if field == ROW => ROW,
+            None => continue,
+        };
+        if let Ok(v) = serde_json::to_value(rev) {
+            map.insert(key.to_string(), v);
+        }
+    }
+    serde_json::Value::Object(map)
 }
 
 /// The columns of the spreadsheet (CSV) export of check-ins.

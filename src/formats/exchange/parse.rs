@@ -6,6 +6,7 @@
 //! is checked against the database by `app::merge`.
 
 use crate::domain::records::{self as sx, Kind, RawRow, TABLES, Val};
+use crate::domain::revisions::{FieldRev, HIDDEN, HISTORY, ROW, Revs, Tombstone};
 use crate::error::{Error, Result};
 use chrono::DateTime;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -21,6 +22,14 @@ pub struct Parsed {
     pub yardstick_schema: i64,
     /// The records, in file order.
     pub records: Vec<RawRow>,
+    /// The field revisions of each record (same order; empty: as created,
+    /// or a file without history).
+    pub revs: Vec<Revs>,
+    /// The deletions the file carries.
+    pub deletions: Vec<Tombstone>,
+    /// Whether the file carries history (document version 2 and later): a
+    /// version 1 file says nothing of which copy edited what.
+    pub history: bool,
     /// Who exported it, as the file says (a handle).
     pub exported_by: Option<String>,
     /// Whether the file says its exporter was an admin (believed only when
@@ -32,6 +41,8 @@ pub struct Parsed {
 struct State {
     file: String,
     records: Vec<RawRow>,
+    revs: Vec<Revs>,
+    deletions: Vec<Tombstone>,
     seen: HashSet<(usize, String)>,
     error: Option<Error>,
     schema_version: Option<u64>,
@@ -90,7 +101,7 @@ pub fn parse(reader: impl Read, file: &str) -> Result<Parsed> {
             .with_hint("an export file is made by `yardstick export`; see docs/exchange.md")
     };
     match state.schema_version {
-        Some(super::SCHEMA_VERSION) => {}
+        Some(v) if (super::OLDEST_SCHEMA_VERSION..=super::SCHEMA_VERSION).contains(&v) => {}
         Some(v) => {
             return Err(not_export(format!(
                 "schema_version {v} is not supported (this yardstick reads {})",
@@ -121,8 +132,21 @@ pub fn parse(reader: impl Read, file: &str) -> Result<Parsed> {
         ))
         .with_hint("upgrade yardstick to import it"));
     }
+    if let Some(t) = state
+        .deletions
+        .iter()
+        .find(|t| state.seen.contains(&(t.table, t.uuid.clone())))
+    {
+        return Err(not_export(format!(
+            "{} {} is both a record and a deletion of the file",
+            TABLES[t.table].name, t.uuid
+        )));
+    }
     Ok(Parsed {
         yardstick_schema,
+        history: state.schema_version.unwrap_or(0) >= 2,
+        revs: state.revs,
+        deletions: state.deletions,
         records: state.records,
         exported_by: state.exported_by,
         exported_by_admin: state.exported_by_admin,
@@ -155,7 +179,12 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                 "schema_version" => {
                     let v: Value = map.next_value()?;
                     match v.as_u64() {
-                        Some(n) if n == super::SCHEMA_VERSION => state.schema_version = Some(n),
+                        Some(n)
+                            if (super::OLDEST_SCHEMA_VERSION..=super::SCHEMA_VERSION)
+                                .contains(&n) =>
+                        {
+                            state.schema_version = Some(n);
+                        }
                         _ => {
                             let e = Error::invalid(format!(
                                 "{}: schema_version {v} is not supported (this yardstick reads {})",
@@ -221,12 +250,22 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                     map.next_value_seed(RecordsSeed(&mut *state))?;
                     state.records_done = true;
                 }
+                "deletions" => {
+                    let v: Value = map.next_value()?;
+                    match deletions(v) {
+                        Ok(d) => state.deletions = d,
+                        Err(e) => {
+                            let e = e.context(&state.file);
+                            return Err(state.fail(e));
+                        }
+                    }
+                }
                 other => {
                     let e = Error::invalid(format!(
                         "{}: unknown top-level field '{other}'",
                         state.file
                     ))
-                    .with_hint("the fields are schema_version, kind, yardstick_schema, exported_at, exported_by, exported_by_admin, since, person, records");
+                    .with_hint("the fields are schema_version, kind, yardstick_schema, exported_at, exported_by, exported_by_admin, since, person, records, deletions");
                     return Err(state.fail(e));
                 }
             }
@@ -259,9 +298,10 @@ impl<'de> Visitor<'de> for RecordsVisitor<'_> {
         while let Some(value) = seq.next_element::<Value>()? {
             let index = state.records.len();
             match record(index, value, &state.seen) {
-                Ok(row) => {
+                Ok((row, revs)) => {
                     state.seen.insert((row.table, row.uuid.clone()));
                     state.records.push(row);
+                    state.revs.push(revs);
                 }
                 Err(e) => {
                     let e = e.context(&state.file);
@@ -291,8 +331,136 @@ fn is_date(s: &str) -> bool {
     crate::time::iso_day(s).is_some()
 }
 
-/// Validate one record into a raw row.
-fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result<RawRow> {
+/// The error for a bad deletion of an import file, naming it.
+fn deletion_error(index: usize, what: impl fmt::Display) -> Error {
+    Error::invalid(format!("deletion {index}: {what}"))
+        .with_hint("fix or remove that deletion; nothing was imported")
+}
+
+/// Field revisions as a file writes them (fields by their names in the
+/// file), checked, keyed by database column names.
+fn revs(table: usize, v: Value) -> std::result::Result<Revs, String> {
+    let Value::Object(map) = v else {
+        return Err(format!("expected an object of field revisions, got {v}"));
+    };
+    let def = &TABLES[table];
+    let mut out = Revs::new();
+    for (key, v) in map {
+        let name = if key == ROW {
+            ROW
+        } else {
+            match def.cols.iter().find(|c| c.key == key) {
+                Some(c) => c.name,
+                None => return Err(format!("revision of an unknown field '{key}'")),
+            }
+        };
+        let rev: FieldRev = serde_json::from_value(v)
+            .map_err(|e| format!("field '{key}': not a field revision: {e}"))?;
+        if !(rev.rev == HIDDEN || canonical_uuid(&rev.rev)) {
+            return Err(format!(
+                "field '{key}': revision '{}' is not a UUID",
+                rev.rev
+            ));
+        }
+        if let Some(p) = rev.prev.iter().find(|p| !canonical_uuid(p)) {
+            return Err(format!(
+                "field '{key}': earlier revision '{p}' is not a UUID"
+            ));
+        }
+        if rev.prev.len() > HISTORY {
+            return Err(format!(
+                "field '{key}': {} earlier revisions (at most {HISTORY})",
+                rev.prev.len()
+            ));
+        }
+        if let Some(at) = rev.at.as_deref().filter(|a| !is_timestamp(a)) {
+            return Err(format!(
+                "field '{key}': '{at}' is not an RFC 3339 timestamp"
+            ));
+        }
+        if rev
+            .by
+            .as_deref()
+            .is_some_and(|b| b.chars().count() > 200 || b.chars().any(char::is_control))
+        {
+            return Err(format!("field '{key}': 'by' is not a name"));
+        }
+        out.insert(name.to_string(), rev);
+    }
+    Ok(out)
+}
+
+/// The file's deletions, checked.
+fn deletions(v: Value) -> Result<Vec<Tombstone>> {
+    let Value::Array(items) = v else {
+        return Err(Error::invalid("deletions must be a list"));
+    };
+    let mut out: Vec<Tombstone> = Vec::with_capacity(items.len());
+    let mut seen = HashSet::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let Value::Object(mut m) = item else {
+            return Err(deletion_error(i, "a deletion must be a JSON object"));
+        };
+        let mut text = |k: &str, required: bool| -> Result<Option<String>> {
+            match m.remove(k) {
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(Value::Null) | None if !required => Ok(None),
+                Some(other) => Err(deletion_error(
+                    i,
+                    format!("field '{k}': expected text, got {other}"),
+                )),
+                None => Err(deletion_error(i, format!("field '{k}' is missing"))),
+            }
+        };
+        let table = text("table", true)?.unwrap_or_default();
+        let Some(ti) = sx::table_index(&table) else {
+            return Err(deletion_error(i, format!("unknown table '{table}'")));
+        };
+        let uuid = text("uuid", true)?.unwrap_or_default();
+        let rev = text("rev", true)?.unwrap_or_default();
+        for (k, u) in [("uuid", &uuid), ("rev", &rev)] {
+            if !canonical_uuid(u) {
+                return Err(deletion_error(
+                    i,
+                    format!("field '{k}': '{u}' is not a UUID (lowercase, with hyphens)"),
+                ));
+            }
+        }
+        let deleted_at = text("deleted_at", true)?.unwrap_or_default();
+        if !is_timestamp(&deleted_at) {
+            return Err(deletion_error(
+                i,
+                format!("field 'deleted_at': '{deleted_at}' is not an RFC 3339 timestamp"),
+            ));
+        }
+        let deleted_by = text("deleted_by", false)?;
+        let seen_revs = match m.remove("seen") {
+            Some(v) => revs(ti, v).map_err(|e| deletion_error(i, format!("field 'seen': {e}")))?,
+            None => Revs::new(),
+        };
+        if let Some(k) = m.keys().next() {
+            return Err(deletion_error(i, format!("unknown field '{k}'")));
+        }
+        if !seen.insert((ti, uuid.clone())) {
+            return Err(deletion_error(
+                i,
+                format!("{table} {uuid} is deleted twice in the file"),
+            ));
+        }
+        out.push(Tombstone {
+            table: ti,
+            uuid,
+            rev,
+            deleted_at,
+            deleted_by,
+            seen: seen_revs,
+        });
+    }
+    Ok(out)
+}
+
+/// Validate one record into a raw row and its field revisions.
+fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result<(RawRow, Revs)> {
     let Value::Object(mut map) = value else {
         return Err(record_error(index, "a record must be a JSON object"));
     };
@@ -336,6 +504,10 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
     let at = |key: &str, what: String| {
         record_error(index, format!("{table} {uuid}: field '{key}': {what}"))
     };
+    let field_revs = match map.remove("_rev") {
+        Some(v) => revs(ti, v).map_err(|what| at("_rev", what))?,
+        None => Revs::new(),
+    };
     let mut vals = Vec::with_capacity(def.cols.len());
     for col in def.cols {
         let v = match (map.remove(col.key), col.default) {
@@ -361,11 +533,14 @@ fn record(index: usize, value: Value, seen: &HashSet<(usize, String)>) -> Result
             format!("{table} {uuid}: unknown field '{key}'"),
         ));
     }
-    Ok(RawRow {
-        table: ti,
-        uuid,
-        vals,
-    })
+    Ok((
+        RawRow {
+            table: ti,
+            uuid,
+            vals,
+        },
+        field_revs,
+    ))
 }
 
 /// One value, checked against its column's kind.

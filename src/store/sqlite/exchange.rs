@@ -8,7 +8,7 @@
 use super::{Sql, SqliteSession};
 use crate::error::Result;
 use crate::store::exchange::{
-    CheckinLine, ExchangeRepo, Kind, RawRow, Selection, TABLES, TableDef, Val,
+    CheckinLine, ExchangeRepo, Kind, RawRow, Revs, Selection, TABLES, TableDef, Tombstone, Val,
 };
 use crate::store::{StoreError, StoreResult};
 use rusqlite::types::ValueRef;
@@ -33,6 +33,11 @@ fn quoted(ident: &str) -> String {
 
 /// `SELECT t.id, t.uuid, <columns with references as UUIDs> FROM table t`.
 fn select_sql(def: &TableDef) -> String {
+    select_sql_with(def, "")
+}
+
+/// [`select_sql`] with more columns after the table's.
+fn select_sql_with(def: &TableDef, more: &str) -> String {
     let mut cols = vec!["t.id".to_string(), "t.uuid".to_string()];
     for col in def.cols {
         match col.kind {
@@ -44,7 +49,11 @@ fn select_sql(def: &TableDef) -> String {
             _ => cols.push(format!("t.{}", quoted(col.name))),
         }
     }
-    format!("SELECT {} FROM {} t", cols.join(", "), quoted(def.name))
+    format!(
+        "SELECT {}{more} FROM {} t",
+        cols.join(", "),
+        quoted(def.name)
+    )
 }
 
 fn read_row(table: usize, row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, RawRow)> {
@@ -176,13 +185,47 @@ pub fn for_each_row(
     sel: &Selection,
     mut f: impl FnMut(&RawRow) -> Result<()>,
 ) -> Result<()> {
+    for_each(conn, sel, false, |row, _| f(row))
+}
+
+/// [`for_each_row`], with each row's field revisions.
+fn for_each_record(
+    conn: &Connection,
+    sel: &Selection,
+    mut f: impl FnMut(&RawRow, &Revs) -> Result<()>,
+) -> Result<()> {
+    let none = Revs::new();
+    for_each(conn, sel, true, |row, revs| match revs {
+        Some(text) => f(row, &super::revisions::parse(&text)?),
+        None => f(row, &none),
+    })
+}
+
+/// The rows (and with `revs`, each one's stored revisions as JSON text).
+fn for_each(
+    conn: &Connection,
+    sel: &Selection,
+    revs: bool,
+    mut f: impl FnMut(&RawRow, Option<String>) -> Result<()>,
+) -> Result<()> {
     let sets = if sel.is_all() {
         None
     } else {
         Some(closure(conn, sel)?)
     };
     for (ti, def) in TABLES.iter().enumerate() {
-        let base = select_sql(def);
+        let base = if revs {
+            // The table's name is a static schema name, never input.
+            select_sql_with(
+                def,
+                &format!(
+                    ", (SELECT r.revs FROM revision r WHERE r.tbl = '{}' AND r.uuid = t.uuid)",
+                    def.name
+                ),
+            )
+        } else {
+            select_sql(def)
+        };
         let keep: Option<&HashSet<i64>> = match &sets {
             Some(s) if is_referenced(def.name) => Some(s.get(def.name).unwrap_or(&EMPTY)),
             _ => None,
@@ -203,10 +246,12 @@ pub fn for_each_row(
         } else {
             stmt.query([]).sql()?
         };
+        let width = def.cols.len() + 2;
         while let Some(row) = rows.next().sql()? {
             let (id, raw) = read_row(ti, row).sql()?;
             if keep.is_none_or(|k| k.contains(&id)) {
-                f(&raw)?;
+                let text: Option<String> = if revs { row.get(width).sql()? } else { None };
+                f(&raw, text)?;
             }
         }
     }
@@ -362,7 +407,7 @@ fn schema_drift(conn: &Connection) -> StoreResult<Vec<String>> {
     let mut out = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name NOT IN ('op', 'undo_entry', 'setting') ORDER BY name",
+         AND name NOT IN ('op', 'undo_entry', 'setting', 'revision', 'tombstone') ORDER BY name",
     )?;
     let names: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
@@ -389,7 +434,124 @@ fn schema_drift(conn: &Connection) -> StoreResult<Vec<String>> {
     Ok(out)
 }
 
+/// The remembered deletions selected by `sel` (deleted on or after
+/// `since`; with a person, deleted by them), oldest first.
+fn for_each_tombstone(
+    conn: &Connection,
+    sel: &Selection,
+    mut f: impl FnMut(&Tombstone) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT tbl, uuid, rev, deleted_at, deleted_by, seen FROM tombstone \
+             WHERE (?1 IS NULL OR deleted_at >= ?1) \
+               AND (?2 IS NULL OR deleted_by = (SELECT handle FROM person WHERE id = ?2)) \
+             ORDER BY id",
+        )
+        .sql()?;
+    let mut rows = stmt.query(rusqlite::params![sel.since, sel.person]).sql()?;
+    while let Some(r) = rows.next().sql()? {
+        if let Some(t) = tombstone_row(r)? {
+            f(&t)?;
+        }
+    }
+    Ok(())
+}
+
+/// A tombstone row (none for a table this build does not exchange).
+fn tombstone_row(r: &rusqlite::Row<'_>) -> StoreResult<Option<Tombstone>> {
+    let tbl: String = r.get(0)?;
+    let Some(table) = crate::store::exchange::table_index(&tbl) else {
+        return Ok(None);
+    };
+    let seen: String = r.get(5)?;
+    Ok(Some(Tombstone {
+        table,
+        uuid: r.get(1)?,
+        rev: r.get(2)?,
+        deleted_at: r.get(3)?,
+        deleted_by: r.get(4)?,
+        seen: super::revisions::parse(&seen)?,
+    }))
+}
+
+fn tombstone(conn: &Connection, table: usize, uuid: &str) -> StoreResult<Option<Tombstone>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT tbl, uuid, rev, deleted_at, deleted_by, seen FROM tombstone WHERE tbl = ?1 AND uuid = ?2",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![TABLES[table].name, uuid])?;
+    match rows.next()? {
+        Some(r) => tombstone_row(r),
+        None => Ok(None),
+    }
+}
+
 impl ExchangeRepo for SqliteSession<'_> {
+    fn for_each_record(
+        &self,
+        selection: &Selection,
+        f: &mut dyn FnMut(&RawRow, &Revs) -> Result<()>,
+    ) -> Result<()> {
+        for_each_record(self.conn, selection, f)
+    }
+
+    fn for_each_tombstone(
+        &self,
+        selection: &Selection,
+        f: &mut dyn FnMut(&Tombstone) -> Result<()>,
+    ) -> Result<()> {
+        for_each_tombstone(self.conn, selection, f)
+    }
+
+    fn revisions(&self, table: usize, uuid: &str) -> StoreResult<Revs> {
+        super::revisions::load(self.conn, TABLES[table].name, uuid)
+    }
+
+    fn set_revisions(&mut self, table: usize, uuid: &str, revs: &Revs) -> StoreResult<()> {
+        super::revisions::save(self.conn, TABLES[table].name, uuid, revs)?;
+        if let Some(w) = self.write.as_mut() {
+            w.given.insert((TABLES[table].name, uuid.to_string()));
+        }
+        Ok(())
+    }
+
+    fn tombstone(&self, table: usize, uuid: &str) -> StoreResult<Option<Tombstone>> {
+        tombstone(self.conn, table, uuid)
+    }
+
+    fn put_tombstone(&mut self, t: &Tombstone) -> StoreResult<()> {
+        super::revisions::put_tombstone(self.conn, TABLES[t.table].name, t)
+    }
+
+    fn remove_tombstone(&mut self, table: usize, uuid: &str) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM tombstone WHERE tbl = ?1 AND uuid = ?2")?
+            .execute(rusqlite::params![TABLES[table].name, uuid])?;
+        Ok(())
+    }
+
+    fn delete_row(&mut self, table: usize, id: i64) -> StoreResult<()> {
+        let def = &TABLES[table];
+        self.conn
+            .prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", quoted(def.name)))?
+            .execute([id])?;
+        Ok(())
+    }
+
+    fn referring(&self, table: usize, column: &str, id: i64) -> StoreResult<Vec<String>> {
+        let def = TABLES
+            .get(table)
+            .filter(|d| d.col(column).is_some())
+            .ok_or_else(|| StoreError::internal(format!("no column {column} to look up by")))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT uuid FROM {} WHERE {} = ?1 ORDER BY id",
+            quoted(def.name),
+            quoted(column)
+        ))?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn for_each_row(
         &self,
         selection: &Selection,

@@ -21,6 +21,7 @@ pub mod open;
 mod oplog;
 mod org;
 mod plan;
+mod revisions;
 mod rows;
 pub mod schema;
 mod stats;

@@ -265,9 +265,13 @@ pub fn preview(conn: &Connection, actor: Option<&str>) -> StoreResult<Option<Und
     }
     let mut stmt = conn.prepare(
         "SELECT tbl, action, count(*) FROM undo_entry e WHERE op_id = ?1 \
+         AND tbl NOT IN ('revision', 'tombstone') \
          AND id = (SELECT min(id) FROM undo_entry f WHERE f.op_id = ?1 AND f.tbl = e.tbl AND f.row_id = e.row_id) \
          GROUP BY tbl, action ORDER BY tbl, action",
     )?;
+    // The merge bookkeeping (field revisions, tombstones) goes back with
+    // the data it describes and is not counted apart.
+    const _: () = assert!(super::schema::BOOKKEEPING_TABLES.len() == 2);
     let rows: Vec<(String, String, i64)> = stmt
         .query_map([op.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -531,6 +535,7 @@ fn changes(conn: &Connection, op_id: i64) -> StoreResult<Vec<Change>> {
 /// (the erased row is simply no longer part of what they revert). Returns
 /// how many operations held the row.
 pub fn purge_row_history(conn: &Connection, table: &str, row_id: i64) -> StoreResult<usize> {
+    super::revisions::before_purge(conn, table, row_id)?;
     let n: i64 = conn.query_row(
         "SELECT count(DISTINCT op_id) FROM undo_entry WHERE tbl = ?1 AND row_id = ?2",
         params![table, row_id],

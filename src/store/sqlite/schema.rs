@@ -9,7 +9,7 @@ pub const APPLICATION_ID: i32 = 0x5964_5374;
 
 /// The migrations, in order. Migration `i` takes the file from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -536,6 +536,44 @@ CREATE INDEX pip_step_pip ON pip_step(pip_id, id);
 
 ALTER TABLE outcome ADD COLUMN pip_id INTEGER REFERENCES pip(id) ON DELETE RESTRICT;
 "#;
+
+/// Version 8: what lets copies of a file merge field by field (see
+/// `domain::revisions` and docs/exchange.md). `revision` holds, for each
+/// record with a field edited since it was created, the revision of each
+/// such field (JSON: id, who, when, recent ancestry); a record without a
+/// row has every field at its origin revision, which is how every row that
+/// exists before this migration starts (and how check-ins, rarely edited,
+/// stay free of any cost here). `tombstone` remembers each deleted record:
+/// its table and UUID, the deletion's id, when and by whom, and the
+/// revisions the deleter had seen, so that the deletion travels to other
+/// copies and an old file cannot bring the record back. Both tables are
+/// written by the write machinery from the undo log (never by a command),
+/// and are logged themselves, so undo restores them with the data.
+const V8: &str = r#"
+CREATE TABLE revision (
+    id    INTEGER PRIMARY KEY,
+    tbl   TEXT NOT NULL,
+    uuid  TEXT NOT NULL,
+    revs  TEXT NOT NULL,
+    UNIQUE (tbl, uuid)
+) STRICT;
+
+CREATE TABLE tombstone (
+    id          INTEGER PRIMARY KEY,
+    tbl         TEXT NOT NULL,
+    uuid        TEXT NOT NULL,
+    rev         TEXT NOT NULL,
+    deleted_at  TEXT NOT NULL,
+    deleted_by  TEXT,
+    seen        TEXT NOT NULL,
+    UNIQUE (tbl, uuid)
+) STRICT;
+CREATE INDEX tombstone_deleted_at ON tombstone(deleted_at);
+"#;
+
+/// The tables of merge bookkeeping (schema 8): logged for undo, not
+/// exchanged as records.
+pub const BOOKKEEPING_TABLES: &[&str] = &["revision", "tombstone"];
 
 /// How many before-image columns `undo_entry` has: no logged table may have more.
 pub const UNDO_COLUMNS: usize = 24;

@@ -2,13 +2,14 @@
 //! its undo history kept by triggers or, for insert-only writes, by SQLite's
 //! update hook, which also refuses any change a write did not declare.
 
-use super::{Sql, SqliteDb, SqliteSession, locked_or, oplog};
+use super::schema::BOOKKEEPING_TABLES;
+use super::{Sql, SqliteDb, SqliteSession, locked_or, oplog, revisions};
 use crate::error::Result;
 use crate::store::oplog::Audience;
 use crate::store::{OpMeta, Session, StoreError, StoreResult, WriteScope};
 use rusqlite::TransactionBehavior;
 use rusqlite::hooks::Action;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Run `f` as one logged operation in one IMMEDIATE transaction. If `f`
@@ -70,6 +71,7 @@ fn write_logged(
             changed: false,
             bulk: false,
             seen: Some(Arc::clone(seen)),
+            given: HashSet::new(),
         }),
     };
     f(&mut session)?;
@@ -81,11 +83,13 @@ fn write_logged(
         let seen = lock(seen);
         let unrecorded: Vec<&str> = match scope {
             WriteScope::Any => Vec::new(),
+            // The merge bookkeeping installs its own undo triggers before
+            // it writes (see `revisions`).
             WriteScope::Tables(declared) => seen
                 .tables
                 .iter()
                 .map(String::as_str)
-                .filter(|t| !declared.contains(t))
+                .filter(|t| !declared.contains(t) && !BOOKKEEPING_TABLES.contains(t))
                 .collect(),
             WriteScope::Inserts => seen
                 .changed_not_inserted
@@ -102,6 +106,12 @@ fn write_logged(
             .into());
         }
         oplog::record_inserts(&tx, op_id, &seen.inserts)?;
+        drop(seen);
+        if scope != WriteScope::Inserts {
+            // Field revisions and tombstones, from the undo entries just
+            // kept (an insert-only write has none to give).
+            revisions::record(&tx, op_id, &meta.at, &meta.actor, &state.given)?;
+        }
     }
     let changed = oplog::finish_op(
         &tx,
@@ -170,6 +180,9 @@ pub(super) struct WriteState {
     bulk: bool,
     /// What the update hook saw (none in a rehearsal).
     seen: Option<Arc<Mutex<Seen>>>,
+    /// Rows whose field revisions the write set itself (a merge), by
+    /// table and UUID: no revision is recorded for them.
+    pub(super) given: HashSet<(&'static str, String)>,
 }
 
 impl WriteState {
@@ -183,6 +196,7 @@ impl WriteState {
             changed: false,
             bulk: false,
             seen: None,
+            given: HashSet::new(),
         }
     }
 }

@@ -98,6 +98,30 @@ pub(super) fn only_follow_up(row: &RawRow, old: &RawRow) -> bool {
         .all(|(c, (a, b))| a == b || ACTION_FOLLOW_UP.contains(&c.name))
 }
 
+/// Refuse deletion `i` (of the local row `local`) unless the file's person
+/// may change that record: what they may not change on the command line,
+/// they may not delete through a file.
+pub(super) fn check_delete(
+    cx: &Cx<'_>,
+    from: &Policy,
+    i: usize,
+    local: &RawRow,
+    found: &mut Found,
+) -> Result<()> {
+    if from.is_admin() {
+        return Ok(());
+    }
+    let me = from.handle().unwrap_or_default().to_string();
+    if let Err(e) = may_write(cx, from, &me, usize::MAX, local)? {
+        let reason = format!(
+            "not allowed to delete: {} (the file comes from {me})",
+            e.message()
+        );
+        found.0.push(Refusal::new(i, local, None, reason));
+    }
+    Ok(())
+}
+
 /// Whether `me` may write record `i` in the state `row`.
 fn may_write(cx: &Cx<'_>, from: &Policy, me: &str, i: usize, row: &RawRow) -> Result<Result<()>> {
     let s = cx.session();

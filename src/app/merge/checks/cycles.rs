@@ -81,10 +81,10 @@ pub(super) fn new_events(plan: &Plan<'_>) -> HashMap<String, Vec<usize>> {
 
 /// The events the import adds to a cycle (UUID): (index, record).
 fn events_of<'r>(cx: &Cx<'r>, cycle: &str) -> Vec<(usize, &'r RawRow)> {
-    let records = cx.plan().records;
+    let records = &cx.plan().records;
     cx.new_events
         .get(cycle)
-        .map(|v| v.iter().map(|&i| (i, &records[i])).collect())
+        .map(|v| v.iter().map(|&i| (i, records[i].as_ref())).collect())
         .unwrap_or_default()
 }
 

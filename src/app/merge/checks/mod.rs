@@ -166,7 +166,43 @@ pub(super) fn run(
     }
     unique::check(&cx, &mut found)?;
     cycles::check_history(&cx, &mut found)?;
+    deletions(&cx, from, &mut found)?;
     Ok(found.0)
+}
+
+/// The deletions the import applies or remembers: no deletion dated in
+/// the future, and a record deleted only by someone who may change it.
+fn deletions(cx: &Cx<'_>, from: Option<&Policy>, found: &mut Found) -> Result<()> {
+    use super::plan::Deletion;
+    let plan = cx.plan();
+    let n = plan.records.len();
+    let latest = cx.settings.clock.latest();
+    for (j, t) in plan.tombstones.iter().enumerate() {
+        let decision = &plan.deletions[j];
+        if matches!(decision, Deletion::Nothing | Deletion::Keep(_)) {
+            continue;
+        }
+        let refusal = |field: Option<&'static str>, reason: String| Refusal {
+            index: n + j,
+            table: crate::store::exchange::TABLES[t.table].name,
+            uuid: t.uuid.clone(),
+            field,
+            reason,
+            hint: None,
+        };
+        if crate::time::stored_timestamp(&t.deleted_at).is_ok_and(|at| at > latest) {
+            found.0.push(refusal(
+                Some("deleted_at"),
+                format!("{} is in the future", t.deleted_at),
+            ));
+        }
+        if let (Deletion::Delete(_), Some(p)) = (decision, from) {
+            if let Some(local) = plan.deleted.get(&(n + j)) {
+                access::check_delete(cx, p, n + j, local, found)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -198,11 +234,26 @@ mod tests {
         let parsed = crate::formats::exchange::parse(doc.as_bytes(), "t").unwrap();
         let store = crate::store::Store::open_memory().unwrap();
         let s = store.read();
-        let plan = Plan::new(&*s, &parsed.records).unwrap();
         let settings = Settings {
             clock: Clock::new(Some("2026-11-22"), Weekday::Mon).unwrap(),
             percent_max: 100.0,
+            actor: "test".into(),
         };
+        let source = super::super::plan::Source {
+            history: parsed.history,
+            exporter: None,
+            remember_unknown: true,
+        };
+        let plan = Plan::new(
+            &*s,
+            &parsed.records,
+            &parsed.revs,
+            &parsed.deletions,
+            &source,
+            &Default::default(),
+            &settings,
+        )
+        .unwrap();
         run(&*s, &plan, &settings, None).unwrap()
     }
 
