@@ -600,3 +600,175 @@ fn records_travel_in_exports_and_a_crafted_one_is_refused_on_import() {
     let out = refused(&env, &fresh, &["import", s(&crafted)], 2, &["record"]);
     out.stderr_has("appraisal record cannot be read");
 }
+
+// ---------------------------------------------------------------------------
+// The merit matrix.
+
+/// Two teams: lena leads core (ann, bjorn); sam leads sales (kim).
+const TWO_TEAMS: &str = r#"
+[[team]]
+handle = "sales"
+name = "Sales"
+lead = "sam"
+
+[[person]]
+handle = "sam"
+name = "Sam Sales"
+team = "sales"
+
+[[person]]
+handle = "kim"
+name = "Kim King"
+manager = "sam"
+team = "sales"
+"#;
+
+fn rewards_db(env: &Env) -> PathBuf {
+    let db = team_db(env, TWO_TEAMS);
+    run(
+        env,
+        &db,
+        &[
+            "appraise", "cycle", "new", "m", "--period", "2026-H2", "--person", "ann", "--person",
+            "bjorn", "--person", "kim",
+        ],
+    );
+    run(env, &db, &["appraise", "cycle", "open", "m"]);
+    manager_review(env, &db, "m", "ann", &["collaboration=5", "ownership=5"]);
+    manager_review(env, &db, "m", "bjorn", &["collaboration=4", "ownership=4"]);
+    let mut args = vec![
+        "--as", "sam", "appraise", "review", "m", "kim", "--kind", "manager",
+    ];
+    args.extend_from_slice(&["--rate", "collaboration=3", "--submit"]);
+    run(env, &db, &args);
+    run(
+        env,
+        &db,
+        &["appraise", "cycle", "calibrate", "m", "--force"],
+    );
+    run(
+        env,
+        &db,
+        &[
+            "appraise",
+            "outcome",
+            "m",
+            "ann",
+            "--potential",
+            "high",
+            "--recommend",
+            "promotion",
+        ],
+    );
+    run(
+        env,
+        &db,
+        &["appraise", "outcome", "m", "bjorn", "--recommend", "raise"],
+    );
+    run(env, &db, &["appraise", "cycle", "finalize", "m", "--force"]);
+    db
+}
+
+#[test]
+fn the_merit_matrix_suggests_rewards_per_person_and_totals_per_team() {
+    let env = Env::new();
+    let db = rewards_db(&env);
+    let v = run(&env, &db, &["report", "cycle", "m", "--format", "json"]).json();
+    let people = v["people"].as_array().unwrap();
+    let of = |who: &str| people.iter().find(|p| p["person"] == who).unwrap().clone();
+    // ann: level 5 with high potential → the row of that potential.
+    assert_eq!(of("ann")["raise_pct"], 7.0, "{v}");
+    assert_eq!(of("ann")["bonus_pct"], 20.0, "{v}");
+    assert_eq!(of("ann")["recommendation"], "promotion", "{v}");
+    // bjorn: level 4, no potential → the level's row.
+    assert_eq!(of("bjorn")["raise_pct"], 4.0, "{v}");
+    assert_eq!(of("bjorn")["recommendation"], "raise", "{v}");
+    assert_eq!(of("kim")["raise_pct"], 2.5, "{v}");
+    let teams = v["team_rewards"].as_array().unwrap();
+    let core = teams.iter().find(|t| t["team"] == "core").unwrap();
+    assert_eq!(core["people"], 2);
+    assert_eq!(core["raise_pct_total"], 11.0, "{v}");
+    assert_eq!(core["raise_pct_mean"], 5.5, "{v}");
+    assert_eq!(core["bonus_pct_total"], 28.0, "{v}");
+    let sales = teams.iter().find(|t| t["team"] == "sales").unwrap();
+    assert_eq!(sales["raise_pct_total"], 2.5, "{v}");
+
+    // The rewards as a spreadsheet: one table per CSV.
+    for (part, header) in [
+        ("people", "raise_pct,bonus_pct"),
+        ("team_rewards", "raise_pct_total,raise_pct_mean"),
+    ] {
+        let out = run(
+            &env,
+            &db,
+            &["report", "cycle", "m", "--part", part, "--format", "csv"],
+        );
+        assert!(
+            out.stdout.lines().next().unwrap().contains(header),
+            "{}",
+            out.stdout
+        );
+    }
+    let out = env.on(&db, &["report", "cycle", "m", "--part", "nope"]);
+    out.code(2);
+    out.stderr_has("team_rewards");
+
+    // A subject sees their own reward once finalized, and not a colleague's.
+    let mine = run(
+        &env,
+        &db,
+        &["--as", "kim", "report", "cycle", "m", "--format", "json"],
+    )
+    .json();
+    let rows = mine["people"].as_array().unwrap();
+    let row = |who: &str| rows.iter().find(|p| p["person"] == who).cloned();
+    assert_eq!(row("kim").unwrap()["raise_pct"], 2.5, "{mine}");
+    assert!(
+        row("ann").is_none_or(|r| r["raise_pct"].is_null()),
+        "{mine}"
+    );
+}
+
+#[test]
+fn a_merit_matrix_that_does_not_fit_the_template_is_refused_with_its_place() {
+    let env = Env::new();
+    let db = team_db(&env, "");
+    let text = std::fs::read_to_string(template("opm.toml")).unwrap();
+    for (row, needle) in [
+        (
+            "level = 9\nraise = 1\nbonus = 1",
+            "not a level of the scale",
+        ),
+        (
+            "level = 3\npotential = \"huge\"\nraise = 1\nbonus = 1",
+            "potential",
+        ),
+        ("level = 3\nraise = -1\nbonus = 1", "between 0 and 100"),
+        (
+            "level = 3\nraise = 1\nbonus = 1\n\n[[merit]]\nlevel = 3\nraise = 2\nbonus = 2",
+            "twice",
+        ),
+    ] {
+        let tpl = env.path("bad.toml");
+        std::fs::write(&tpl, format!("{text}\n[[merit]]\n{row}\n")).unwrap();
+        let out = refused(
+            &env,
+            &db,
+            &[
+                "appraise",
+                "cycle",
+                "new",
+                "x",
+                "--period",
+                "2026-H2",
+                "--person",
+                "ann",
+                "--template",
+                s(&tpl),
+            ],
+            2,
+            &[needle],
+        );
+        out.stderr_has("bad.toml:");
+    }
+}

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use yardstick::ErrorKind;
 use yardstick::domain::appraisal::{
     GoalInput, Inputs, Rating, ReviewInput, Template, appraise, check_calibration, goal_level,
-    root_goals, summary_level,
+    root_goals, suggested_reward, summary_level,
 };
 use yardstick::domain::{
     Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds,
@@ -46,6 +46,7 @@ const KINDS: &[&str] = &[
     "appraise",
     "root-goals",
     "calibrate",
+    "reward",
 ];
 
 /// Half a unit in the fourth decimal place (plus a hair for binary rounding).
@@ -282,6 +283,7 @@ fn check_line(text: &str) -> Check {
         "appraise" => check_appraise(rest, expected),
         "root-goals" => check_root_goals(rest, expected),
         "calibrate" => check_calibrate(rest, expected),
+        "reward" => check_reward(rest, expected),
         other => Err(format!("unknown example kind `{other}`")),
     }
 }
@@ -773,6 +775,26 @@ fn check_root_goals(rest: &str, expected: &str) -> Check {
     } else {
         Err(format!("expected {want:?}, got {got:?}"))
     }
+}
+
+fn check_reward(rest: &str, expected: &str) -> Check {
+    let mut args = Args::parse(rest)?;
+    let t = template_named(args.required("template")?)?;
+    let level = opt_num(args.required("level")?)?;
+    let potential = args.take("potential");
+    args.finish()?;
+    let got = suggested_reward(&t.merit, level, potential);
+    if expected == "none" {
+        return match got {
+            None => Ok(()),
+            Some(r) => Err(format!("expected none, got {r:?}")),
+        };
+    }
+    let got = got.ok_or("expected a reward, got none")?;
+    let mut want = Args::parse(expected)?;
+    expect_num("raise", got.raise, num(want.required("raise")?)?)?;
+    expect_num("bonus", got.bonus, num(want.required("bonus")?)?)?;
+    want.finish()
 }
 
 fn check_calibrate(rest: &str, expected: &str) -> Check {

@@ -327,3 +327,38 @@ fn libreoffice_finds_no_formula_behind_leading_control_characters() {
         );
     }
 }
+
+/// The merit matrix's rewards as a spreadsheet: percentages arrive as numbers.
+#[test]
+fn the_cycles_rewards_open_as_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    yardstick(&db, &["demo"]);
+    let csv = dir.path().join("rewards.csv");
+    let out = yardstick(
+        &db,
+        &[
+            "report",
+            "cycle",
+            "2026-H1 reviews",
+            "--part",
+            "people",
+            "--format",
+            "csv",
+        ],
+    );
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.starts_with("person,score,"), "{text}");
+    assert!(text.lines().next().unwrap().contains("raise_pct,bonus_pct"));
+    std::fs::write(&csv, out).unwrap();
+    if let Some((formulas, numbers)) = open_in_calc(&csv) {
+        assert_eq!(formulas, 0);
+        // Per person the score, the raise and the bonus are numbers (Calc
+        // stores two equal neighbours, a raise and bonus of 0, as one cell).
+        let people = text.lines().count() as u64 - 1;
+        assert!(
+            numbers >= people * 2,
+            "{numbers} number cells for {people} people"
+        );
+    }
+}

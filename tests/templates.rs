@@ -579,6 +579,7 @@ fn template() -> impl Strategy<Value = Template> {
                 },
                 anonymity_threshold: anon,
                 calibration: Default::default(),
+                merit: Vec::new(),
             },
         )
 }

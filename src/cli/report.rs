@@ -78,6 +78,10 @@ pub enum ReportCmd {
     Cycle {
         /// Cycle name or id (default: --cycle, else the latest)
         cycle_arg: Option<String>,
+        /// Only this table of the report, in any format (e.g. `people` or
+        /// `team_rewards` for a spreadsheet: CSV holds one table)
+        #[arg(long, value_name = "TABLE")]
+        part: Option<String>,
         #[command(flatten)]
         filters: Filters,
     },
@@ -171,14 +175,24 @@ fn build(ctx: &mut Ctx, args: ReportArgs) -> Result<crate::render::Doc> {
             let (lines, since, until) = report::checkins(s, clock, cadence, &f.typed())?;
             views::checkins(&lines, since, until)
         }
-        Some(ReportCmd::Cycle { cycle_arg, filters }) => views::cycle(&report::cycle(
-            s,
-            clock,
-            pace,
-            &policy,
-            cycle_arg.as_deref(),
-            &filters.typed(),
-        )?),
+        Some(ReportCmd::Cycle {
+            cycle_arg,
+            part,
+            filters,
+        }) => {
+            let doc = views::cycle(&report::cycle(
+                s,
+                clock,
+                pace,
+                &policy,
+                cycle_arg.as_deref(),
+                &filters.typed(),
+            )?);
+            match part {
+                Some(key) => doc.only_table(&key)?,
+                None => doc,
+            }
+        }
         Some(ReportCmd::Person {
             handle,
             include_private,

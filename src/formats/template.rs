@@ -3,7 +3,7 @@
 
 use crate::domain::appraisal::{
     CalibrationRule, Competency, ComponentWeights, DEFAULT_ANONYMITY_THRESHOLD, GoalMapping, Level,
-    Place, Scale, SummaryRule, Template,
+    MeritRow, Place, Scale, SummaryRule, Template,
 };
 use crate::domain::types::{Component, MissingRule};
 use crate::error::{Error, Result};
@@ -40,6 +40,17 @@ struct RawTemplate {
     calibration: Option<S<RawCalibration>>,
     #[serde(default)]
     competency: Vec<S<RawCompetency>>,
+    #[serde(default)]
+    merit: Vec<S<RawMerit>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMerit {
+    level: S<f64>,
+    potential: Option<S<String>>,
+    raise: S<f64>,
+    bonus: S<f64>,
 }
 
 #[derive(Deserialize)]
@@ -285,6 +296,19 @@ pub fn parse(text: &str, file: &str) -> Result<Template> {
                 .and_then(|c| c.get_ref().max_steps.as_ref())
                 .map(|m| *m.get_ref()),
         },
+        merit: raw
+            .merit
+            .iter()
+            .map(|m| {
+                let m = m.get_ref();
+                MeritRow {
+                    level: *m.level.get_ref(),
+                    potential: m.potential.as_ref().map(|p| p.get_ref().clone()),
+                    raise: *m.raise.get_ref(),
+                    bonus: *m.bonus.get_ref(),
+                }
+            })
+            .collect(),
     };
     match template.find_problem() {
         None => Ok(template),
@@ -354,6 +378,7 @@ fn span_of(raw: &RawTemplate, place: Place) -> Range<usize> {
         Place::SummaryThresholds => sum_ths.map(|t| t.span()),
         Place::SummaryThresholdMin(i) => sum_th(i).map(|t| t.min.span()),
         Place::SummaryThresholdLevel(i) => sum_th(i).map(|t| t.level.span()),
+        Place::Merit(i) => raw.merit.get(i).map(|m| m.span()),
     };
     found.unwrap_or(match place {
         Place::CriticalElements | Place::SummaryThresholds => summary_span,
@@ -451,6 +476,15 @@ pub fn to_toml(t: &Template) -> String {
         }
         out.push_str(&format!("critical = {}\n", c.critical));
         out.push_str(&format!("weight = {}\n", n(c.weight)));
+    }
+    for m in &t.merit {
+        out.push_str("\n[[merit]]\n");
+        out.push_str(&format!("level = {}\n", n(m.level)));
+        if let Some(p) = &m.potential {
+            out.push_str(&format!("potential = {}\n", quote(p)));
+        }
+        out.push_str(&format!("raise = {}\n", n(m.raise)));
+        out.push_str(&format!("bonus = {}\n", n(m.bonus)));
     }
     out
 }

@@ -520,6 +520,36 @@ impl Doc {
         self
     }
 
+    /// The document with only its table `key` (for a spreadsheet of one
+    /// part of a report); an error naming the tables there are otherwise.
+    pub fn only_table(self, key: &str) -> crate::error::Result<Doc> {
+        let keys: Vec<&'static str> = self
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Table(t) => Some(t.key),
+                _ => None,
+            })
+            .collect();
+        if !keys.contains(&key) {
+            return Err(crate::error::Error::invalid(format!(
+                "--part '{}' is not a table of this report",
+                key.escape_debug()
+            ))
+            .with_hint(format!("use one of: {}", keys.join(", "))));
+        }
+        let parts = self
+            .parts
+            .into_iter()
+            .filter(|p| matches!(p, Part::Table(t) if t.key == key))
+            .collect();
+        Ok(Doc {
+            parts,
+            empty_message: None,
+            ..self
+        })
+    }
+
     /// The first table part, if any.
     pub fn first_table(&self) -> Option<&Table> {
         self.parts.iter().find_map(|p| match p {

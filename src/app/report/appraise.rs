@@ -49,6 +49,8 @@ pub struct SubjectState {
     /// Every record finalizing the cycle stored for the subject, voided ones
     /// included (the history).
     pub records: Vec<RecordLine>,
+    /// The subject's team (when the cycle was finalized, once it is).
+    pub team: Option<String>,
     /// The subject's acknowledgements of their outcome, with their
     /// comments; voided ones (by a reopening) included.
     pub acknowledgements: Vec<crate::domain::cycle::Acknowledgement>,
@@ -232,6 +234,7 @@ fn state_of(
         anonymous: Vec::new(),
         frozen_packet: None,
         records: history,
+        team: s.find_person(&p.handle)?.and_then(|x| x.team),
         acknowledgements: s
             .acknowledgements(cycle.id, Some(p.person_id))?
             .into_iter()

@@ -84,6 +84,9 @@ pub struct Record {
     pub outcome: RecordedOutcome,
     /// The packet's goals and measures.
     pub packet: RecordedPacket,
+    /// The subject's team when the cycle was finalized (what per-team
+    /// totals count them in).
+    pub team: Option<String>,
 }
 
 /// One record of a subject's history, as `appraise show` lists them.
@@ -194,6 +197,7 @@ pub fn apply(st: &mut SubjectState, record: Record) {
         upward_count: o.upward_count,
     });
     st.frozen_packet = Some(record.packet);
+    st.team = record.team;
 }
 
 /// Store the record of every subject of `states` (their appraisals as
@@ -235,6 +239,7 @@ pub fn freeze(
                 measures,
                 thresholds: pace.thresholds,
             },
+            team: st.team.clone(),
         };
         let json = serde_json::to_string(&record)
             .map_err(|e| Error::failed(format!("cannot record the appraisal: {e}")))?;

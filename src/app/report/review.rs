@@ -9,7 +9,7 @@ use crate::app::access::Policy;
 use crate::app::plan::GoalFilter;
 use crate::domain::ReviewKind;
 use crate::domain::access::{Facts, Item};
-use crate::domain::appraisal::Template;
+use crate::domain::appraisal::{Reward, Template, suggested_reward};
 use crate::domain::cycle::Cycle;
 use crate::domain::cycle::{POTENTIALS, counts};
 use crate::domain::feedback::Feedback;
@@ -49,6 +49,84 @@ pub struct CycleReport {
     pub cycle_average: Option<f64>,
     /// 9-box: rows potential high, medium, low; columns performance low, medium, high; names in each cell.
     pub nine_box: Vec<Vec<Vec<String>>>,
+    /// Each participant's suggested reward (in the order of `states`), from
+    /// the template's merit matrix and what the reader may see of their
+    /// final level and potential.
+    pub rewards: Vec<Option<Reward>>,
+    /// The suggested rewards per team (people without a team last).
+    pub team_rewards: Vec<TeamRewards>,
+}
+
+/// The suggested rewards of one team's participants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamRewards {
+    /// The team's handle (none: people without a team).
+    pub team: Option<String>,
+    /// Participants in the team.
+    pub people: usize,
+    /// Of those, how many have a suggested reward.
+    pub rewarded: usize,
+    /// The sum of their raises, in percentage points of pay (multiply by a
+    /// salary to budget: yardstick holds no pay).
+    pub raise_total: f64,
+    /// The sum of their bonuses, in percentage points of pay.
+    pub bonus_total: f64,
+}
+
+impl TeamRewards {
+    /// The mean raise of those rewarded, percent.
+    pub fn raise_mean(&self) -> Option<f64> {
+        (self.rewarded > 0).then(|| self.raise_total / self.rewarded as f64)
+    }
+
+    /// The mean bonus of those rewarded, percent.
+    pub fn bonus_mean(&self) -> Option<f64> {
+        (self.rewarded > 0).then(|| self.bonus_total / self.rewarded as f64)
+    }
+}
+
+/// Each participant's suggested reward, and the totals per team.
+fn rewards(
+    template: &Template,
+    states: &[SubjectState],
+) -> (Vec<Option<Reward>>, Vec<TeamRewards>) {
+    let each: Vec<Option<Reward>> = states
+        .iter()
+        .map(|s| {
+            let potential = s.outcome.as_ref().and_then(|o| o.potential.as_deref());
+            suggested_reward(&template.merit, s.final_level(), potential)
+        })
+        .collect();
+    let mut teams: Vec<TeamRewards> = Vec::new();
+    for (s, r) in states.iter().zip(&each) {
+        let i = match teams.iter().position(|t| t.team == s.team) {
+            Some(i) => i,
+            None => {
+                teams.push(TeamRewards {
+                    team: s.team.clone(),
+                    people: 0,
+                    rewarded: 0,
+                    raise_total: 0.0,
+                    bonus_total: 0.0,
+                });
+                teams.len() - 1
+            }
+        };
+        let t = &mut teams[i];
+        t.people += 1;
+        if let Some(r) = r {
+            t.rewarded += 1;
+            t.raise_total += r.raise;
+            t.bonus_total += r.bonus;
+        }
+    }
+    teams.sort_by(|a, b| match (&a.team, &b.team) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    (each, teams)
 }
 
 /// Build the cycle report from what the acting person may see of each
@@ -190,7 +268,10 @@ pub fn cycle_report(
             .min(2);
         nine_box[row][col].push(s.person.handle.clone());
     }
+    let (rewards, team_rewards) = rewards(&template, &states);
     Ok(CycleReport {
+        rewards,
+        team_rewards,
         cycle,
         template,
         states,

@@ -393,6 +393,7 @@ pub fn cycle(r: &CycleReport) -> Doc {
         .with_table(cycle_reviewers(r))
         .with_table(cycle_nine_box(r))
         .with_chart(cycle_nine_box_chart(r))
+        .with_table(cycle_team_rewards(r))
 }
 
 /// The stage completion table of the cycle report, titled with the cycle.
@@ -434,11 +435,13 @@ fn cycle_people(r: &CycleReport) -> Table {
             Column::new("final_level", "Final"),
             Column::new("potential", "Potential"),
             Column::new("recommendation", "Recommendation"),
+            Column::new("raise_pct", "Raise %"),
+            Column::new("bonus_pct", "Bonus %"),
             Column::new("acknowledged", "Ack."),
         ],
     );
     people.title = Some("People".into());
-    for s in &r.states {
+    for (s, reward) in r.states.iter().zip(&r.rewards) {
         let o = s.outcome.clone().unwrap_or_default();
         people.push(vec![
             s.person.handle.as_str().into(),
@@ -448,10 +451,41 @@ fn cycle_people(r: &CycleReport) -> Table {
             level(t, s.final_level()),
             o.potential.into(),
             o.recommendation.into(),
+            reward.map(|r| round(r.raise)).into(),
+            reward.map(|r| round(r.bonus)).into(),
             s.person.acknowledged_at.is_some().into(),
         ]);
     }
     people
+}
+
+/// The suggested rewards per team (from the template's merit matrix).
+fn cycle_team_rewards(r: &CycleReport) -> Table {
+    let mut t = Table::new(
+        "team_rewards",
+        vec![
+            Column::new("team", "Team"),
+            Column::new("people", "People"),
+            Column::new("rewarded", "With a reward"),
+            Column::new("raise_pct_total", "Raise % (sum)"),
+            Column::new("raise_pct_mean", "Raise % (mean)"),
+            Column::new("bonus_pct_total", "Bonus % (sum)"),
+            Column::new("bonus_pct_mean", "Bonus % (mean)"),
+        ],
+    );
+    t.title = Some("Suggested rewards per team (percent of pay; the merit matrix)".into());
+    for x in &r.team_rewards {
+        t.push(vec![
+            x.team.clone().into(),
+            i64::try_from(x.people).unwrap_or(i64::MAX).into(),
+            i64::try_from(x.rewarded).unwrap_or(i64::MAX).into(),
+            round(x.raise_total).into(),
+            x.raise_mean().map(round).into(),
+            round(x.bonus_total).into(),
+            x.bonus_mean().map(round).into(),
+        ]);
+    }
+    t
 }
 
 /// The rating distribution table of the cycle report (final levels).

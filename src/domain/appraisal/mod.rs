@@ -15,7 +15,9 @@ mod scale;
 mod score;
 mod validate;
 
-pub use rules::{CalibrationRule, check_calibration, root_goals};
+pub use rules::{
+    CalibrationRule, MeritRow, Reward, check_calibration, root_goals, suggested_reward,
+};
 
 pub use score::{
     Appraisal, ComponentScore, GoalInput, Inputs, Rating, ReviewInput, appraise, goal_component,
@@ -164,6 +166,9 @@ pub struct Template {
     pub anonymity_threshold: u32,
     /// What calibration may do (`[calibration]`).
     pub calibration: CalibrationRule,
+    /// The merit matrix (`[[merit]]`): final level (and potential) → the
+    /// suggested raise and bonus; empty: no rewards are suggested.
+    pub merit: Vec<MeritRow>,
 }
 
 /// The default anonymity threshold.

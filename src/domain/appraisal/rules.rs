@@ -107,6 +107,56 @@ pub fn check_calibration(
     Ok(())
 }
 
+/// One row of a merit matrix (`[[merit]]`): the reward a final level (and,
+/// when given, a potential) suggests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeritRow {
+    /// The final level (a level of the scale).
+    pub level: f64,
+    /// low, medium or high; none: any potential.
+    pub potential: Option<String>,
+    /// The suggested raise, percent of pay.
+    pub raise: f64,
+    /// The suggested bonus, percent of pay.
+    pub bonus: f64,
+}
+
+/// A suggested reward.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reward {
+    /// Raise, percent of pay.
+    pub raise: f64,
+    /// Bonus, percent of pay.
+    pub bonus: f64,
+}
+
+/// The reward a template's merit matrix suggests for a final level and a
+/// potential: the row of that level and that potential, else the row of
+/// that level without a potential; none without a final level or a row.
+pub fn suggested_reward(
+    merit: &[MeritRow],
+    final_level: Option<f64>,
+    potential: Option<&str>,
+) -> Option<Reward> {
+    let level = final_level?;
+    let of_level = |r: &&MeritRow| (r.level - level).abs() <= EPSILON;
+    let exact = merit
+        .iter()
+        .filter(of_level)
+        .find(|r| r.potential.is_some() && r.potential.as_deref() == potential);
+    exact
+        .or_else(|| {
+            merit
+                .iter()
+                .filter(of_level)
+                .find(|r| r.potential.is_none())
+        })
+        .map(|r| Reward {
+            raise: r.raise,
+            bonus: r.bonus,
+        })
+}
+
 /// What a template allows calibration to do (`[calibration]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CalibrationRule {
@@ -119,6 +169,27 @@ pub struct CalibrationRule {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_row_of_the_potential_wins_over_the_level_alone() {
+        let row = |level: f64, potential: Option<&str>, raise: f64| MeritRow {
+            level,
+            potential: potential.map(str::to_string),
+            raise,
+            bonus: raise * 2.0,
+        };
+        let m = [
+            row(4.0, None, 3.0),
+            row(4.0, Some("high"), 5.0),
+            row(5.0, Some("high"), 8.0),
+        ];
+        let r = |l: Option<f64>, p: Option<&str>| suggested_reward(&m, l, p).map(|r| r.raise);
+        assert_eq!(r(Some(4.0), Some("high")), Some(5.0));
+        assert_eq!(r(Some(4.0), Some("low")), Some(3.0));
+        assert_eq!(r(Some(4.0), None), Some(3.0));
+        assert_eq!(r(Some(5.0), Some("low")), None);
+        assert_eq!(r(None, Some("high")), None);
+    }
 
     #[test]
     fn root_goals_leave_out_children_of_the_subjects_own_goals() {

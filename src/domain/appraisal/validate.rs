@@ -62,6 +62,8 @@ pub enum Place {
     SummaryThresholdMin(usize),
     /// The level of the summary threshold at this index.
     SummaryThresholdLevel(usize),
+    /// The merit matrix row at this index.
+    Merit(usize),
 }
 
 /// A rule a template breaks, and where.
@@ -173,7 +175,58 @@ impl Template {
         self.check_weights()?;
         self.check_competencies()?;
         self.check_goal_mapping()?;
-        self.check_summary()
+        self.check_summary()?;
+        self.check_merit()
+    }
+
+    fn check_merit(&self) -> Result<(), Problem> {
+        for (i, row) in self.merit.iter().enumerate() {
+            let at = Place::Merit(i);
+            if !self.scale.is_level(row.level) {
+                return Err(problem(
+                    at,
+                    format!("merit level {} is not a level of the scale", row.level),
+                    format!("use one of: {}", self.scale.describe()),
+                ));
+            }
+            if let Some(p) = &row.potential
+                && !crate::domain::cycle::POTENTIALS.contains(&p.as_str())
+            {
+                return Err(problem(
+                    at,
+                    format!(
+                        "merit potential '{}' is not one of low, medium, high",
+                        p.escape_debug()
+                    ),
+                    "leave potential out for a row that holds for every potential",
+                ));
+            }
+            for (what, v, max) in [("raise", row.raise, 100.0), ("bonus", row.bonus, 1000.0)] {
+                finite(at, what, v)?;
+                if !(0.0..=max).contains(&v) {
+                    return Err(problem(
+                        at,
+                        format!("merit {what} {v} is not between 0 and {max} (percent of pay)"),
+                        "write percentages: raise = 3.5 is a 3.5 % raise",
+                    ));
+                }
+            }
+            if self.merit[..i]
+                .iter()
+                .any(|r| (r.level - row.level).abs() <= EPSILON && r.potential == row.potential)
+            {
+                return Err(problem(
+                    at,
+                    format!(
+                        "merit level {} with potential {} is given twice",
+                        row.level,
+                        row.potential.as_deref().unwrap_or("(any)")
+                    ),
+                    "keep one row per level and potential",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check_scale(&self) -> Result<(), Problem> {
