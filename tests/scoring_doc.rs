@@ -47,6 +47,7 @@ const KINDS: &[&str] = &[
     "root-goals",
     "calibrate",
     "reward",
+    "formula",
 ];
 
 /// Half a unit in the fourth decimal place (plus a hair for binary rounding).
@@ -284,6 +285,7 @@ fn check_line(text: &str) -> Check {
         "root-goals" => check_root_goals(rest, expected),
         "calibrate" => check_calibrate(rest, expected),
         "reward" => check_reward(rest, expected),
+        "formula" => check_formula(rest.trim(), expected),
         other => Err(format!("unknown example kind `{other}`")),
     }
 }
@@ -661,6 +663,7 @@ fn template_named(name: &str) -> Result<Template, String> {
         "default" => template::DEFAULT,
         "opm" => template::OPM,
         "frappe" => template::FRAPPE,
+        "frappe-formula" => template::FRAPPE_FORMULA,
         other => {
             return Err(format!(
                 "unknown template `{other}` (default, opm or frappe)"
@@ -1092,5 +1095,42 @@ fn every_kind_must_appear() {
             err.contains(&format!("no `{kind}` example")),
             "{kind}: {err}"
         );
+    }
+}
+
+/// `formula "TEXT" [COMPONENT=V|none ...] => V | none | invalid@N`: a
+/// final-score formula evaluated with the given components (missing ones
+/// are none), or refused at character N (1-based).
+fn check_formula(rest: &str, expected: &str) -> Check {
+    use yardstick::domain::appraisal::Formula;
+    let rest = rest
+        .strip_prefix('"')
+        .ok_or("the formula must come first, in double quotes")?;
+    let end = rest.find('"').ok_or("unterminated formula")?;
+    let (text, tail) = (&rest[..end], &rest[end + 1..]);
+    let mut args = Args::parse(tail)?;
+    let mut values = Vec::new();
+    for c in Component::ALL {
+        if let Some(v) = args.take(c.as_str()) {
+            values.push((*c, opt_num(v)?));
+        }
+    }
+    args.finish()?;
+    match (Formula::parse(text), expected.strip_prefix("invalid@")) {
+        (Err(e), Some(at)) => {
+            let at: usize = at.parse().map_err(|_| format!("bad position `{at}`"))?;
+            if e.at + 1 == at {
+                Ok(())
+            } else {
+                Err(format!(
+                    "refused at {} ({}), not at {at}",
+                    e.at + 1,
+                    e.message
+                ))
+            }
+        }
+        (Err(e), None) => Err(format!("expected {expected}, refused: {}", e.message)),
+        (Ok(_), Some(_)) => Err(format!("expected {expected}, but it was accepted")),
+        (Ok(f), None) => expect_opt_num("formula", f.eval(&values), opt_num(expected)?),
     }
 }

@@ -71,7 +71,7 @@ fn the_three_examples_parse() {
 
 #[test]
 fn examples_round_trip_through_canonical_toml() {
-    for name in ["default", "opm", "frappe"] {
+    for name in ["default", "opm", "frappe", "frappe-formula"] {
         let t = parse(&example(name), name).unwrap();
         let text = to_toml(&t);
         assert_eq!(parse(&text, name).unwrap(), t, "{name}:\n{text}");
@@ -280,8 +280,22 @@ fn weights() {
         "13:1",
         "add up to 100.01",
     );
-    // Within the tolerance of 0.001.
+    // Within the tolerance of 0.001, binary rounding notwithstanding.
     parse(&variant("manager = 40", "manager = 40.0005"), "t.toml").unwrap();
+    parse(&variant("manager = 40", "manager = 39.999"), "t.toml").unwrap();
+    parse(&variant("manager = 40", "manager = 40.001"), "t.toml").unwrap();
+    rejected_at(
+        &variant("manager = 40", "manager = 39.998"),
+        "13:1",
+        "add up to 99.998",
+    );
+    // [rounding] weights = 2: accepted when the total rounds to 100.00.
+    let rounded = |m: &str| {
+        variant("manager = 40", &format!("manager = {m}")) + "\n[rounding]\nweights = 2\n"
+    };
+    parse(&rounded("39.996"), "t.toml").unwrap();
+    parse(&rounded("40.004"), "t.toml").unwrap();
+    assert!(parse(&rounded("39.994"), "t.toml").is_err());
     rejected_at(
         &variant("goals = 40", "goals = -10\nself = 50"),
         "14:9",
@@ -548,6 +562,7 @@ fn template() -> impl Strategy<Value = Template> {
                         .map(|(value, label)| Level { value, label })
                         .collect(),
                     half_steps: half,
+                    continuous: false,
                 },
                 competencies: comps
                     .into_iter()
@@ -580,6 +595,7 @@ fn template() -> impl Strategy<Value = Template> {
                 anonymity_threshold: anon,
                 calibration: Default::default(),
                 merit: Vec::new(),
+                conventions: Default::default(),
             },
         )
 }
@@ -697,5 +713,28 @@ proptest! {
             prop_assert!(r.is_finite());
         }
         let _ = t.scale.label(v);
+    }
+}
+
+#[test]
+fn a_bad_formula_is_refused_with_its_position() {
+    let with = |f: &str| {
+        variant("manager = 40", "manager = 40") + &format!("\n[score]\nformula = \"{f}\"\n")
+    };
+    let lines = variant("manager = 40", "manager = 40").lines().count();
+    for (f, col, what) in [
+        ("goals + sefl", 20, "unknown variable 'sefl'"),
+        ("goals / 0", 18, "division by zero"),
+        ("(goals + manager", 12, "syntax error"),
+    ] {
+        let e = parse(&with(f), "t.toml").unwrap_err();
+        let want = format!("t.toml:{}:{col}:", lines + 3);
+        assert!(
+            e.message().starts_with(&want),
+            "{f}: {} (want {want})",
+            e.message()
+        );
+        assert!(e.message().contains(what), "{}", e.message());
+        assert!(e.hint().unwrap_or("").contains("^ here"), "{:?}", e.hint());
     }
 }

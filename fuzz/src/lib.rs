@@ -206,6 +206,7 @@ pub fn scale_from(data: &[u8]) -> Option<(Scale, &[u8])> {
             })
             .collect(),
         half_steps: head & 1 == 1,
+        continuous: false,
     };
     Some((scale, rest))
 }

@@ -2,8 +2,9 @@
 //! back canonically. The format is documented in `docs/templates.md`.
 
 use crate::domain::appraisal::{
-    CalibrationRule, Competency, ComponentWeights, DEFAULT_ANONYMITY_THRESHOLD, GoalMapping, Level,
-    MeritRow, Place, Scale, SummaryRule, Template,
+    Band, CalibrationRule, Competency, ComponentWeights, Conventions, DEFAULT_ANONYMITY_THRESHOLD,
+    Formula, GoalMapping, Level, MeritRow, NoProgress, Place, Rounding, Scale, SummaryRule,
+    Template,
 };
 use crate::domain::types::{Component, MissingRule};
 use crate::error::{Error, Result};
@@ -25,6 +26,10 @@ pub const OPM: &str = include_str!("../../examples/templates/opm.toml");
 /// default final score).
 pub const FRAPPE: &str = include_str!("../../examples/templates/frappe.toml");
 
+/// The template shipped as `examples/templates/frappe-formula.toml`
+/// (Frappe HRMS with a conditional final-score formula).
+pub const FRAPPE_FORMULA: &str = include_str!("../../examples/templates/frappe-formula.toml");
+
 type S<T> = Spanned<T>;
 
 #[derive(Deserialize)]
@@ -42,6 +47,33 @@ struct RawTemplate {
     competency: Vec<S<RawCompetency>>,
     #[serde(default)]
     merit: Vec<S<RawMerit>>,
+    score: Option<S<RawScore>>,
+    rounding: Option<S<RawRounding>>,
+    #[serde(default)]
+    band: Vec<S<RawBand>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScore {
+    formula: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRounding {
+    goal_completion: Option<S<u32>>,
+    goal_score: Option<S<u32>>,
+    components: Option<S<u32>>,
+    score: Option<S<u32>>,
+    weights: Option<S<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    min: S<f64>,
+    name: S<String>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +95,7 @@ struct RawCalibration {
 #[serde(deny_unknown_fields)]
 struct RawScale {
     half_steps: Option<S<bool>>,
+    continuous: Option<S<bool>>,
     levels: S<Vec<S<RawLevel>>>,
 }
 
@@ -89,6 +122,7 @@ struct RawWeights {
 #[serde(deny_unknown_fields)]
 struct RawGoals {
     mapping: Option<S<String>>,
+    without_progress: Option<S<String>>,
     thresholds: Option<S<Vec<S<RawGoalThreshold>>>>,
 }
 
@@ -182,6 +216,114 @@ pub fn parse(text: &str, file: &str) -> Result<Template> {
             .half_steps
             .as_ref()
             .is_some_and(|b| *b.get_ref()),
+        continuous: raw
+            .scale
+            .get_ref()
+            .continuous
+            .as_ref()
+            .is_some_and(|b| *b.get_ref()),
+    };
+
+    let formula = match raw
+        .score
+        .as_ref()
+        .and_then(|s| s.get_ref().formula.as_ref())
+    {
+        None => None,
+        Some(f) => Some(Formula::parse(f.get_ref()).map_err(|e| {
+            // The position inside the string: after the opening quote,
+            // exact for a formula without escapes.
+            let span = f.span();
+            let at = text
+                .get(span.start..)
+                .and_then(|rest| rest.char_indices().nth(e.at + 1))
+                .map_or(span.start, |(i, _)| span.start + i);
+            err_at(
+                text,
+                file,
+                at..at,
+                Error::invalid(format!(
+                    "bad formula at character {}: {}",
+                    e.at + 1,
+                    e.message
+                ))
+                .with_hint(format!(
+                    "{}\n        {}^ here; the formula language is described in docs/templates.md",
+                    f.get_ref(),
+                    " ".repeat(e.at)
+                )),
+            )
+        })?),
+    };
+    let without_progress = match raw
+        .goals
+        .as_ref()
+        .and_then(|g| g.get_ref().without_progress.as_ref())
+    {
+        None => NoProgress::LeaveOut,
+        Some(w) => match w.get_ref().as_str() {
+            "leave-out" => NoProgress::LeaveOut,
+            "zero" => NoProgress::Zero,
+            other => {
+                return Err(err_at(
+                    text,
+                    file,
+                    w.span(),
+                    Error::invalid(format!(
+                        "unknown without_progress '{}'",
+                        other.escape_debug()
+                    ))
+                    .with_hint("use one of: leave-out, zero"),
+                ));
+            }
+        },
+    };
+    let rr = raw.rounding.as_ref().map(|r| r.get_ref());
+    let dec = |f: fn(&RawRounding) -> &Option<S<u32>>| {
+        rr.and_then(|r| f(r).as_ref()).map(|v| *v.get_ref())
+    };
+    let rounding = Rounding {
+        goal_completion: dec(|r| &r.goal_completion),
+        goal_score: dec(|r| &r.goal_score),
+        components: dec(|r| &r.components),
+        score: dec(|r| &r.score),
+        weights: dec(|r| &r.weights),
+    };
+    if let Some(r) = &raw.rounding {
+        let r = r.get_ref();
+        for v in [
+            &r.goal_completion,
+            &r.goal_score,
+            &r.components,
+            &r.score,
+            &r.weights,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if *v.get_ref() > 9 {
+                return Err(err_at(
+                    text,
+                    file,
+                    v.span(),
+                    Error::invalid(format!("{} decimals is too many", v.get_ref()))
+                        .with_hint("round to 0 to 9 decimals"),
+                ));
+            }
+        }
+    }
+    let conventions = Conventions {
+        formula,
+        rounding,
+        goal_without_progress: without_progress,
+        bands: raw
+            .band
+            .iter()
+            .map(|b| Band {
+                min: *b.get_ref().min.get_ref(),
+                name: b.get_ref().name.get_ref().trim().to_string(),
+            })
+            .collect(),
     };
 
     let w = raw.weights.get_ref();
@@ -309,6 +451,7 @@ pub fn parse(text: &str, file: &str) -> Result<Template> {
                 }
             })
             .collect(),
+        conventions,
     };
     match template.find_problem() {
         None => Ok(template),
@@ -379,6 +522,7 @@ fn span_of(raw: &RawTemplate, place: Place) -> Range<usize> {
         Place::SummaryThresholdMin(i) => sum_th(i).map(|t| t.min.span()),
         Place::SummaryThresholdLevel(i) => sum_th(i).map(|t| t.level.span()),
         Place::Merit(i) => raw.merit.get(i).map(|m| m.span()),
+        Place::Band(i) => raw.band.get(i).map(|b| b.span()),
     };
     found.unwrap_or(match place {
         Place::CriticalElements | Place::SummaryThresholds => summary_span,
@@ -421,6 +565,9 @@ pub fn to_toml(t: &Template) -> String {
 
     out.push_str("\n[scale]\n");
     out.push_str(&format!("half_steps = {}\n", t.scale.half_steps));
+    if t.scale.continuous {
+        out.push_str("continuous = true\n");
+    }
     out.push_str("levels = [\n");
     for l in &t.scale.levels {
         out.push_str(&format!(
@@ -451,6 +598,9 @@ pub fn to_toml(t: &Template) -> String {
             out.push_str("]\n");
         }
     }
+    if t.conventions.goal_without_progress == NoProgress::Zero {
+        out.push_str("without_progress = \"zero\"\n");
+    }
 
     out.push_str("\n[summary]\n");
     out.push_str(&format!(
@@ -462,6 +612,35 @@ pub fn to_toml(t: &Template) -> String {
         out.push_str(&format!("  {{ min = {}, level = {} }},\n", n(m), n(l)));
     }
     out.push_str("]\n");
+
+    if let Some(f) = &t.conventions.formula {
+        out.push_str(&format!(
+            "\n[score]\nformula = {}\n",
+            quote_inline(f.source())
+        ));
+    }
+    let r = t.conventions.rounding;
+    if r != Rounding::default() {
+        out.push_str("\n[rounding]\n");
+        for (k, v) in [
+            ("goal_completion", r.goal_completion),
+            ("goal_score", r.goal_score),
+            ("components", r.components),
+            ("score", r.score),
+            ("weights", r.weights),
+        ] {
+            if let Some(v) = v {
+                out.push_str(&format!("{k} = {v}\n"));
+            }
+        }
+    }
+    for b in &t.conventions.bands {
+        out.push_str(&format!(
+            "\n[[band]]\nmin = {}\nname = {}\n",
+            n(b.min),
+            quote(&b.name)
+        ));
+    }
 
     if let Some(m) = t.calibration.max_steps {
         out.push_str(&format!("\n[calibration]\nmax_steps = {m}\n"));
@@ -534,7 +713,12 @@ mod tests {
 
     #[test]
     fn shipped_templates_parse_and_round_trip() {
-        for (name, text) in [("default", DEFAULT), ("opm", OPM), ("frappe", FRAPPE)] {
+        for (name, text) in [
+            ("default", DEFAULT),
+            ("opm", OPM),
+            ("frappe", FRAPPE),
+            ("frappe-formula", FRAPPE_FORMULA),
+        ] {
             let t = parse(text, name).unwrap();
             assert_eq!(parse(&to_toml(&t), name).unwrap(), t, "{name}");
         }

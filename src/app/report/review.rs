@@ -9,7 +9,7 @@ use crate::app::access::Policy;
 use crate::app::plan::GoalFilter;
 use crate::domain::ReviewKind;
 use crate::domain::access::{Facts, Item};
-use crate::domain::appraisal::{Reward, Template, suggested_reward};
+use crate::domain::appraisal::{self, Reward, Template, suggested_reward};
 use crate::domain::cycle::Cycle;
 use crate::domain::cycle::{POTENTIALS, counts};
 use crate::domain::feedback::Feedback;
@@ -241,23 +241,15 @@ pub fn cycle_report(
         })
         .collect();
     reviewers.sort_by(|a, b| b.difference.total_cmp(&a.difference));
-    // 9-box: performance by thirds of the scale, potential low/medium/high.
-    let (lo, hi) = (template.scale.min(), template.scale.max());
-    let third = (hi - lo) / 3.0;
+    // 9-box: performance by the template's bands of the score, else by
+    // thirds of the scale of the final level; potential low/medium/high.
     let mut nine_box = vec![vec![Vec::new(); 3]; 3];
     for s in &states {
-        let (Some(level), Some(potential)) = (
-            s.final_level(),
+        let (Some(col), Some(potential)) = (
+            appraisal::performance_column(&template, s.appraisal.score, s.final_level()),
             s.outcome.as_ref().and_then(|o| o.potential.clone()),
         ) else {
             continue;
-        };
-        let col = if level < lo + third {
-            0
-        } else if level < lo + 2.0 * third {
-            1
-        } else {
-            2
         };
         // Rows from the highest potential down.
         let row = POTENTIALS

@@ -10,6 +10,7 @@
 //! left out. The rules are documented in `docs/scoring.md` ("Appraisal
 //! score") and the template file format in `docs/templates.md`.
 
+mod formula;
 mod rules;
 mod scale;
 mod score;
@@ -19,9 +20,10 @@ pub use rules::{
     CalibrationRule, MeritRow, Reward, check_calibration, root_goals, suggested_reward,
 };
 
+pub use formula::{FUNCTIONS, Formula, FormulaError, variables as formula_variables};
 pub use score::{
-    Appraisal, ComponentScore, GoalInput, Inputs, Rating, ReviewInput, appraise, goal_component,
-    goal_level, review_score, summary_level,
+    Appraisal, ComponentScore, GoalInput, GoalTerm, Inputs, Rating, ReviewInput, appraise,
+    goal_component, goal_level, goal_terms, review_score, summary_level,
 };
 pub use validate::{Place, Problem, WEIGHT_TOLERANCE, is_valid_key};
 
@@ -48,6 +50,9 @@ pub struct Scale {
     pub levels: Vec<Level>,
     /// Whether midpoints between adjacent levels are ratings too.
     pub half_steps: bool,
+    /// Whether any value from the lowest level to the highest is a rating
+    /// (Frappe's manual goal scores on 0–5); the levels still name them.
+    pub continuous: bool,
 }
 
 /// A competency (or, in OPM terms, a performance element) rated in reviews.
@@ -169,6 +174,122 @@ pub struct Template {
     /// The merit matrix (`[[merit]]`): final level (and potential) → the
     /// suggested raise and bonus; empty: no rewards are suggested.
     pub merit: Vec<MeritRow>,
+    /// Conventions a template may opt into (formula, rounding steps, goals
+    /// without progress, performance bands); the defaults change nothing.
+    pub conventions: Conventions,
+}
+
+/// How a goal without any progress data counts in the goals component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NoProgress {
+    /// Left out (the default): nothing to score.
+    #[default]
+    LeaveOut,
+    /// Counted as attainment 0 with its weight (Frappe: a key result area
+    /// without goals scores 0).
+    Zero,
+}
+
+/// Rounding steps, each a number of decimals (none: not rounded). Rounding
+/// is half away from zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rounding {
+    /// A goal's completion, in percent (Frappe: 2).
+    pub goal_completion: Option<u32>,
+    /// A goal's points: its completion × its share of the goal weights, in
+    /// percent of the goals component (Frappe: 2).
+    pub goal_score: Option<u32>,
+    /// Every component's value (Frappe: 3).
+    pub components: Option<u32>,
+    /// The final score (Frappe: 3).
+    pub score: Option<u32>,
+    /// Weight totals are checked after rounding to this many decimals
+    /// (Frappe: 2, so 99.996 is 100.00); none: within 0.001 of 100.
+    pub weights: Option<u32>,
+}
+
+/// One performance band of a 9-box (`[[band]]`): a score at or above `min`
+/// (and below the next band) is in it, whatever the summary level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// The lowest score in the band.
+    pub min: f64,
+    /// low, medium or high.
+    pub name: String,
+}
+
+/// Conventions a template may opt into.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Conventions {
+    /// The final score as a formula of the components (`[score] formula`);
+    /// none: the weighted mean.
+    pub formula: Option<Formula>,
+    /// Rounding steps (`[rounding]`).
+    pub rounding: Rounding,
+    /// How a goal without progress counts (`[goals] without_progress`).
+    pub goal_without_progress: NoProgress,
+    /// Performance bands for the 9-box (`[[band]]`), ascending by `min`;
+    /// empty: the box follows the summary level.
+    pub bands: Vec<Band>,
+}
+
+/// Round `v` to `decimals` decimals, half away from zero (a value that is
+/// a half on paper but a hair below in binary rounds up too).
+pub fn round_to(v: f64, decimals: u32) -> f64 {
+    let p = 10f64.powi(i32::try_from(decimals.min(12)).unwrap_or(12));
+    let x = v * p;
+    let r = (x + x.signum() * 1e-7).round() / p;
+    if r.is_finite() {
+        if r == 0.0 { 0.0 } else { r }
+    } else {
+        v
+    }
+}
+
+/// A number for explanations: at most 4 decimals, no trailing zeros.
+pub fn show_number(v: f64) -> String {
+    let s = format!("{:.4}", round_to(v, 4));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// The 9-box performance column (0 low, 1 medium, 2 high) of a subject:
+/// with `[[band]]`s, the band of the score (independent of how the summary
+/// level rounds it; a band's name is its column); without, the final level
+/// by thirds of the scale. `None` when the needed number is missing.
+pub fn performance_column(
+    t: &Template,
+    score: Option<f64>,
+    final_level: Option<f64>,
+) -> Option<usize> {
+    if !t.conventions.bands.is_empty() {
+        let s = score?;
+        let band = t
+            .conventions
+            .bands
+            .iter()
+            .rev()
+            .find(|b| b.min <= s + EPSILON)
+            .or_else(|| t.conventions.bands.first())?;
+        return crate::domain::cycle::POTENTIALS
+            .iter()
+            .position(|p| *p == band.name);
+    }
+    let level = final_level?;
+    let (lo, hi) = (t.scale.min(), t.scale.max());
+    let third = (hi - lo) / 3.0;
+    Some(if level < lo + third {
+        0
+    } else if level < lo + 2.0 * third {
+        1
+    } else {
+        2
+    })
+}
+
+/// Apply an optional rounding step.
+pub(crate) fn maybe_round(v: f64, decimals: Option<u32>) -> f64 {
+    decimals.map_or(v, |d| round_to(v, d))
 }
 
 /// The default anonymity threshold.

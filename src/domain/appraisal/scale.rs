@@ -66,6 +66,14 @@ impl Scale {
     /// Check a numeric rating by the rules of [`Scale::parse_rating`]: the
     /// allowed value it stands for, or invalid input.
     pub fn check(&self, v: f64) -> Result<f64> {
+        if self.continuous
+            && v.is_finite()
+            && v >= self.min() - EPSILON
+            && v <= self.max() + EPSILON
+        {
+            let v = v.clamp(self.min(), self.max());
+            return Ok(if v == 0.0 { 0.0 } else { v });
+        }
         if v.is_finite() {
             if let Some(&a) = self.allowed().iter().find(|&&a| (a - v).abs() <= EPSILON) {
                 return Ok(if a == 0.0 { 0.0 } else { a });
@@ -95,7 +103,13 @@ impl Scale {
             .map(|l| format!("{} ({})", show(l.value), l.label))
             .collect();
         let mut out = levels.join(", ");
-        if self.half_steps {
+        if self.continuous {
+            out.push_str(&format!(
+                "; any value from {} to {}",
+                show(self.min()),
+                show(self.max())
+            ));
+        } else if self.half_steps {
             let halves: Vec<String> = self
                 .allowed()
                 .into_iter()
@@ -154,6 +168,7 @@ mod tests {
                 })
                 .collect(),
             half_steps: half,
+            continuous: false,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The appraisal score: components, the weighted final score, the summary
 //! level and the OPM critical-element rule.
 
-use super::{EPSILON, GoalMapping, Template};
+use super::{EPSILON, GoalMapping, NoProgress, Template, maybe_round};
 use crate::domain::types::{Component, MissingRule, ReviewKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -131,11 +131,104 @@ pub fn goal_level(t: &Template, attainment: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A goal's attainment as it counts: `None` without data (or, with
+/// `without_progress = "zero"`, 0).
+fn counted_attainment(t: &Template, g: &GoalInput) -> Option<f64> {
+    match (g.attainment, t.conventions.goal_without_progress) {
+        (Some(a), _) => Some(a),
+        (None, NoProgress::Zero) => Some(0.0),
+        (None, NoProgress::LeaveOut) => None,
+    }
+}
+
+/// One goal's part of the goals component, for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalTerm {
+    /// The goal's key.
+    pub key: String,
+    /// Its weight as given.
+    pub weight: f64,
+    /// Its attainment (0–1) as it counts; `None`: left out.
+    pub attainment: Option<f64>,
+    /// Its completion in percent after the rounding step (with rounding).
+    pub completion: Option<f64>,
+    /// Its value on the scale.
+    pub level: Option<f64>,
+    /// Its share of the goal weights, percent.
+    pub share: f64,
+    /// Its points (completion × share, rounded) when the template rounds.
+    pub points: Option<f64>,
+}
+
+/// The terms of the goals component (see [`goal_component`]).
+pub fn goal_terms(t: &Template, goals: &[GoalInput]) -> Vec<GoalTerm> {
+    let counted: Vec<(usize, f64)> = goals
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| {
+            let a = counted_attainment(t, g)?;
+            (a.is_finite() && g.weight.is_finite() && g.weight > 0.0).then_some((i, a))
+        })
+        .collect();
+    let total: f64 = counted.iter().map(|&(i, _)| goals[i].weight).sum();
+    let r = t.conventions.rounding;
+    let rounds = r.goal_completion.is_some() || r.goal_score.is_some();
+    goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let a = counted.iter().find(|c| c.0 == i).map(|c| c.1);
+            let share = if a.is_some() && total > 0.0 {
+                g.weight * 100.0 / total
+            } else {
+                0.0
+            };
+            let completion = a.map(|a| maybe_round(a.clamp(0.0, 1.0) * 100.0, r.goal_completion));
+            let level = match (rounds, completion, a) {
+                (true, Some(c), _) => goal_level(t, c / 100.0),
+                (_, _, Some(a)) => goal_level(t, a),
+                _ => None,
+            };
+            let points = if rounds {
+                completion.map(|c| maybe_round(c * share / 100.0, r.goal_score))
+            } else {
+                None
+            };
+            GoalTerm {
+                key: g.key.clone(),
+                weight: g.weight,
+                attainment: a,
+                completion: if rounds { completion } else { None },
+                level,
+                share,
+                points,
+            }
+        })
+        .collect()
+}
+
 /// The goals component: the mean of the goals' levels ([`goal_level`])
-/// weighted by goal weight; goals without attainment are left out.
+/// weighted by goal weight; goals without attainment are left out (or
+/// count 0 with `without_progress = "zero"`).
+///
+/// With a rounding step for goals (`[rounding] goal_completion` or
+/// `goal_score`), Frappe's arithmetic: each goal's completion in percent
+/// (rounded), its points = completion × its share of the weights (rounded),
+/// and the component is the sum of the points as a completion mapped onto
+/// the scale (`Σ points / 100`, linear: × 5 on 0–5).
 pub fn goal_component(t: &Template, goals: &[GoalInput]) -> Option<f64> {
+    let r = t.conventions.rounding;
+    if r.goal_completion.is_some() || r.goal_score.is_some() {
+        let terms = goal_terms(t, goals);
+        let points: Vec<f64> = terms.iter().filter_map(|g| g.points).collect();
+        if points.is_empty() {
+            return None;
+        }
+        let sum: f64 = points.iter().sum();
+        return goal_level(t, sum / 100.0);
+    }
     mean(goals.iter().filter_map(|g| {
-        let level = goal_level(t, g.attainment?)?;
+        let level = goal_level(t, counted_attainment(t, g)?)?;
         Some((g.weight, level))
     }))
 }
@@ -317,12 +410,13 @@ pub fn appraise(t: &Template, inputs: &Inputs) -> Appraisal {
             Component::Competencies => plain_mean(&competency_scores),
         }
     };
+    let rounding = t.conventions.rounding;
     let mut components: Vec<ComponentScore> = Component::ALL
         .iter()
         .map(|&c| ComponentScore {
             component: c,
             weight: usable_weight(t.weights.get(c)),
-            value: value_of(c),
+            value: value_of(c).map(|v| maybe_round(v, rounding.components)),
             effective_weight: 0.0,
         })
         .collect();
@@ -353,12 +447,18 @@ pub fn appraise(t: &Template, inputs: &Inputs) -> Appraisal {
                 .filter(|s| s.effective_weight > 0.0)
                 .map(|s| (s.effective_weight, s.value.unwrap_or(0.0))),
         );
+        if let Some(f) = &t.conventions.formula {
+            let values: Vec<(Component, Option<f64>)> =
+                components.iter().map(|s| (s.component, s.value)).collect();
+            score = f.eval(&values);
+        }
         if score.is_none() {
             for s in &mut components {
                 s.effective_weight = 0.0;
             }
         }
     }
+    let score = score.map(|s| maybe_round(s, rounding.score));
 
     let threshold_level = score.and_then(|s| threshold_level(t, s));
     let level = summary_level(t, score, critical_failure);

@@ -64,6 +64,8 @@ pub enum Place {
     SummaryThresholdLevel(usize),
     /// The merit matrix row at this index.
     Merit(usize),
+    /// The performance band at this index.
+    Band(usize),
 }
 
 /// A rule a template breaks, and where.
@@ -150,8 +152,14 @@ fn show_sum(v: f64) -> String {
     }
 }
 
-fn sum_is_100(total: f64) -> bool {
-    (total - 100.0).abs() <= WEIGHT_TOLERANCE
+/// Whether weights add up to 100: within [`WEIGHT_TOLERANCE`] (99.999 and
+/// 100.001 are accepted, binary rounding notwithstanding), or, with
+/// `[rounding] weights = N`, when the total rounds to 100 at N decimals.
+fn sum_is_100(total: f64, decimals: Option<u32>) -> bool {
+    match decimals {
+        Some(d) => (super::round_to(total, d) - 100.0).abs() <= EPSILON,
+        None => (total - 100.0).abs() <= WEIGHT_TOLERANCE + EPSILON,
+    }
 }
 
 impl Template {
@@ -176,7 +184,50 @@ impl Template {
         self.check_competencies()?;
         self.check_goal_mapping()?;
         self.check_summary()?;
-        self.check_merit()
+        self.check_merit()?;
+        self.check_bands()
+    }
+
+    fn check_bands(&self) -> Result<(), Problem> {
+        for (i, b) in self.conventions.bands.iter().enumerate() {
+            let at = Place::Band(i);
+            finite(at, "band minimum", b.min)?;
+            if !crate::domain::cycle::POTENTIALS.contains(&b.name.as_str()) {
+                return Err(problem(
+                    at,
+                    format!(
+                        "band '{}' is not one of low, medium, high",
+                        b.name.escape_debug()
+                    ),
+                    "a 9-box has three performance bands: low, medium, high",
+                ));
+            }
+            match i.checked_sub(1).and_then(|p| self.conventions.bands.get(p)) {
+                None if b.min > self.scale.min() + EPSILON => {
+                    return Err(problem(
+                        at,
+                        format!(
+                            "the first band starts at {}, above the bottom of the scale ({})",
+                            show(b.min),
+                            show(self.scale.min())
+                        ),
+                        "start the first band at the scale's lowest value so every score has a band",
+                    ));
+                }
+                Some(prev) if b.min <= prev.min => {
+                    return Err(problem(
+                        at,
+                        format!(
+                            "band minimum {} is not above the band before it",
+                            show(b.min)
+                        ),
+                        "list the bands lowest first",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     fn check_merit(&self) -> Result<(), Problem> {
@@ -310,7 +361,7 @@ impl Template {
             }
         }
         let total = self.weights.total();
-        if !sum_is_100(total) {
+        if !sum_is_100(total, self.conventions.rounding.weights) {
             return Err(problem(
                 Place::Weights,
                 format!(
@@ -371,7 +422,7 @@ impl Template {
         }
         if !self.competencies.is_empty() {
             let total: f64 = self.competencies.iter().map(|c| c.weight).sum();
-            if !sum_is_100(total) {
+            if !sum_is_100(total, self.conventions.rounding.weights) {
                 return Err(problem(
                     Place::CompetencyWeights,
                     format!(
