@@ -142,6 +142,7 @@ fn read_commands() -> Vec<Vec<&'static str>> {
         vec!["appraise", "cycle", "show", CYCLE],
         vec!["appraise", "status", CYCLE],
         vec!["appraise", "show", CYCLE, "sub"],
+        vec!["appraise", "explain", CYCLE, "sub"],
         vec!["appraise", "action", "list"],
         vec!["pip", "list"],
         vec!["pip", "show", "1"],

@@ -250,6 +250,45 @@ pub fn show(
     })
 }
 
+/// `appraise explain CYCLE SUBJECT`: why the subject's score and level are
+/// what they are, as the acting person may see them (what they may not see
+/// of the appraisal is not explained either); a finalized cycle is
+/// explained from its record.
+pub fn explain(
+    s: &dyn Session,
+    pace: &PaceContext,
+    cycle: &str,
+    subject: &str,
+    policy: &Policy,
+) -> Result<(SubjectView, Option<crate::domain::appraisal::Explanation>)> {
+    let v = show(s, pace, cycle, subject, policy)?;
+    let facts = super::report::appraise::facts(&v.cycle, &v.state);
+    let may_see = policy.sees(
+        s,
+        crate::domain::access::Item::Appraisal,
+        Some(&v.state.person.handle),
+        None,
+        facts,
+    )?;
+    let e = may_see.then(|| explanation_of(&v.template, &v.state));
+    Ok((v, e))
+}
+
+/// The explanation of a subject's appraisal as it stands in `st` (computed
+/// now, or the record of a finalized cycle).
+pub fn explanation_of(t: &Template, st: &SubjectState) -> crate::domain::appraisal::Explanation {
+    let goals: Vec<crate::domain::appraisal::GoalInput> = st
+        .goals
+        .iter()
+        .map(|(g, att)| crate::domain::appraisal::GoalInput {
+            key: g.key.clone(),
+            weight: g.weight,
+            attainment: *att,
+        })
+        .collect();
+    crate::domain::appraisal::explain(t, &st.appraisal, &goals)
+}
+
 /// `appraise cycle list`: every cycle with its number of participants.
 pub fn list_cycles(s: &dyn Session) -> Result<Vec<(Cycle, usize)>> {
     let mut rows = Vec::new();

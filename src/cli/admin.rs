@@ -280,6 +280,26 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
                 .into(),
             timeout_src,
         ),
+        (
+            "checkin.cadence_days",
+            i64::from(ctx.config.checkin.cadence_days.unwrap_or(7)).into(),
+            from_config(ctx.config.checkin.cadence_days.is_some()),
+        ),
+        (
+            "checkin.percent_max",
+            i64::from(ctx.config.checkin.percent_max.unwrap_or(100)).into(),
+            from_config(ctx.config.checkin.percent_max.is_some()),
+        ),
+        (
+            "pace.at_risk",
+            ctx.pace().thresholds.at_risk.into(),
+            from_config(ctx.config.pace.at_risk.is_some()),
+        ),
+        (
+            "pace.off_track",
+            ctx.pace().thresholds.off_track.into(),
+            from_config(ctx.config.pace.off_track.is_some()),
+        ),
     ];
     let rows: Vec<(&str, Cell, &str)> = rows
         .into_iter()

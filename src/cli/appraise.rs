@@ -104,6 +104,13 @@ Reopening the cycle voids the acknowledgement (the history keeps it); acknowledg
         /// Subject's handle
         subject: String,
     },
+    /// Why a person's score and level are what they are: the rule, each term with its value and effective weight, the formula with numbers, rounding steps, the summary rule
+    Explain {
+        /// Cycle name or id
+        cycle: String,
+        /// Subject's handle
+        subject: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +230,7 @@ impl AppraiseCmd {
             AppraiseCmd::Ack { .. } => "ack".into(),
             AppraiseCmd::Status { .. } => "status".into(),
             AppraiseCmd::Show { .. } => "show".into(),
+            AppraiseCmd::Explain { .. } => "explain".into(),
         }
     }
 }
@@ -273,6 +281,22 @@ pub fn run(ctx: &mut Ctx, cmd: AppraiseCmd) -> Result<()> {
             let policy = ctx.policy(&store)?;
             let (c, t, states) = appraise::status(&*store.read(), &policy, &ctx.pace(), &cycle)?;
             ctx.emit(&views::status(&c, &t, &states))
+        }
+        AppraiseCmd::Explain { cycle, subject } => {
+            let store = ctx.open_read()?;
+            let policy = ctx.policy(&store)?;
+            let (v, e) = appraise::explain(&*store.read(), &ctx.pace(), &cycle, &subject, &policy)?;
+            if e.is_none() {
+                ctx.ui.note(
+                    "The score, level and components are shown to managers once reviews close, and to the subject once the cycle is finalized; so is their explanation.",
+                );
+            }
+            ctx.emit(&views::explanation(
+                &v.cycle,
+                &v.template,
+                &v.state,
+                e.as_ref(),
+            ))
         }
         AppraiseCmd::Show { cycle, subject } => {
             let store = ctx.open_read()?;

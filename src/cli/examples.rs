@@ -158,6 +158,10 @@ const EXAMPLES: &[(&[&str], &str)] = &[
         "yardstick --as bob appraise show 2026-H2 alice",
     ),
     (
+        &["appraise", "explain"],
+        "yardstick --as bob appraise explain 2026-H2 alice\n  yardstick appraise explain 2026-H2 alice --format json",
+    ),
+    (
         &["report", "goals"],
         "yardstick report goals --team platform\n  yardstick report goals --period 2026-Q4 --format csv -o goals.csv",
     ),

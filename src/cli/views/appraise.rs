@@ -1,7 +1,7 @@
 //! Documents for appraisal: cycles, status per participant, one appraisal.
 
 use crate::app::report::appraise::SubjectState;
-use crate::domain::appraisal::Template;
+use crate::domain::appraisal::{Explanation, Template};
 use crate::domain::cycle::review_status;
 use crate::domain::cycle::{Cycle, CycleEvent, Outcome, Participant};
 use crate::render::cells::{level, round, score};
@@ -370,4 +370,90 @@ fn subject_reviews(tpl: &Template, s: &SubjectState) -> Table {
         }
     }
     reviews
+}
+
+/// `appraise explain`: why a subject's score and level are what they are.
+pub fn explanation(c: &Cycle, tpl: &Template, s: &SubjectState, e: Option<&Explanation>) -> Doc {
+    let mut rec = Record::new("explanation")
+        .with_title(format!(
+            "Why {} scores what they score in {}",
+            s.person.handle, c.name
+        ))
+        .field("subject", "Subject", s.person.handle.as_str())
+        .field("cycle", "Cycle", c.name.as_str())
+        .field("template", "Template", tpl.name.as_str())
+        .field(
+            "finalized",
+            "From the record",
+            c.state == crate::domain::CycleState::Finalized,
+        );
+    let Some(e) = e else {
+        rec.push("withheld", "Withheld", true);
+        return Doc::record("appraise_explain", rec);
+    };
+    rec.push("rule", "Rule", e.rule.as_str());
+    rec.push("formula", "Formula", e.formula.clone());
+    rec.push("computation", "Computation", e.computation.clone());
+    rec.push(
+        "rounding",
+        "Rounding",
+        (!e.rounding.is_empty()).then(|| e.rounding.join("; ")),
+    );
+    rec.push("score", "Score", score(e.score));
+    rec.push(
+        "threshold_level",
+        "Thresholds give",
+        level(tpl, e.threshold_level),
+    );
+    rec.push("level", "Level", level(tpl, e.level));
+    rec.push("summary_rule", "Summary rule", e.summary.join("; "));
+    let mut comps = Table::new(
+        "terms",
+        vec![
+            Column::new("component", "Component"),
+            Column::new("value", "Value"),
+            Column::new("weight", "Weight %"),
+            Column::new("effective_weight", "Effective %"),
+            Column::new("note", "Why"),
+        ],
+    )
+    .with_title("Terms");
+    for t in &e.components {
+        comps.push(vec![
+            t.component.as_str().into(),
+            t.value.map(round).into(),
+            round(t.weight).into(),
+            round(t.effective_weight).into(),
+            t.note.clone().into(),
+        ]);
+    }
+    let mut goals = Table::new(
+        "goal_terms",
+        vec![
+            Column::new("goal", "Goal"),
+            Column::new("weight", "Weight"),
+            Column::new("share_pct", "Share %"),
+            Column::new("attainment_pct", "Attainment %"),
+            Column::new("completion_pct", "Completion %"),
+            Column::new("points", "Points"),
+            Column::new("level", "On the scale"),
+            Column::new("note", "Why"),
+        ],
+    )
+    .with_title("Goals");
+    for g in &e.goals {
+        goals.push(vec![
+            g.key.as_str().into(),
+            round(g.weight).into(),
+            round(g.share).into(),
+            g.attainment.map(|a| round(a * 100.0)).into(),
+            g.completion.map(round).into(),
+            g.points.map(round).into(),
+            g.level.map(round).into(),
+            g.note.clone().into(),
+        ]);
+    }
+    Doc::record("appraise_explain", rec)
+        .with_table(comps)
+        .with_table(goals)
 }

@@ -10,6 +10,7 @@
 //! left out. The rules are documented in `docs/scoring.md` ("Appraisal
 //! score") and the template file format in `docs/templates.md`.
 
+mod explain;
 mod formula;
 mod rules;
 mod scale;
@@ -20,6 +21,7 @@ pub use rules::{
     CalibrationRule, MeritRow, Reward, check_calibration, root_goals, suggested_reward,
 };
 
+pub use explain::{ComponentTerm, Explanation, GoalLine, explain};
 pub use formula::{FUNCTIONS, Formula, FormulaError, variables as formula_variables};
 pub use score::{
     Appraisal, ComponentScore, GoalInput, GoalTerm, Inputs, Rating, ReviewInput, appraise,
