@@ -283,6 +283,11 @@ fn url_of(db: &Path) -> Option<&str> {
     db.to_str().filter(|s| postgres::connect::is_url(s))
 }
 
+/// The URL `--db` names (empty if it is a file).
+pub fn url_text(db: &Path) -> String {
+    url_of(db).unwrap_or_default().to_string()
+}
+
 /// `--db` as it may be shown: a URL without its password.
 pub fn shown(db: &Path) -> String {
     match url_of(db) {

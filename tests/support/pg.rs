@@ -73,6 +73,29 @@ impl PgServer {
         format!("postgres:///{name}")
     }
 
+    /// The server's certificate file, when it accepts TLS and the file
+    /// is readable here (a local test cluster).
+    pub fn ssl_cert_file(&mut self) -> Option<String> {
+        let on = self
+            .admin
+            .query_one("SHOW ssl", &[])
+            .ok()?
+            .get::<_, String>(0)
+            == "on";
+        let file: String = self.admin.query_one("SHOW ssl_cert_file", &[]).ok()?.get(0);
+        let file = if file.starts_with('/') {
+            file
+        } else {
+            let dir: String = self
+                .admin
+                .query_one("SHOW data_directory", &[])
+                .ok()?
+                .get(0);
+            format!("{dir}/{file}")
+        };
+        (on && std::fs::File::open(&file).is_ok()).then_some(file)
+    }
+
     /// Run SQL in a database made here (setting up a test's case).
     pub fn run_in(&self, url: &str, sql: &str) {
         let t = yardstick::store::postgres::connect::resolve(url).unwrap();
