@@ -278,3 +278,104 @@ fn tls_is_used_when_asked_for() {
         );
     }
 }
+
+#[test]
+fn the_schema_is_applied_once_and_a_newer_one_refused() {
+    let Some(mut server) = pg::server("the_schema_is_applied_once_and_a_newer_one_refused") else {
+        return;
+    };
+    let env = Env::new();
+    let url = server.fresh_db();
+    // Eight first runs at once: each migration applied once, every run fine.
+    let runs: Vec<std::process::Child> = (0..8)
+        .map(|_| {
+            env.std_command()
+                .args(["--db", &url, "init"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    server.run_in(
+        &url,
+        "DO $$ BEGIN IF (SELECT count(*) FROM yardstick_schema) <> 1 \
+         OR (SELECT max(version) FROM yardstick_schema) <> 8 THEN RAISE EXCEPTION 'bad versions'; END IF; END $$",
+    );
+    env.run(&["--db", &url, "init"])
+        .ok()
+        .stderr_has("is already a yardstick database");
+    // A schema from a newer yardstick: refused, untouched.
+    server.run_in(&url, "INSERT INTO yardstick_schema(version) VALUES (99)");
+    env.run(&["--db", &url, "plan", "list"])
+        .code(3)
+        .stderr_has("schema version 99, newer than this yardstick understands");
+    env.run(&["--db", &url, "people", "add", "zoe", "--name", "Zoe"])
+        .code(3);
+}
+
+#[test]
+fn concurrent_writers_take_turns_and_lose_nothing() {
+    let Some(mut server) = pg::server("concurrent_writers_take_turns_and_lose_nothing") else {
+        return;
+    };
+    let env = Env::new();
+    let url = server.fresh_db();
+    env.run(&["--db", &url, "init", "--me", "maria", "--name", "Maria"])
+        .ok();
+    env.run(&[
+        "--db",
+        &url,
+        "plan",
+        "add",
+        "Calls",
+        "--owner",
+        "maria",
+        "--metric",
+        "calls",
+        "--baseline",
+        "0",
+        "--target",
+        "100",
+    ])
+    .ok();
+    let (writers, each) = (4, 25);
+    let runs: Vec<std::thread::JoinHandle<Vec<i32>>> = (0..writers)
+        .map(|w| {
+            let mut cmds: Vec<std::process::Command> = (0..each)
+                .map(|i| {
+                    let mut c = env.std_command();
+                    c.args([
+                        "--db",
+                        &url,
+                        "checkin",
+                        "calls",
+                        &format!("{}", w * 100 + i),
+                    ])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null());
+                    c
+                })
+                .collect();
+            std::thread::spawn(move || {
+                cmds.iter_mut()
+                    .map(|c| c.status().unwrap().code().unwrap_or(-1))
+                    .collect()
+            })
+        })
+        .collect();
+    for r in runs {
+        assert!(r.join().unwrap().iter().all(|c| *c == 0));
+    }
+    let out = env.run(&["--db", &url, "--format", "json", "checkin", "list"]);
+    let n = out.ok().json()["checkins"].as_array().map_or(0, Vec::len);
+    assert_eq!(n, writers * each, "{}", out.stdout);
+}

@@ -60,7 +60,7 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
     let path = ctx.db.0.clone();
     let server = crate::store::is_url(&path);
     let existed = if server {
-        crate::store::postgres::initialised(&crate::store::url_text(&path))?
+        crate::store::server_initialised(&path)?
     } else {
         path.exists()
     };
@@ -170,7 +170,7 @@ fn demo_path(ctx: &Ctx) -> Result<std::path::PathBuf> {
     };
     if crate::store::is_url(&path) {
         // On a server, the demo goes only into a database without a schema yet.
-        if crate::store::postgres::initialised(&crate::store::url_text(&path))? {
+        if crate::store::server_initialised(&path)? {
             return Err(Error::failed(format!(
                 "{} already holds a yardstick database; the demo writes only into a new one",
                 crate::store::shown(&path)

@@ -283,9 +283,13 @@ fn url_of(db: &Path) -> Option<&str> {
     db.to_str().filter(|s| postgres::connect::is_url(s))
 }
 
-/// The URL `--db` names (empty if it is a file).
-pub fn url_text(db: &Path) -> String {
-    url_of(db).unwrap_or_default().to_string()
+/// Whether the server `--db` names holds a yardstick schema already
+/// (false for a file: ask the file system).
+pub fn server_initialised(db: &Path) -> Result<bool> {
+    match url_of(db) {
+        Some(url) => postgres::initialised(url),
+        None => Ok(false),
+    }
 }
 
 /// `--db` as it may be shown: a URL without its password.
