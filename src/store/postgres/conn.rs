@@ -527,11 +527,23 @@ impl Stmt<'_> {
     }
 
     /// Every row.
-    pub fn query(&mut self, params: impl IntoParams) -> Result<Rows> {
+    pub fn query(&mut self, params: impl IntoParams) -> Result<Rows<'_>> {
+        let rows = self.conn.run_query(&self.sql, params.vals())?;
         Ok(Rows {
-            rows: self.conn.run_query(&self.sql, params.vals())?.into_iter(),
+            conn: self.conn,
+            name: String::new(),
+            generation: 0,
+            buffer: rows.into(),
+            done: true,
             current: None,
         })
+    }
+
+    /// Every row, read through a cursor a batch at a time: for results
+    /// that grow with the data (every check-in of an export), so that
+    /// memory stays flat.
+    pub fn stream(&mut self, params: impl IntoParams) -> Result<Rows<'_>> {
+        self.conn.cursor(&self.sql, params.vals())
     }
 
     /// Run it; how many rows it changed.
@@ -541,17 +553,46 @@ impl Stmt<'_> {
 }
 
 /// Rows of a result, one at a time.
-pub struct Rows {
-    rows: std::vec::IntoIter<Row>,
+pub struct Rows<'c> {
+    conn: &'c Conn,
+    name: String,
+    /// The transaction the cursor lives in.
+    generation: u64,
+    buffer: std::collections::VecDeque<Row>,
+    done: bool,
     current: Option<Row>,
 }
 
-impl Rows {
+/// Rows fetched from a cursor at a time.
+const FETCH: usize = 1000;
+
+impl Rows<'_> {
     /// The next row.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<&Row>> {
-        self.current = self.rows.next();
+        if self.buffer.is_empty() && !self.done {
+            let sql = format!("FETCH {FETCH} FROM {}", self.name);
+            let rows = self.conn.run_query_in(&sql, Vec::new(), false);
+            let rows = self.conn.recover(rows)?;
+            self.done = rows.len() < FETCH;
+            self.buffer.extend(rows);
+        }
+        self.current = self.buffer.pop_front();
         Ok(self.current.as_ref())
+    }
+}
+
+impl Drop for Rows<'_> {
+    fn drop(&mut self) {
+        // A cursor ends with its transaction; one left half-read is closed
+        // early (only in its own transaction, where it surely exists: a
+        // failed CLOSE would spoil the transaction).
+        if self.done || self.generation != self.conn.generation.get() {
+            return;
+        }
+        if let Ok(mut c) = self.conn.client.try_borrow_mut() {
+            let _ = c.batch_execute(&format!("CLOSE {}", self.name));
+        }
     }
 }
 
@@ -604,6 +645,19 @@ fn declared(v: &Val) -> Option<Type> {
     }
 }
 
+/// The transaction a connection is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tx {
+    /// None.
+    Idle,
+    /// A read-only snapshot, begun by the first read and ended by the next
+    /// write (or the connection's end): every read of a command sees one
+    /// consistent state, and cannot write.
+    Read,
+    /// A write (or a migration, a rehearsal, an undo).
+    Write,
+}
+
 /// One connection, used through `&self`.
 pub struct Conn {
     client: RefCell<Client>,
@@ -615,6 +669,12 @@ pub struct Conn {
     guarded: std::cell::Cell<bool>,
     /// The id of the last row inserted through [`Conn::execute`].
     last_id: std::cell::Cell<i64>,
+    /// The transaction the connection is in.
+    tx: std::cell::Cell<Tx>,
+    /// Cursors opened so far (each gets a new name).
+    cursors: std::cell::Cell<u64>,
+    /// Transactions begun so far (a cursor lives only in its own).
+    generation: std::cell::Cell<u64>,
     /// The columns of each table and their SQL types, read once.
     pub(super) columns: RefCell<HashMap<String, Vec<(String, String)>>>,
 }
@@ -638,6 +698,9 @@ impl Conn {
             trace,
             guarded: std::cell::Cell::new(false),
             last_id: std::cell::Cell::new(0),
+            tx: std::cell::Cell::new(Tx::Idle),
+            cursors: std::cell::Cell::new(0),
+            generation: std::cell::Cell::new(0),
             columns: RefCell::new(HashMap::new()),
         }
     }
@@ -648,6 +711,47 @@ impl Conn {
                 "the PostgreSQL connection was used while it was busy",
             ))
         })
+    }
+
+    /// Begin a write transaction with `sql` (`BEGIN …`), ending a read
+    /// snapshot first.
+    pub fn begin(&self, sql: &str) -> Result<()> {
+        self.generation.set(self.generation.get() + 1);
+        if self.tx.get() == Tx::Read {
+            self.tx.set(Tx::Idle);
+            self.batch("COMMIT")?;
+        }
+        self.batch(sql)?;
+        self.tx.set(Tx::Write);
+        Ok(())
+    }
+
+    /// End the write transaction: commit, or roll back.
+    pub fn finish(&self, commit: bool) -> Result<()> {
+        self.generation.set(self.generation.get() + 1);
+        self.tx.set(Tx::Idle);
+        self.batch(if commit { "COMMIT" } else { "ROLLBACK" })
+    }
+
+    /// Outside a transaction, begin a read-only snapshot.
+    fn snapshot(&self) -> Result<()> {
+        if self.tx.get() == Tx::Idle {
+            self.generation.set(self.generation.get() + 1);
+            self.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+            self.tx.set(Tx::Read);
+        }
+        Ok(())
+    }
+
+    /// After a failed read in a snapshot: start the next one afresh (a
+    /// failed statement spoils the transaction it ran in).
+    fn recover<T>(&self, r: Result<T>) -> Result<T> {
+        if r.is_err() && self.tx.get() == Tx::Read {
+            self.generation.set(self.generation.get() + 1);
+            self.tx.set(Tx::Idle);
+            let _ = self.batch("ROLLBACK");
+        }
+        r
     }
 
     /// Run statements without parameters (DDL, transaction control).
@@ -664,6 +768,44 @@ impl Conn {
                 let _ = writeln!(f, "{}", sql.replace(['\n', '\r'], " "));
             }
         }
+    }
+
+    /// Prepare a statement used once (not cached: a cursor's).
+    fn prepare_once(&self, sql: &str, vals: &[Val]) -> Result<Statement> {
+        let unspecified = Type::new("unspecified".into(), 0, Kind::Pseudo, "pg_catalog".into());
+        let types: Vec<Type> = vals
+            .iter()
+            .map(|v| declared(v).unwrap_or_else(|| unspecified.clone()))
+            .collect();
+        let text = rewrite(sql);
+        self.traced(&text);
+        Ok(self.client()?.prepare_typed(&text, &types)?)
+    }
+
+    /// Open a cursor over `sql` in the current transaction (a snapshot if
+    /// none) and read it in batches: memory stays flat however many rows.
+    fn cursor(&self, sql: &str, vals: Vec<Val>) -> Result<Rows<'_>> {
+        self.snapshot()?;
+        let n = self.cursors.get() + 1;
+        self.cursors.set(n);
+        let name = format!("ys_cursor_{n}");
+        let stmt = self.prepare_once(&format!("DECLARE {name} NO SCROLL CURSOR FOR {sql}"), &vals);
+        let declared = stmt.and_then(|stmt| {
+            let bound: Vec<Bound> = vals.into_iter().map(Bound).collect();
+            let refs: Vec<&(dyn ToSql + Sync)> =
+                bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+            self.client()?.execute(&stmt, &refs)?;
+            Ok(())
+        });
+        self.recover(declared)?;
+        Ok(Rows {
+            conn: self,
+            name,
+            generation: self.generation.get(),
+            buffer: std::collections::VecDeque::new(),
+            done: false,
+            current: None,
+        })
     }
 
     fn prepared(&self, sql: &str, vals: &[Val]) -> Result<Statement> {
@@ -704,7 +846,17 @@ impl Conn {
     }
 
     fn run_query(&self, sql: &str, vals: Vec<Val>) -> Result<Vec<Row>> {
-        let stmt = self.prepared(sql, &vals)?;
+        self.snapshot()?;
+        let r = self.run_query_in(sql, vals, true);
+        self.recover(r)
+    }
+
+    fn run_query_in(&self, sql: &str, vals: Vec<Val>, cached: bool) -> Result<Vec<Row>> {
+        let stmt = if cached {
+            self.prepared(sql, &vals)?
+        } else {
+            self.prepare_once(sql, &vals)?
+        };
         let bound: Vec<Bound> = vals.into_iter().map(Bound).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
@@ -786,6 +938,12 @@ impl Conn {
     }
 
     fn execute_raw(&self, sql: &str, vals: Vec<Val>) -> Result<usize> {
+        self.snapshot()?;
+        let r = self.execute_in(sql, vals);
+        self.recover(r)
+    }
+
+    fn execute_in(&self, sql: &str, vals: Vec<Val>) -> Result<usize> {
         let stmt = self.prepared(sql, &vals)?;
         let bound: Vec<Bound> = vals.into_iter().map(Bound).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =

@@ -5,7 +5,7 @@
 //! Identifiers in the SQL built here come from [`TABLES`] (static schema
 //! names), never from input; values are always bound as parameters.
 
-use super::conn::{Conn, OptionalExtension, Row, params, params_from_iter};
+use super::conn::{Conn, OptionalExtension, Param, Row, params, params_from_iter};
 use super::{PgSession, Sql};
 use crate::error::Result;
 use crate::store::exchange::{
@@ -223,10 +223,17 @@ fn for_each(
             _ => format!("{base} WHERE {private} ORDER BY t.id"),
         };
         let mut stmt = conn.prepare(&sql).sql()?;
-        let mut rows = if sets.is_some() && keep.is_none() {
-            stmt.query(params![sel.since, sel.person]).sql()?
+        let args = if sets.is_some() && keep.is_none() {
+            vec![sel.since.val(), sel.person.val()]
         } else {
-            stmt.query([]).sql()?
+            Vec::new()
+        };
+        // Check-ins grow with time: read them through a cursor, a batch at
+        // a time; the other tables are bounded by the organisation's size.
+        let mut rows = if def.name == "checkin" {
+            stmt.stream(args).sql()?
+        } else {
+            stmt.query(args).sql()?
         };
         let width = def.cols.len() + 2;
         while let Some(row) = rows.next().sql()? {
@@ -355,7 +362,7 @@ pub fn for_each_checkin(
         where_sql("checkin")
     );
     let mut stmt = conn.prepare(&sql).sql()?;
-    let mut rows = stmt.query(params![sel.since, sel.person]).sql()?;
+    let mut rows = stmt.stream(params![sel.since, sel.person]).sql()?;
     while let Some(r) = rows.next().sql()? {
         let line = checkin_line(r).sql()?;
         f(&line)?;

@@ -228,12 +228,12 @@ impl PgDb {
     /// Apply pending migrations in one transaction under the advisory
     /// lock, re-reading the version (and the tables) inside it.
     fn migrate(&self, shown: &str) -> Result<()> {
-        self.conn.batch("BEGIN").sql()?;
+        self.conn.begin("BEGIN").sql()?;
         let result = self.migrate_locked(shown);
         match result {
-            Ok(()) => self.conn.batch("COMMIT").sql()?,
+            Ok(()) => self.conn.finish(true).sql()?,
             Err(e) => {
-                let _ = self.conn.batch("ROLLBACK");
+                let _ = self.conn.finish(false);
                 return Err(e);
             }
         }

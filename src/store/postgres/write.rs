@@ -20,7 +20,7 @@ const RETRIES: usize = 3;
 
 /// Begin a write transaction and take the writers' lock.
 fn begin(conn: &Conn, busy_timeout: Duration) -> StoreResult<()> {
-    conn.batch("BEGIN ISOLATION LEVEL READ COMMITTED").sql()?;
+    conn.begin("BEGIN ISOLATION LEVEL READ COMMITTED").sql()?;
     let ms = busy_timeout.as_millis().max(1).to_string() + "ms";
     let locked = conn
         .execute("SELECT set_config('lock_timeout', ?1, true)", params![ms])
@@ -38,7 +38,7 @@ fn begin(conn: &Conn, busy_timeout: Duration) -> StoreResult<()> {
             Ok(())
         }
         Err(e) => {
-            let _ = conn.batch("ROLLBACK");
+            let _ = conn.finish(false);
             Err(match e {
                 StoreError::Locked { .. } => StoreError::Locked {
                     message: format!(
@@ -54,11 +54,7 @@ fn begin(conn: &Conn, busy_timeout: Duration) -> StoreResult<()> {
 
 fn end(conn: &Conn, commit: bool) -> StoreResult<()> {
     conn.set_guarded(false);
-    if commit {
-        conn.batch("COMMIT").sql()
-    } else {
-        conn.batch("ROLLBACK").sql()
-    }
+    conn.finish(commit).sql()
 }
 
 /// Whether an error is a lost serialization conflict or deadlock.
@@ -176,7 +172,7 @@ pub(super) fn rehearse(
     conn: &Conn,
     f: &mut dyn FnMut(&mut dyn Session) -> Result<()>,
 ) -> Result<()> {
-    conn.batch("BEGIN ISOLATION LEVEL READ COMMITTED").sql()?;
+    conn.begin("BEGIN ISOLATION LEVEL READ COMMITTED").sql()?;
     conn.set_guarded(true);
     let mut session = PgSession {
         conn,
