@@ -222,9 +222,9 @@ fn servers_that_cannot_be_used_are_clear_errors_with_exit_3() {
         "DO $$ BEGIN IF to_regclass('yardstick_schema') IS NOT NULL \
          OR (SELECT count(*) FROM invoices) <> 1 THEN RAISE EXCEPTION 'changed'; END IF; END $$",
     );
-    // A bad sslmode is bad input to the URL: exit 3 before connecting.
+    // A bad sslmode is bad input: exit 2 before connecting.
     env.run(&["--db", &format!("{url}?sslmode=sometimes"), "plan", "list"])
-        .code(3)
+        .code(2)
         .stderr_has("sslmode=sometimes");
     // backup and doctor point to the server's tools.
     env.run(&["--db", &url, "init"]).ok();

@@ -30,8 +30,10 @@ pub fn server(test: &str) -> Option<PgServer> {
     .any(|v| std::env::var_os(v).is_some());
     let attempt = if configured {
         yardstick::store::postgres::connect::resolve("postgres://")
-            .and_then(|t| yardstick::store::postgres::connect::connect(&t))
             .map_err(|e| e.to_string())
+            .and_then(|t| {
+                yardstick::store::postgres::connect::connect(&t).map_err(|e| e.to_string())
+            })
     } else {
         Err("no PG* environment variables are set".into())
     };

@@ -104,8 +104,9 @@ pub struct Target {
     pub shown: String,
 }
 
-fn invalid(url: &str, why: impl std::fmt::Display) -> StoreError {
-    StoreError::unavailable(format!(
+/// A URL (or PG* variable) that cannot be used: bad input, exit 2.
+fn invalid(url: &str, why: impl std::fmt::Display) -> crate::Error {
+    crate::Error::invalid(format!(
         "cannot use the database URL {}: {why}",
         redact(url)
     ))
@@ -117,7 +118,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Resolve a URL and the environment into a connection target.
-pub fn resolve(url: &str) -> Result<Target, StoreError> {
+pub fn resolve(url: &str) -> crate::Result<Target> {
     // Parameters the driver does not know (or knows only in part) are taken out first.
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),

@@ -23,6 +23,18 @@ pub fn is_logged(table: &str) -> bool {
     !schema::UNLOGGED_TABLES.contains(&table)
 }
 
+/// A table name read from the database (the undo log, the catalog) as
+/// one of yardstick's own: only those are ever formatted into SQL.
+pub fn known_table(name: &str) -> StoreResult<&'static str> {
+    schema::TABLES
+        .iter()
+        .find(|t| **t == name)
+        .copied()
+        .ok_or_else(|| {
+            StoreError::internal(format!("the database names an unknown table '{name}'"))
+        })
+}
+
 /// Identifiers here come from the schema itself, never from user input.
 pub fn quoted(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
@@ -31,6 +43,7 @@ pub fn quoted(ident: &str) -> String {
 /// The columns of a table and their SQL types, in declaration order
 /// (read once per connection).
 pub fn columns(conn: &Conn, table: &str) -> StoreResult<Vec<(String, String)>> {
+    let table = known_table(table)?;
     if let Some(c) = conn.columns.borrow().get(table) {
         return Ok(c.clone());
     }
@@ -299,11 +312,21 @@ fn live_references(conn: &Conn, op_id: i64) -> StoreResult<Vec<(String, i64, Str
             keys.insert(table.clone(), referring_keys(conn, table)?);
         }
         for (other, column) in keys.get(table).into_iter().flatten() {
+            let other_table = known_table(other)?;
+            // The column is one of that table's own, as the catalog names it.
+            let known_column = columns(conn, other_table)?
+                .into_iter()
+                .any(|(c, _)| c == *column);
+            if !known_column {
+                return Err(StoreError::internal(format!(
+                    "the catalog names an unknown column {other}.{column}"
+                )));
+            }
             let ids: Vec<i64> = conn
                 .query_map(
                     &format!(
                         "SELECT id FROM {} WHERE {} = ?1",
-                        quoted(other),
+                        quoted(other_table),
                         quoted(column)
                     ),
                     params![row],
@@ -407,8 +430,9 @@ fn replay(conn: &Conn, op_id: i64, at: &str) -> StoreResult<()> {
     )
     .sql()?;
     for (entry, tbl, action, row_id) in entries(conn, op_id)?.into_iter().rev() {
-        let cols = columns(conn, &tbl)?;
-        let table = quoted(&tbl);
+        let tbl = known_table(&tbl)?;
+        let cols = columns(conn, tbl)?;
+        let table = quoted(tbl);
         let names: Vec<String> = cols.iter().map(|(c, _)| quoted(c)).collect();
         match action {
             ChangeKind::Insert => {
