@@ -996,3 +996,68 @@ impl Conn {
         self.cache.borrow_mut().clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn placeholders_are_rewritten_outside_quotes() {
+        assert_eq!(
+            rewrite("SELECT ?1, '?2', \"a?\" FROM t WHERE x = ?12 AND y = ?"),
+            "SELECT $1, '?2', \"a?\" FROM t WHERE x = $12 AND y = $1"
+        );
+        assert_eq!(rewrite("VALUES (?, ?)"), "VALUES ($1, $2)");
+    }
+
+    /// PostgreSQL's binary numeric: ndigits, weight, sign, dscale, digits.
+    fn numeric_bytes(weight: i16, negative: bool, scale: i16, digits: &[i16]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for w in [
+            i16::try_from(digits.len()).unwrap(),
+            weight,
+            if negative { 0x4000 } else { 0 },
+            scale,
+        ] {
+            out.extend_from_slice(&w.to_be_bytes());
+        }
+        for d in digits {
+            out.extend_from_slice(&d.to_be_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn numerics_read_as_whole_numbers_or_reals() {
+        // 123456789 = 1 2345 6789 (base 10000), weight 2.
+        let n = numeric(&numeric_bytes(2, false, 0, &[1, 2345, 6789])).unwrap();
+        assert_eq!(n, Val::Int(123_456_789));
+        // 20000: one digit group "2" with weight 1.
+        assert_eq!(
+            numeric(&numeric_bytes(1, false, 0, &[2])).unwrap(),
+            Val::Int(20_000)
+        );
+        assert_eq!(
+            numeric(&numeric_bytes(0, true, 0, &[7])).unwrap(),
+            Val::Int(-7)
+        );
+        assert_eq!(
+            numeric(&numeric_bytes(0, false, 0, &[])).unwrap(),
+            Val::Int(0)
+        );
+        // 2.5 = 2 . 5000
+        assert_eq!(
+            numeric(&numeric_bytes(0, false, 1, &[2, 5000])).unwrap(),
+            Val::Real(2.5)
+        );
+    }
+
+    #[test]
+    fn values_convert_like_sqlite_rows() {
+        assert_eq!(f64::from_val(Val::Int(3)).unwrap(), 3.0);
+        assert!(bool::from_val(Val::Int(1)).unwrap());
+        assert_eq!(Option::<i64>::from_val(Val::Null).unwrap(), None);
+        assert!(String::from_val(Val::Int(1)).is_err());
+    }
+}
