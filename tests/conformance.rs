@@ -1,7 +1,12 @@
 //! The storage conformance suite (`yardstick::store::conformance`) against
-//! the SQLite backend, in memory and on a file; and a check that the suite
-//! calls every method of the storage interface.
+//! the SQLite backend, in memory and on a file, and against PostgreSQL
+//! when a server is reachable (`pg_virtualenv cargo test --test
+//! conformance`; skipped with a message otherwise); and a check that the
+//! suite calls every method of the storage interface.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/pg.rs"]
+mod pg;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -22,6 +27,19 @@ fn sqlite_file_conforms() {
         n += 1;
         let path = dir.path().join(format!("c{n}.db"));
         Store::open_write(&path, Missing::Create, Duration::from_secs(5)).map_err(|e| e.to_string())
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn postgres_conforms() {
+    let Some(mut server) = pg::server("postgres_conforms") else {
+        return;
+    };
+    let failures = conformance::run(&mut || {
+        let url = server.fresh_db();
+        Store::open_write(Path::new(&url), Missing::Create, Duration::from_secs(5))
+            .map_err(|e| e.to_string())
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

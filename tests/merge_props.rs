@@ -262,12 +262,20 @@ fn run(store: &mut Store, side: &str, ops: &[Op]) -> Did {
         match op {
             Op::Goal(f, v) => {
                 let val = goal_value(*f, *v);
+                let before = data(store)
+                    .into_iter()
+                    .find(|r| r.uuid == GOAL)
+                    .and_then(|r| r.get(FIELDS[*f]).cloned());
                 store
                     .write(&meta(side), WriteScope::Any, |s| {
                         Ok(s.set_row_column(t("goal"), goal, FIELDS[*f], &val)?)
                     })
                     .unwrap();
-                did.goal.insert(FIELDS[*f], val);
+                // Writing the value a field already has is no edit: no
+                // revision, nothing for the other copy to meet.
+                if before.as_ref() != Some(&val) {
+                    did.goal.insert(FIELDS[*f], val);
+                }
             }
             Op::Note(n, v) => {
                 let Some(u) = uuid_of(*n, &did) else { continue };

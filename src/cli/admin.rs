@@ -58,7 +58,12 @@ fn existing_people(ctx: &Ctx, path: &Path) -> Result<(Option<String>, Vec<String
 
 pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
     let path = ctx.db.0.clone();
-    let existed = path.exists();
+    let server = crate::store::is_url(&path);
+    let existed = if server {
+        crate::store::server_initialised(&path)?
+    } else {
+        path.exists()
+    };
     // Settle every answer before anything is created: a refused init writes nothing.
     let (me_set, known) = if existed {
         existing_people(ctx, &path)?
@@ -99,7 +104,12 @@ pub fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
     if existed {
         ctx.ui.note(format!(
             "{} is already a yardstick database.",
-            path.display()
+            crate::store::shown(&path)
+        ));
+    } else if server {
+        ctx.ui.note(format!(
+            "Created the yardstick schema in {} (who may read it is the server's business: see README, Team server).",
+            crate::store::shown(&path)
         ));
     } else {
         ctx.ui.note(format!(
@@ -134,7 +144,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
     let s = w.value;
     ctx.ui.note(format!(
         "Filled {} with a demo organisation: {} teams, {} people, {} goals, {} measures, {} check-ins over {} weeks, {} pieces of feedback (period {}).",
-        path.display(),
+        crate::store::shown(&path),
         s.teams,
         s.people,
         s.goals,
@@ -146,7 +156,7 @@ pub fn demo(ctx: &mut Ctx, a: DemoArgs) -> Result<()> {
     ));
     ctx.ui.note(format!(
         "Explore it with: yardstick --db {} plan list   (or plan tree, people list, team tree)\n",
-        path.display()
+        crate::store::shown(&path)
     ));
     ctx.emit(&plan_overview(ctx, &store)?)
 }
@@ -158,6 +168,17 @@ fn demo_path(ctx: &Ctx) -> Result<std::path::PathBuf> {
         Source::Flag => ctx.db.0.clone(),
         _ => std::path::PathBuf::from("yardstick-demo.db"),
     };
+    if crate::store::is_url(&path) {
+        // On a server, the demo goes only into a database without a schema yet.
+        if crate::store::server_initialised(&path)? {
+            return Err(Error::failed(format!(
+                "{} already holds a yardstick database; the demo writes only into a new one",
+                crate::store::shown(&path)
+            ))
+            .with_hint("create an empty database for it (createdb) and pass its URL with --db"));
+        }
+        return Ok(path);
+    }
     if !path.exists() {
         return Ok(path);
     }
@@ -251,7 +272,7 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
     let timeout_src = from_config(ctx.config.busy_timeout_ms.is_some());
     let today_src = ctx.today_source;
     let rows: Vec<(&str, Cell, Source)> = vec![
-        ("db", ctx.db.0.display().to_string().into(), ctx.db.1),
+        ("db", crate::store::shown(&ctx.db.0).into(), ctx.db.1),
         (
             "config",
             ctx.config_path.0.display().to_string().into(),

@@ -23,6 +23,17 @@ pub struct DoctorArgs {}
 /// `yardstick backup FILE`.
 pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> Result<()> {
     let source = ctx.db.0.clone();
+    if crate::store::is_url(&source) {
+        return Err(Error::failed(format!(
+            "`backup` copies a database file; {} is a PostgreSQL server",
+            crate::store::shown(&source)
+        ))
+        .with_hint(format!(
+            "back a server up with its own tools: pg_dump --format=custom --file={} '{}' (see README, Team server)",
+            a.file.display(),
+            crate::store::shown(&source)
+        )));
+    }
     if let Some(what) = super::output::database_part(&a.file, &source) {
         return Err(Error::invalid(format!(
             "refusing to back up into {}: it is {what} ({})",
@@ -67,6 +78,13 @@ pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> Result<()> {
 /// `yardstick doctor`.
 pub fn doctor(ctx: &mut Ctx, _a: DoctorArgs) -> Result<()> {
     let path = ctx.db.0.clone();
+    if crate::store::is_url(&path) {
+        return Err(Error::failed(format!(
+            "`doctor` does not check a PostgreSQL server yet ({})",
+            crate::store::shown(&path)
+        ))
+        .with_hint("the server's own checks apply (pg_amcheck); yardstick's schema version is in the table yardstick_schema"));
+    }
     let health = maintenance::doctor(&path, ctx.busy_timeout)?;
     let doc = views::doctor(&path.display().to_string(), &health);
     // Flat formats hold one table: give them the checks, not the row counts.

@@ -61,7 +61,7 @@ yardstick plan list",
     disable_help_subcommand = true
 )]
 pub struct Cli {
-    /// Database file [env: YARDSTICK_DB] [default: $XDG_DATA_HOME/yardstick/yardstick.db]
+    /// Database file, or a postgres:// URL (team server) [env: YARDSTICK_DB] [default: $XDG_DATA_HOME/yardstick/yardstick.db]
     #[arg(
         long,
         global = true,

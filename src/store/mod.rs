@@ -36,6 +36,7 @@ pub mod maintenance;
 pub mod oplog;
 pub mod org;
 pub mod plan;
+pub mod postgres;
 pub mod sqlite;
 pub mod stats;
 
@@ -174,8 +175,17 @@ impl Store {
         Store { backend }
     }
 
-    /// Open a database file for reading. Never writes to it, not even a migration.
+    /// Open a database file (or a PostgreSQL URL, see [`is_url`]) for
+    /// reading. Never writes to it, not even a migration.
     pub fn open_read(path: &Path, missing: Missing, busy_timeout: Duration) -> Result<Store> {
+        if let Some(url) = url_of(path) {
+            return Ok(Store::new(Box::new(postgres::PgDb::open(
+                url,
+                false,
+                missing,
+                busy_timeout,
+            )?)));
+        }
         Ok(Store::new(Box::new(sqlite::SqliteDb::open_read(
             path,
             missing,
@@ -183,9 +193,18 @@ impl Store {
         )?)))
     }
 
-    /// Open a database file for writing: checks the file, creates it when
-    /// allowed, and brings the schema up to date.
+    /// Open a database file (or a PostgreSQL URL) for writing: checks the
+    /// file, creates it (on a server: the schema) when allowed, and brings
+    /// the schema up to date.
     pub fn open_write(path: &Path, missing: Missing, busy_timeout: Duration) -> Result<Store> {
+        if let Some(url) = url_of(path) {
+            return Ok(Store::new(Box::new(postgres::PgDb::open(
+                url,
+                true,
+                missing,
+                busy_timeout,
+            )?)));
+        }
         Ok(Store::new(Box::new(sqlite::SqliteDb::open_write(
             path,
             missing,
@@ -252,6 +271,33 @@ impl Store {
 /// open (exit 3 otherwise), without opening it.
 pub fn check_file(path: &Path) -> Result<()> {
     sqlite::open::check_header(path).map(|_| ())
+}
+
+/// Whether `--db` names a PostgreSQL server (`postgres://` or
+/// `postgresql://`) rather than a file.
+pub fn is_url(db: &Path) -> bool {
+    url_of(db).is_some()
+}
+
+fn url_of(db: &Path) -> Option<&str> {
+    db.to_str().filter(|s| postgres::connect::is_url(s))
+}
+
+/// Whether the server `--db` names holds a yardstick schema already
+/// (false for a file: ask the file system).
+pub fn server_initialised(db: &Path) -> Result<bool> {
+    match url_of(db) {
+        Some(url) => postgres::initialised(url),
+        None => Ok(false),
+    }
+}
+
+/// `--db` as it may be shown: a URL without its password.
+pub fn shown(db: &Path) -> String {
+    match url_of(db) {
+        Some(url) => postgres::connect::redact(url),
+        None => db.display().to_string(),
+    }
 }
 
 /// A fresh version-4 UUID as text.

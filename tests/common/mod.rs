@@ -190,6 +190,13 @@ impl Env {
             .env("NO_COLOR", "1")
             .env("COLUMNS", "100")
             .current_dir(&self.work);
+        // The PostgreSQL tests reach their throwaway server through the
+        // libpq variables (pg_virtualenv sets them); a file ignores them.
+        for var in ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGSSLMODE"] {
+            if let Some(v) = std::env::var_os(var) {
+                cmd.env(var, v);
+            }
+        }
     }
 
     /// A sealed `std::process::Command` for the binary (stdin null), for
