@@ -17,9 +17,9 @@ use yardstick::domain::appraisal::{
     root_goals, suggested_reward, summary_level,
 };
 use yardstick::domain::{
-    Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds,
-    ReviewKind, Standard, expected_progress, forecast, goal_pace, goal_progress, goal_standard,
-    infer_direction, pace, parse_number, progress, rollup_tree, standard,
+    Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceBasis, PaceStatus, PaceThresholds,
+    ReviewKind, Standard, forecast, goal_pace, goal_progress, goal_standard, infer_direction, pace,
+    parse_number, progress, rollup_tree, standard,
 };
 use yardstick::formats::template;
 
@@ -500,8 +500,9 @@ fn opt_date(s: &str) -> Result<Option<NaiveDate>, String> {
     }
 }
 
-/// Optional `at_risk=` and `off_track=` keys; the defaults where left out.
-/// Thresholds used in an example must themselves be valid.
+/// Optional `at_risk=`, `off_track=`, `ahead=`, `inclusive=`, `basis=` and
+/// `inclusive_days=` keys; the defaults where left out. Thresholds used in an
+/// example must themselves be valid.
 fn thresholds_from(args: &mut Args<'_>) -> Result<PaceThresholds, String> {
     let default = PaceThresholds::default();
     let th = PaceThresholds {
@@ -515,6 +516,22 @@ fn thresholds_from(args: &mut Args<'_>) -> Result<PaceThresholds, String> {
             .map(num)
             .transpose()?
             .unwrap_or(default.off_track),
+        ahead: args.take("ahead").map(num).transpose()?,
+        inclusive: args
+            .take("inclusive")
+            .map(boolean)
+            .transpose()?
+            .unwrap_or(false),
+        basis: match args.take("basis") {
+            None | Some("points") => PaceBasis::Points,
+            Some("ratio") => PaceBasis::Ratio,
+            Some(other) => return Err(format!("basis must be points or ratio, not `{other}`")),
+        },
+        inclusive_days: args
+            .take("inclusive_days")
+            .map(boolean)
+            .transpose()?
+            .unwrap_or(false),
     };
     th.validate()
         .map_err(|e| format!("the example's thresholds are invalid: {e}"))?;
@@ -531,10 +548,11 @@ fn check_expected(rest: &str, expected: &str) -> Check {
     let start = date(args.required("start")?)?;
     let due = date(args.required("due")?)?;
     let today = date(args.required("today")?)?;
+    let th = thresholds_from(&mut args)?;
     args.finish()?;
     expect_opt_num(
         "expected progress",
-        expected_progress(start, due, today),
+        th.expected(start, due, today),
         opt_num(expected)?,
     )
 }
@@ -542,8 +560,11 @@ fn check_expected(rest: &str, expected: &str) -> Check {
 fn check_thresholds(rest: &str, expected: &str) -> Check {
     let mut args = Args::parse(rest)?;
     let th = PaceThresholds {
-        at_risk: num(args.required("at_risk")?)?,
-        off_track: num(args.required("off_track")?)?,
+        ahead: args.take("ahead").map(num).transpose()?,
+        ..PaceThresholds::new(
+            num(args.required("at_risk")?)?,
+            num(args.required("off_track")?)?,
+        )
     };
     args.finish()?;
     match (th.validate(), expected) {

@@ -300,6 +300,26 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
             ctx.pace().thresholds.off_track.into(),
             from_config(ctx.config.pace.off_track.is_some()),
         ),
+        (
+            "pace.ahead",
+            ctx.pace().thresholds.ahead.map_or(Cell::Null, Cell::from),
+            from_config(ctx.config.pace.ahead.is_some()),
+        ),
+        (
+            "pace.inclusive",
+            ctx.pace().thresholds.inclusive.into(),
+            from_config(ctx.config.pace.inclusive.is_some()),
+        ),
+        (
+            "pace.basis",
+            ctx.pace().thresholds.basis.as_str().into(),
+            from_config(ctx.config.pace.basis.is_some()),
+        ),
+        (
+            "pace.inclusive_days",
+            ctx.pace().thresholds.inclusive_days.into(),
+            from_config(ctx.config.pace.inclusive_days.is_some()),
+        ),
     ];
     let rows: Vec<(&str, Cell, &str)> = rows
         .into_iter()

@@ -33,8 +33,8 @@ pub use measure::{MeasureSpec, Progress, infer_direction, progress, standard};
 pub use number::{check_finite, parse_number};
 pub use org::Mission;
 pub use pace::{
-    Forecast, ForecastMethod, PaceThresholds, expected_progress, forecast, forecast_progress,
-    goal_pace, pace,
+    Forecast, ForecastMethod, PaceBasis, PaceThresholds, expected_progress, forecast,
+    forecast_progress, goal_pace, pace,
 };
 pub use rollup::{GoalNode, goal_progress, goal_standard, rollup_tree, weighted_mean};
 pub use types::{
