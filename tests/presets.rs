@@ -498,3 +498,86 @@ fn config_show_lists_the_pace_conventions_and_bad_values_are_refused() {
         assert_bytes_unchanged(&db, &before, text);
     }
 }
+
+#[test]
+fn okr_tracker_conventions_through_the_binary() {
+    // getKeyResultProgressDetails.test.js: (start, target, current) → percent.
+    let cases: &[(&str, &str, &str, f64)] = &[
+        ("0", "100", "20", 20.0),
+        ("0", "100", "150", 150.0),
+        ("20", "100", "0", -25.0),
+        ("100", "0", "80", 20.0),
+        ("100", "20", "80", 25.0),
+        ("100", "20", "0", 125.0),
+        ("0", "0", "0", 0.0),
+    ];
+    let env = Env::new();
+    let db = env.init_db();
+    let mut plan = String::from(PEOPLE);
+    for (i, (b, t, _, _)) in cases.iter().enumerate() {
+        plan.push_str(&format!(
+            "\n[[goal]]\nkey = \"kr{i}\"\ntitle = \"KR {i}\"\nowner = \"fay\"\nperiod = \"2026-H2\"\n[[goal.measure]]\nname = \"m\"\nbaseline = {b}\ntarget = {t}\n"
+        ));
+    }
+    // An objective without key results.
+    plan.push_str("\n[[goal]]\nkey = \"empty\"\ntitle = \"No key results\"\nowner = \"fay\"\nperiod = \"2026-H2\"\n");
+    let file = env.path("plan.toml");
+    std::fs::write(&file, plan).unwrap();
+    env.on(&db, &["plan", "apply", s(&file)]).ok();
+    for (i, (_, _, v, _)) in cases.iter().enumerate() {
+        env.on(&db, &["checkin", &format!("kr{i}"), v]).ok();
+    }
+    let cfg = pace_config("okr-tracker.toml");
+    let report = |config: Option<&Path>| {
+        let mut args = vec![];
+        if let Some(c) = config {
+            args.extend_from_slice(&["--config", s(c)]);
+        }
+        args.extend_from_slice(&["report", "goals", "--format", "json"]);
+        let out = env.on(&db, &args);
+        out.ok();
+        out.json()
+    };
+    let j = report(Some(&cfg));
+    let rows = j["measures"].as_array().expect("measures");
+    for (i, (_, _, _, want)) in cases.iter().enumerate() {
+        let r = rows
+            .iter()
+            .find(|r| r["goal"] == format!("kr{i}"))
+            .unwrap_or_else(|| panic!("no kr{i}: {j}"));
+        near(&r["progress_pct"], *want, &format!("kr{i}"));
+    }
+    // Without the preset, start = target = current is 100 %.
+    let j = report(None);
+    let r = j["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|r| r["goal"] == "kr6")
+        .cloned()
+        .expect("kr6");
+    near(&r["progress_pct"], 100.0, "default kr6");
+    // The objective without key results: 0 % with the preset, none without.
+    let show = |config: Option<&Path>| {
+        let mut args = vec![];
+        if let Some(c) = config {
+            args.extend_from_slice(&["--config", s(c)]);
+        }
+        args.extend_from_slice(&["plan", "show", "empty", "--format", "json"]);
+        let out = env.on(&db, &args);
+        out.ok();
+        out.json()
+    };
+    let with = show(Some(&cfg));
+    let without = show(None);
+    assert!(
+        with.to_string().contains("\"progress\":0.0")
+            || with.to_string().contains("\"progress_pct\":0.0"),
+        "{with}"
+    );
+    assert!(
+        !without.to_string().contains("\"progress\":0.0")
+            && !without.to_string().contains("\"progress_pct\":0.0"),
+        "{without}"
+    );
+}

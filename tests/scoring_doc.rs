@@ -17,9 +17,10 @@ use yardstick::domain::appraisal::{
     root_goals, suggested_reward, summary_level,
 };
 use yardstick::domain::{
-    Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceBasis, PaceStatus, PaceThresholds,
-    ReviewKind, Standard, forecast, goal_pace, goal_progress, goal_standard, infer_direction, pace,
-    parse_number, progress, rollup_tree, standard,
+    Component, Direction, EmptyGoal, FlatTarget, GoalNode, GoalStatus, MeasureSpec, PaceBasis,
+    PaceStatus, PaceThresholds, ReviewKind, Standard, forecast, goal_pace, goal_progress,
+    goal_progress_with, goal_standard, infer_direction, pace, parse_number, progress,
+    progress_with, rollup_tree, standard,
 };
 use yardstick::formats::template;
 
@@ -357,6 +358,12 @@ fn check_progress(rest: &str, expected: &str) -> Check {
     let mut args = Args::parse(rest)?;
     let spec = valid_spec_from(&mut args)?;
     let value = opt_num(args.required("value")?)?;
+    let flat = match args.take("start_equals_target") {
+        None => FlatTarget::AllOrNothing,
+        Some(name) => FlatTarget::from_name(name).ok_or_else(|| {
+            format!("start_equals_target must be all-or-nothing, zero or half, not `{name}`")
+        })?,
+    };
     args.finish()?;
 
     let mut want = Args::parse(expected)?;
@@ -370,7 +377,10 @@ fn check_progress(rest: &str, expected: &str) -> Check {
     };
     want.finish()?;
 
-    let p = progress(&spec, value);
+    let p = progress_with(&spec, value, flat);
+    if flat == FlatTarget::AllOrNothing && p != progress(&spec, value) {
+        return Err("progress_with(all-or-nothing) differs from progress".into());
+    }
     expect_num("raw", p.raw, raw)?;
     expect_num("scored", p.scored, scored)?;
     if let Some(h) = has_value {
@@ -437,8 +447,25 @@ fn check_goal(rest: &str, expected: &str) -> Check {
     let mut args = Args::parse(rest)?;
     let measures = measures_list(args.take("measures").unwrap_or(""))?;
     let children = children_list(args.take("children").unwrap_or(""))?;
+    let empty = match args.take("empty") {
+        None | Some("none") => EmptyGoal::None,
+        Some("zero") => EmptyGoal::Zero,
+        Some(other) => return Err(format!("empty must be none or zero, not `{other}`")),
+    };
     args.finish()?;
     let want = opt_num(expected)?;
+    let kept: Vec<(f64, Option<f64>)> = children
+        .iter()
+        .filter(|c| c.2 != GoalStatus::Dropped)
+        .map(|c| (c.0, c.1))
+        .collect();
+    if empty == EmptyGoal::Zero {
+        return expect_opt_num(
+            "goal_progress_with",
+            goal_progress_with(&measures, &kept, empty),
+            want,
+        );
+    }
 
     // Through the tree: the goal is node 0, each child a leaf whose own
     // progress comes from one measure (or from nothing, for `none`).
@@ -462,11 +489,6 @@ fn check_goal(rest: &str, expected: &str) -> Check {
     expect_opt_num("rollup_tree", tree.first().copied().flatten(), want)?;
 
     // Directly: the caller leaves dropped children out.
-    let kept: Vec<(f64, Option<f64>)> = children
-        .iter()
-        .filter(|c| c.2 != GoalStatus::Dropped)
-        .map(|c| (c.0, c.1))
-        .collect();
     expect_opt_num("goal_progress", goal_progress(&measures, &kept), want)
 }
 

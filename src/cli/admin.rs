@@ -320,6 +320,16 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
             ctx.pace().thresholds.inclusive_days.into(),
             from_config(ctx.config.pace.inclusive_days.is_some()),
         ),
+        (
+            "progress.start_equals_target",
+            ctx.config.progress.flat_target().as_str().into(),
+            from_config(ctx.config.progress.start_equals_target.is_some()),
+        ),
+        (
+            "progress.empty_goal",
+            ctx.config.progress.empty_goal().as_str().into(),
+            from_config(ctx.config.progress.empty_goal.is_some()),
+        ),
     ];
     let rows: Vec<(&str, Cell, &str)> = rows
         .into_iter()

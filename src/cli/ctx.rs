@@ -172,6 +172,8 @@ impl Ctx {
             today: self.clock.today,
             thresholds: self.config.pace.thresholds(),
             until: None,
+            flat_target: self.config.progress.flat_target(),
+            empty_goal: self.config.progress.empty_goal(),
         }
     }
 

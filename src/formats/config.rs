@@ -29,6 +29,38 @@ pub struct Config {
     /// Pace thresholds.
     #[serde(default)]
     pub pace: PaceConfig,
+    /// Progress conventions.
+    #[serde(default)]
+    pub progress: ProgressConfig,
+}
+
+/// `[progress]`: the conventions of the measure and goal progress rules
+/// (each the documented default unless set).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressConfig {
+    /// A measure whose target equals its baseline: all-or-nothing (default), zero or half.
+    pub start_equals_target: Option<String>,
+    /// A goal with no measures and nothing to roll up: none (default) or zero.
+    pub empty_goal: Option<String>,
+}
+
+impl ProgressConfig {
+    /// The rule for a target equal to the baseline.
+    pub fn flat_target(&self) -> crate::domain::FlatTarget {
+        self.start_equals_target
+            .as_deref()
+            .and_then(crate::domain::FlatTarget::from_name)
+            .unwrap_or_default()
+    }
+
+    /// The rule for a goal with nothing to measure.
+    pub fn empty_goal(&self) -> crate::domain::EmptyGoal {
+        match self.empty_goal.as_deref() {
+            Some("zero") => crate::domain::EmptyGoal::Zero,
+            _ => crate::domain::EmptyGoal::None,
+        }
+    }
 }
 
 /// `[checkin]`: how often people are expected to check in, and value ranges.
@@ -106,7 +138,7 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             toml_error(file, text, &e)
-                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms, [checkin] cadence_days, percent_max, [pace] at_risk, off_track, ahead, inclusive, basis, inclusive_days")
+                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms, [checkin] cadence_days, percent_max, [pace] at_risk, off_track, ahead, inclusive, basis, inclusive_days, [progress] start_equals_target, empty_goal")
         })?;
         if let Some(c) = &config.color {
             if !matches!(c.as_str(), "auto" | "always" | "never") {
@@ -149,6 +181,22 @@ impl Config {
                     at("ahead")
                 ))
                 .with_hint("ahead is how far progress may be beyond the expected progress before it is shown as ahead"));
+            }
+        }
+        if let Some(v) = &config.progress.start_equals_target {
+            if crate::domain::FlatTarget::from_name(v).is_none() {
+                return Err(Error::invalid(format!(
+                    "{}: progress.start_equals_target must be all-or-nothing, zero or half (got '{v}')",
+                    at("start_equals_target")
+                )));
+            }
+        }
+        if let Some(v) = &config.progress.empty_goal {
+            if !matches!(v.as_str(), "none" | "zero") {
+                return Err(Error::invalid(format!(
+                    "{}: progress.empty_goal must be none or zero (got '{v}')",
+                    at("empty_goal")
+                )));
             }
         }
         if let Some(b) = &config.pace.basis {
