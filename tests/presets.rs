@@ -333,3 +333,251 @@ fn config_show_lists_the_pace_thresholds_with_their_source() {
     near(&row("pace.off_track")["value"], 25.0, "off track");
     assert_eq!(row("checkin.cadence_days")["source"], "default");
 }
+
+fn pace_config(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/config")
+        .join(name)
+}
+
+/// fay's goals from `start` to `due`, one 0 → 1000 measure each, checked in
+/// at `values` (progress = value / 1000); `report goals` on `today` with the
+/// configuration `config`: each goal's expected percent and pace.
+fn paces(
+    config: &Path,
+    (start, due, today): (&str, &str, &str),
+    values: &[&str],
+) -> Vec<(f64, String)> {
+    let env = Env::new();
+    let db = env.init_db();
+    let mut plan = String::from(PEOPLE);
+    for i in 0..values.len() {
+        plan.push_str(&format!(
+            "\n[[goal]]\nkey = \"g{i}\"\ntitle = \"Goal {i}\"\nowner = \"fay\"\nstart = {start}\ndue = {due}\n[[goal.measure]]\nname = \"done\"\nbaseline = 0\ntarget = 1000\n"
+        ));
+    }
+    let file = env.path("plan.toml");
+    std::fs::write(&file, plan).unwrap();
+    env.on(&db, &["--today", start, "plan", "apply", s(&file)])
+        .ok();
+    for (i, v) in values.iter().enumerate() {
+        env.on(&db, &["--today", start, "checkin", &format!("g{i}"), v])
+            .ok();
+    }
+    let out = env.on(
+        &db,
+        &[
+            "--config",
+            s(config),
+            "--today",
+            today,
+            "report",
+            "goals",
+            "--format",
+            "json",
+        ],
+    );
+    out.ok();
+    let j = out.json();
+    let rows = j["measures"].as_array().expect("measures");
+    (0..values.len())
+        .map(|i| {
+            let r = rows
+                .iter()
+                .find(|r| r["goal"] == format!("g{i}"))
+                .unwrap_or_else(|| panic!("no g{i}: {j}"));
+            (
+                r["expected_pct"].as_f64().expect("expected"),
+                r["pace"].as_str().expect("pace").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn states(p: &[(f64, String)]) -> Vec<&str> {
+    p.iter().map(|(_, s)| s.as_str()).collect()
+}
+
+#[test]
+fn engagedly_pace_through_the_binary() {
+    // 1 to 30 April, on 15 April: expected 50 % (inclusive days); no more
+    // than 16.5 % behind is On Track, over 33 % is At Risk (off-track).
+    let cfg = pace_config("engagedly-pace.toml");
+    let p = paces(
+        &cfg,
+        ("2026-04-01", "2026-04-30", "2026-04-15"),
+        &["335", "300", "170", "160"],
+    );
+    for (e, _) in &p {
+        near(&Value::from(*e), 50.0, "expected on 15 April");
+    }
+    assert_eq!(states(&p), ["on-track", "at-risk", "at-risk", "off-track"]);
+    // The first day expects nothing.
+    let p = paces(&cfg, ("2026-04-01", "2026-04-30", "2026-04-01"), &["0"]);
+    assert_eq!(p, [(0.0, "on-track".to_string())]);
+    // The default rule on the same data: 14 / 29 days and 16.5 points is
+    // already at-risk.
+    let env = Env::new();
+    let none = env.path("none.toml");
+    std::fs::write(&none, "").unwrap();
+    let p = paces(&none, ("2026-04-01", "2026-04-30", "2026-04-15"), &["335"]);
+    let want = 100.0 * 14.0 / 29.0;
+    assert!(
+        (p[0].0 - want).abs() < 0.05,
+        "default expected {} != {want}",
+        p[0].0
+    );
+    assert_eq!(states(&p), ["at-risk"]);
+}
+
+#[test]
+fn upraise_pace_through_the_binary() {
+    // 1 to 31 January, on 21 January: expected 20 / 30 = 2/3. At or above
+    // 0.95x is On Track, 0.75x is still Falling behind, below is At Risk.
+    let cfg = pace_config("upraise-pace.toml");
+    let p = paces(
+        &cfg,
+        ("2026-01-01", "2026-01-31", "2026-01-21"),
+        &["640", "600", "500", "490"],
+    );
+    assert_eq!(states(&p), ["on-track", "at-risk", "at-risk", "off-track"]);
+}
+
+#[test]
+fn planview_pace_through_the_binary() {
+    // 1 to 31 January, on 16 January: expected 50 %. 60 % is Ahead, 40 % is
+    // within 10 % inclusively (On Track), 20 % is Behind.
+    let cfg = pace_config("planview-pace.toml");
+    let p = paces(
+        &cfg,
+        ("2026-01-01", "2026-01-31", "2026-01-16"),
+        &["600", "500", "400", "200"],
+    );
+    assert_eq!(states(&p), ["ahead", "on-track", "on-track", "at-risk"]);
+}
+
+#[test]
+fn config_show_lists_the_pace_conventions_and_bad_values_are_refused() {
+    let env = Env::new();
+    let db = env.init_db();
+    let cfg = pace_config("upraise-pace.toml");
+    let out = env.on(
+        &db,
+        &["--config", s(&cfg), "config", "show", "--format", "json"],
+    );
+    out.ok();
+    let j = out.json();
+    let row = |k: &str| {
+        j["settings"]
+            .as_array()
+            .expect("settings")
+            .iter()
+            .find(|r| r["key"] == k)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {k}: {j}"))
+    };
+    assert_eq!(row("pace.basis")["value"], "ratio");
+    assert_eq!(row("pace.basis")["source"], "config");
+    assert_eq!(row("pace.inclusive")["value"], true);
+    assert_eq!(row("pace.ahead")["value"], Value::Null);
+    assert_eq!(row("pace.ahead")["source"], "default");
+    assert_eq!(row("pace.inclusive_days")["value"], false);
+    assert_eq!(row("pace.inclusive_days")["source"], "default");
+    for (text, at) in [
+        ("[pace]\nbasis = \"percent\"\n", "bad.toml:2:1:"),
+        ("[pace]\nat_risk = 5\nahead = -3\n", "bad.toml:3:1:"),
+        ("[pace]\ninclusive = \"yes\"\n", "bad.toml:2:13:"),
+        ("[pace]\nahaed = 3\n", "bad.toml:2:1:"),
+    ] {
+        let bad = env.path("bad.toml");
+        std::fs::write(&bad, text).unwrap();
+        let before = std::fs::read(&db).unwrap();
+        let out = env.on(&db, &["--config", s(&bad), "report", "goals"]);
+        out.code(2).no_panic();
+        assert!(out.stderr.contains(at), "{text}: {}", out.stderr);
+        assert_bytes_unchanged(&db, &before, text);
+    }
+}
+
+#[test]
+fn okr_tracker_conventions_through_the_binary() {
+    // getKeyResultProgressDetails.test.js: (start, target, current) → percent.
+    let cases: &[(&str, &str, &str, f64)] = &[
+        ("0", "100", "20", 20.0),
+        ("0", "100", "150", 150.0),
+        ("20", "100", "0", -25.0),
+        ("100", "0", "80", 20.0),
+        ("100", "20", "80", 25.0),
+        ("100", "20", "0", 125.0),
+        ("0", "0", "0", 0.0),
+    ];
+    let env = Env::new();
+    let db = env.init_db();
+    let mut plan = String::from(PEOPLE);
+    for (i, (b, t, _, _)) in cases.iter().enumerate() {
+        plan.push_str(&format!(
+            "\n[[goal]]\nkey = \"kr{i}\"\ntitle = \"KR {i}\"\nowner = \"fay\"\nperiod = \"2026-H2\"\n[[goal.measure]]\nname = \"m\"\nbaseline = {b}\ntarget = {t}\n"
+        ));
+    }
+    // An objective without key results.
+    plan.push_str("\n[[goal]]\nkey = \"empty\"\ntitle = \"No key results\"\nowner = \"fay\"\nperiod = \"2026-H2\"\n");
+    let file = env.path("plan.toml");
+    std::fs::write(&file, plan).unwrap();
+    env.on(&db, &["plan", "apply", s(&file)]).ok();
+    for (i, (_, _, v, _)) in cases.iter().enumerate() {
+        env.on(&db, &["checkin", &format!("kr{i}"), v]).ok();
+    }
+    let cfg = pace_config("okr-tracker.toml");
+    let report = |config: Option<&Path>| {
+        let mut args = vec![];
+        if let Some(c) = config {
+            args.extend_from_slice(&["--config", s(c)]);
+        }
+        args.extend_from_slice(&["report", "goals", "--format", "json"]);
+        let out = env.on(&db, &args);
+        out.ok();
+        out.json()
+    };
+    let j = report(Some(&cfg));
+    let rows = j["measures"].as_array().expect("measures");
+    for (i, (_, _, _, want)) in cases.iter().enumerate() {
+        let r = rows
+            .iter()
+            .find(|r| r["goal"] == format!("kr{i}"))
+            .unwrap_or_else(|| panic!("no kr{i}: {j}"));
+        near(&r["progress_pct"], *want, &format!("kr{i}"));
+    }
+    // Without the preset, start = target = current is 100 %.
+    let j = report(None);
+    let r = j["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|r| r["goal"] == "kr6")
+        .cloned()
+        .expect("kr6");
+    near(&r["progress_pct"], 100.0, "default kr6");
+    // The objective without key results: 0 % with the preset, none without.
+    let show = |config: Option<&Path>| {
+        let mut args = vec![];
+        if let Some(c) = config {
+            args.extend_from_slice(&["--config", s(c)]);
+        }
+        args.extend_from_slice(&["plan", "show", "empty", "--format", "json"]);
+        let out = env.on(&db, &args);
+        out.ok();
+        out.json()
+    };
+    let with = show(Some(&cfg));
+    let without = show(None);
+    assert!(
+        with.to_string().contains("\"progress\":0.0")
+            || with.to_string().contains("\"progress_pct\":0.0"),
+        "{with}"
+    );
+    assert!(
+        !without.to_string().contains("\"progress\":0.0")
+            && !without.to_string().contains("\"progress_pct\":0.0"),
+        "{without}"
+    );
+}

@@ -17,9 +17,10 @@ use yardstick::domain::appraisal::{
     root_goals, suggested_reward, summary_level,
 };
 use yardstick::domain::{
-    Component, Direction, GoalNode, GoalStatus, MeasureSpec, PaceStatus, PaceThresholds,
-    ReviewKind, Standard, expected_progress, forecast, goal_pace, goal_progress, goal_standard,
-    infer_direction, pace, parse_number, progress, rollup_tree, standard,
+    Component, Direction, EmptyGoal, FlatTarget, GoalNode, GoalStatus, MeasureSpec, PaceBasis,
+    PaceStatus, PaceThresholds, ReviewKind, Standard, forecast, goal_pace, goal_progress,
+    goal_progress_with, goal_standard, infer_direction, pace, parse_number, progress,
+    progress_with, rollup_tree, standard,
 };
 use yardstick::formats::template;
 
@@ -357,6 +358,12 @@ fn check_progress(rest: &str, expected: &str) -> Check {
     let mut args = Args::parse(rest)?;
     let spec = valid_spec_from(&mut args)?;
     let value = opt_num(args.required("value")?)?;
+    let flat = match args.take("start_equals_target") {
+        None => FlatTarget::AllOrNothing,
+        Some(name) => FlatTarget::from_name(name).ok_or_else(|| {
+            format!("start_equals_target must be all-or-nothing, zero or half, not `{name}`")
+        })?,
+    };
     args.finish()?;
 
     let mut want = Args::parse(expected)?;
@@ -370,7 +377,10 @@ fn check_progress(rest: &str, expected: &str) -> Check {
     };
     want.finish()?;
 
-    let p = progress(&spec, value);
+    let p = progress_with(&spec, value, flat);
+    if flat == FlatTarget::AllOrNothing && p != progress(&spec, value) {
+        return Err("progress_with(all-or-nothing) differs from progress".into());
+    }
     expect_num("raw", p.raw, raw)?;
     expect_num("scored", p.scored, scored)?;
     if let Some(h) = has_value {
@@ -437,8 +447,25 @@ fn check_goal(rest: &str, expected: &str) -> Check {
     let mut args = Args::parse(rest)?;
     let measures = measures_list(args.take("measures").unwrap_or(""))?;
     let children = children_list(args.take("children").unwrap_or(""))?;
+    let empty = match args.take("empty") {
+        None | Some("none") => EmptyGoal::None,
+        Some("zero") => EmptyGoal::Zero,
+        Some(other) => return Err(format!("empty must be none or zero, not `{other}`")),
+    };
     args.finish()?;
     let want = opt_num(expected)?;
+    let kept: Vec<(f64, Option<f64>)> = children
+        .iter()
+        .filter(|c| c.2 != GoalStatus::Dropped)
+        .map(|c| (c.0, c.1))
+        .collect();
+    if empty == EmptyGoal::Zero {
+        return expect_opt_num(
+            "goal_progress_with",
+            goal_progress_with(&measures, &kept, empty),
+            want,
+        );
+    }
 
     // Through the tree: the goal is node 0, each child a leaf whose own
     // progress comes from one measure (or from nothing, for `none`).
@@ -462,11 +489,6 @@ fn check_goal(rest: &str, expected: &str) -> Check {
     expect_opt_num("rollup_tree", tree.first().copied().flatten(), want)?;
 
     // Directly: the caller leaves dropped children out.
-    let kept: Vec<(f64, Option<f64>)> = children
-        .iter()
-        .filter(|c| c.2 != GoalStatus::Dropped)
-        .map(|c| (c.0, c.1))
-        .collect();
     expect_opt_num("goal_progress", goal_progress(&measures, &kept), want)
 }
 
@@ -500,8 +522,9 @@ fn opt_date(s: &str) -> Result<Option<NaiveDate>, String> {
     }
 }
 
-/// Optional `at_risk=` and `off_track=` keys; the defaults where left out.
-/// Thresholds used in an example must themselves be valid.
+/// Optional `at_risk=`, `off_track=`, `ahead=`, `inclusive=`, `basis=` and
+/// `inclusive_days=` keys; the defaults where left out. Thresholds used in an
+/// example must themselves be valid.
 fn thresholds_from(args: &mut Args<'_>) -> Result<PaceThresholds, String> {
     let default = PaceThresholds::default();
     let th = PaceThresholds {
@@ -515,6 +538,22 @@ fn thresholds_from(args: &mut Args<'_>) -> Result<PaceThresholds, String> {
             .map(num)
             .transpose()?
             .unwrap_or(default.off_track),
+        ahead: args.take("ahead").map(num).transpose()?,
+        inclusive: args
+            .take("inclusive")
+            .map(boolean)
+            .transpose()?
+            .unwrap_or(false),
+        basis: match args.take("basis") {
+            None | Some("points") => PaceBasis::Points,
+            Some("ratio") => PaceBasis::Ratio,
+            Some(other) => return Err(format!("basis must be points or ratio, not `{other}`")),
+        },
+        inclusive_days: args
+            .take("inclusive_days")
+            .map(boolean)
+            .transpose()?
+            .unwrap_or(false),
     };
     th.validate()
         .map_err(|e| format!("the example's thresholds are invalid: {e}"))?;
@@ -531,10 +570,11 @@ fn check_expected(rest: &str, expected: &str) -> Check {
     let start = date(args.required("start")?)?;
     let due = date(args.required("due")?)?;
     let today = date(args.required("today")?)?;
+    let th = thresholds_from(&mut args)?;
     args.finish()?;
     expect_opt_num(
         "expected progress",
-        expected_progress(start, due, today),
+        th.expected(start, due, today),
         opt_num(expected)?,
     )
 }
@@ -542,8 +582,11 @@ fn check_expected(rest: &str, expected: &str) -> Check {
 fn check_thresholds(rest: &str, expected: &str) -> Check {
     let mut args = Args::parse(rest)?;
     let th = PaceThresholds {
-        at_risk: num(args.required("at_risk")?)?,
-        off_track: num(args.required("off_track")?)?,
+        ahead: args.take("ahead").map(num).transpose()?,
+        ..PaceThresholds::new(
+            num(args.required("at_risk")?)?,
+            num(args.required("off_track")?)?,
+        )
     };
     args.finish()?;
     match (th.validate(), expected) {

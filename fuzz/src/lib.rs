@@ -339,6 +339,7 @@ pub fn config_toml(data: &[u8]) {
                 c.pace.off_track.unwrap_or(25.0),
             );
             assert!(a.is_finite() && o.is_finite() && a <= o, "{s:?}: {c:?}");
+            assert!(c.pace.thresholds().validate().is_ok(), "{s:?}: {c:?}");
             assert_ne!(c.checkin.cadence_days, Some(0), "{s:?}");
         }
         Err(e) => input_error(&e, &s),

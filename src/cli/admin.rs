@@ -321,6 +321,36 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
             ctx.pace().thresholds.off_track.into(),
             from_config(ctx.config.pace.off_track.is_some()),
         ),
+        (
+            "pace.ahead",
+            ctx.pace().thresholds.ahead.map_or(Cell::Null, Cell::from),
+            from_config(ctx.config.pace.ahead.is_some()),
+        ),
+        (
+            "pace.inclusive",
+            ctx.pace().thresholds.inclusive.into(),
+            from_config(ctx.config.pace.inclusive.is_some()),
+        ),
+        (
+            "pace.basis",
+            ctx.pace().thresholds.basis.as_str().into(),
+            from_config(ctx.config.pace.basis.is_some()),
+        ),
+        (
+            "pace.inclusive_days",
+            ctx.pace().thresholds.inclusive_days.into(),
+            from_config(ctx.config.pace.inclusive_days.is_some()),
+        ),
+        (
+            "progress.start_equals_target",
+            ctx.config.progress.flat_target().as_str().into(),
+            from_config(ctx.config.progress.start_equals_target.is_some()),
+        ),
+        (
+            "progress.empty_goal",
+            ctx.config.progress.empty_goal().as_str().into(),
+            from_config(ctx.config.progress.empty_goal.is_some()),
+        ),
     ];
     let rows: Vec<(&str, Cell, &str)> = rows
         .into_iter()

@@ -168,14 +168,12 @@ impl Ctx {
 
     /// Today and the pace thresholds from the configuration.
     pub fn pace(&self) -> crate::app::report::plan::PaceContext {
-        let d = crate::domain::pace::PaceThresholds::default();
         crate::app::report::plan::PaceContext {
             today: self.clock.today,
-            thresholds: crate::domain::pace::PaceThresholds {
-                at_risk: self.config.pace.at_risk.unwrap_or(d.at_risk),
-                off_track: self.config.pace.off_track.unwrap_or(d.off_track),
-            },
+            thresholds: self.config.pace.thresholds(),
             until: None,
+            flat_target: self.config.progress.flat_target(),
+            empty_goal: self.config.progress.empty_goal(),
         }
     }
 

@@ -53,8 +53,9 @@ pub struct DueRow {
     pub cadence: i64,
 }
 
-/// The statuses a person may report in a check-in: the pace statuses.
-pub const STATUSES: &[&str] = crate::domain::PaceStatus::NAMES;
+/// The statuses a person may report in a check-in: the pace statuses other
+/// than `ahead` (which only a configured rule derives).
+pub const STATUSES: &[&str] = &["on-track", "at-risk", "off-track"];
 
 /// The confidences a check-in may carry: 0 to 10.
 pub const CONFIDENCE: std::ops::RangeInclusive<i64> = 0..=10;

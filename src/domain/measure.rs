@@ -149,6 +149,63 @@ pub fn progress(spec: &MeasureSpec, current: Option<f64>) -> Progress {
     }
 }
 
+/// The progress of a measure whose target equals its baseline (a "keep it
+/// there" measure), where the fraction is undefined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlatTarget {
+    /// 1 at or beyond the target in the measure's direction, 0 otherwise.
+    #[default]
+    AllOrNothing,
+    /// Always 0 (okr-tracker's percentage completed).
+    Zero,
+    /// Always 0.5 (okr-tracker's stored progression: a linear scale over an
+    /// empty domain gives its midpoint).
+    Half,
+}
+
+impl FlatTarget {
+    /// The spelling in the configuration file and in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlatTarget::AllOrNothing => "all-or-nothing",
+            FlatTarget::Zero => "zero",
+            FlatTarget::Half => "half",
+        }
+    }
+
+    /// The rule spelled `name`.
+    pub fn from_name(name: &str) -> Option<FlatTarget> {
+        match name {
+            "all-or-nothing" => Some(FlatTarget::AllOrNothing),
+            "zero" => Some(FlatTarget::Zero),
+            "half" => Some(FlatTarget::Half),
+            _ => None,
+        }
+    }
+}
+
+/// [`progress`], with the rule for a target equal to the baseline: the same
+/// as [`progress`] under [`FlatTarget::AllOrNothing`]; a fixed 0 or 0.5 under
+/// the others once a value is reported (no value is still
+/// [`Progress::NONE`]).
+pub fn progress_with(spec: &MeasureSpec, current: Option<f64>, flat: FlatTarget) -> Progress {
+    let p = progress(spec, current);
+    if !p.has_value || spec.target != spec.baseline {
+        return p;
+    }
+    let fixed = match flat {
+        FlatTarget::AllOrNothing => return p,
+        FlatTarget::Zero => 0.0,
+        FlatTarget::Half => 0.5,
+    };
+    Progress {
+        raw: fixed,
+        scored: fixed,
+        has_value: true,
+    }
+}
+
 fn raw_progress(direction: Direction, baseline: f64, target: f64, value: f64) -> f64 {
     if target == baseline {
         return if direction.is_at_or_beyond(value, target) {

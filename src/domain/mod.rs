@@ -29,14 +29,19 @@ pub use appraisal::{
     Appraisal, Competency, ComponentScore, ComponentWeights, GoalInput, GoalMapping, Inputs, Level,
     Rating, ReviewInput, Scale, SummaryRule, Template, appraise,
 };
-pub use measure::{MeasureSpec, Progress, infer_direction, progress, standard};
+pub use measure::{
+    FlatTarget, MeasureSpec, Progress, infer_direction, progress, progress_with, standard,
+};
 pub use number::{check_finite, parse_number};
 pub use org::Mission;
 pub use pace::{
-    Forecast, ForecastMethod, PaceThresholds, expected_progress, forecast, forecast_progress,
-    goal_pace, pace,
+    Forecast, ForecastMethod, PaceBasis, PaceThresholds, expected_progress, forecast,
+    forecast_progress, goal_pace, pace,
 };
-pub use rollup::{GoalNode, goal_progress, goal_standard, rollup_tree, weighted_mean};
+pub use rollup::{
+    EmptyGoal, GoalNode, goal_progress, goal_progress_with, goal_standard, rollup_tree,
+    weighted_mean,
+};
 pub use types::{
     Category, Component, CycleState, Direction, FeedbackKind, GoalStatus, MeasureKind, MissingRule,
     PaceStatus, Priority, ReviewKind, ReviewState, Standard,

@@ -13,42 +13,107 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// How the gap between expected and actual progress is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaceBasis {
+    /// In percentage points of progress: `(expected − progress) × 100`.
+    #[default]
+    Points,
+    /// As a share of the expected progress, in percent:
+    /// `(1 − progress / expected) × 100` (UpRaise's "0.95× ideal progress").
+    Ratio,
+}
+
+impl PaceBasis {
+    /// The spelling in the configuration file and in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaceBasis::Points => "points",
+            PaceBasis::Ratio => "ratio",
+        }
+    }
+
+    fn is_points(&self) -> bool {
+        *self == PaceBasis::Points
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// How far behind the expected progress a goal may fall before it is at risk
-/// or off track, in percentage points of progress (0–100).
+/// or off track (percentage points of progress, or percent of the expected
+/// progress with [`PaceBasis::Ratio`]), and the conventions of the rule.
+///
+/// Every convention is off by default; the serialized form leaves out those
+/// that are off, so a record written before they existed reads the same.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PaceThresholds {
-    /// A gap of at least this many points is [`PaceStatus::AtRisk`].
+    /// A gap of at least this much is [`PaceStatus::AtRisk`].
     pub at_risk: f64,
-    /// A gap of at least this many points is [`PaceStatus::OffTrack`].
+    /// A gap of at least this much is [`PaceStatus::OffTrack`].
     pub off_track: f64,
+    /// A lead (negative gap) of at least this much is [`PaceStatus::Ahead`];
+    /// none: being ahead is on track.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ahead: Option<f64>,
+    /// A gap exactly at a threshold keeps the status nearer on-track: at risk
+    /// only when *more* than `at_risk` behind (and ahead only when more than
+    /// `ahead` ahead).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inclusive: bool,
+    /// Points (default) or a ratio of the expected progress.
+    #[serde(default, skip_serializing_if = "PaceBasis::is_points")]
+    pub basis: PaceBasis,
+    /// Count days inclusively, `(today − start + 1) / (due − start + 1)`,
+    /// with nothing expected on the start day itself.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inclusive_days: bool,
 }
 
 impl Default for PaceThresholds {
-    /// 10 points for at-risk, 25 points for off-track.
+    /// 10 points for at-risk, 25 points for off-track, every convention off.
     fn default() -> Self {
         PaceThresholds {
             at_risk: 10.0,
             off_track: 25.0,
+            ahead: None,
+            inclusive: false,
+            basis: PaceBasis::Points,
+            inclusive_days: false,
         }
     }
 }
 
 impl PaceThresholds {
-    /// Check the thresholds: both finite and `0 ≤ at_risk ≤ off_track ≤ 100`.
+    /// Thresholds with every convention off.
+    pub fn new(at_risk: f64, off_track: f64) -> PaceThresholds {
+        PaceThresholds {
+            at_risk,
+            off_track,
+            ..PaceThresholds::default()
+        }
+    }
+
+    /// Check the thresholds: all finite, `0 ≤ at_risk ≤ off_track ≤ 100`
+    /// and `0 ≤ ahead ≤ 100`.
     pub fn validate(&self) -> Result<()> {
         let at_risk = check_finite("the at-risk threshold", self.at_risk)?;
         let off_track = check_finite("the off-track threshold", self.off_track)?;
+        let hint = "thresholds are percentage points of progress behind the expected progress, from 0 to 100";
         if at_risk < 0.0 {
             return Err(Error::invalid(format!(
                 "the at-risk threshold must not be negative, got {at_risk}"
             ))
-            .with_hint("thresholds are percentage points of progress behind the expected progress, from 0 to 100"));
+            .with_hint(hint));
         }
         if off_track > 100.0 {
             return Err(Error::invalid(format!(
                 "the off-track threshold must be at most 100, got {off_track}"
             ))
-            .with_hint("thresholds are percentage points of progress behind the expected progress, from 0 to 100"));
+            .with_hint(hint));
         }
         if at_risk > off_track {
             return Err(Error::invalid(format!(
@@ -56,7 +121,60 @@ impl PaceThresholds {
             ))
             .with_hint("set at-risk at or below off-track, for example 10 and 25"));
         }
+        if let Some(a) = self.ahead {
+            let a = check_finite("the ahead threshold", a)?;
+            if !(0.0..=100.0).contains(&a) {
+                return Err(Error::invalid(format!(
+                    "the ahead threshold must be from 0 to 100, got {a}"
+                ))
+                .with_hint(
+                    "ahead is how far progress is beyond the expected progress, from 0 to 100",
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The expected progress by `today` under this rule's day counting:
+    /// [`expected_progress`], or [`expected_progress_inclusive`] with
+    /// `inclusive_days`.
+    pub fn expected(&self, start: NaiveDate, due: NaiveDate, today: NaiveDate) -> Option<f64> {
+        if self.inclusive_days {
+            expected_progress_inclusive(start, due, today)
+        } else {
+            expected_progress(start, due, today)
+        }
+    }
+
+    /// The gap by which `progress` is behind `expected` under this rule's
+    /// basis (negative when ahead); see [`pace`].
+    pub fn gap(&self, progress: f64, expected: f64) -> f64 {
+        match self.basis {
+            PaceBasis::Points => gap_points(progress, expected),
+            PaceBasis::Ratio => gap_ratio(progress, expected),
+        }
+    }
+
+    /// The rule in words, for explanations: `behind by at least 10 points:
+    /// at-risk; at least 25: off-track`.
+    pub fn describe(&self) -> String {
+        let unit = match self.basis {
+            PaceBasis::Points => "points",
+            PaceBasis::Ratio => "% of the expected progress",
+        };
+        let (cmp, cmp2) = if self.inclusive {
+            ("more than", "more than")
+        } else {
+            ("at least", "at least")
+        };
+        let mut s = format!(
+            "behind by {cmp} {} {unit}: at-risk; by {cmp2} {}: off-track",
+            self.at_risk, self.off_track
+        );
+        if let Some(a) = self.ahead {
+            s.push_str(&format!("; ahead by {cmp} {a}: ahead"));
+        }
+        s
     }
 }
 
@@ -81,30 +199,84 @@ pub fn expected_progress(start: NaiveDate, due: NaiveDate, today: NaiveDate) -> 
     Some(share.clamp(0.0, 1.0))
 }
 
+/// The expected progress with days counted inclusively: the period has
+/// `due − start + 1` days and by `today` `today − start + 1` of them have
+/// been worked, except that nothing is expected on the start day itself
+/// (0 on or before the start, 1 on or after the due date). A one-day period
+/// expects 1 on its day. `None` when `due` is before `start`.
+pub fn expected_progress_inclusive(
+    start: NaiveDate,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> Option<f64> {
+    let span = (due - start).num_days();
+    let elapsed = (today - start).num_days();
+    if span < 0 {
+        return None;
+    }
+    if span == 0 {
+        return Some(if elapsed < 0 { 0.0 } else { 1.0 });
+    }
+    if elapsed <= 0 {
+        return Some(0.0);
+    }
+    let share = (elapsed + 1) as f64 / (span + 1) as f64;
+    Some(share.clamp(0.0, 1.0))
+}
+
+/// Round a gap to 9 decimal places, so that a gap that is a whole number on
+/// paper is not a hair short of it in binary arithmetic.
+fn round9(gap: f64) -> f64 {
+    let rounded = (gap * 1e9).round() / 1e9;
+    if rounded.is_finite() { rounded } else { gap }
+}
+
 /// The gap, in percentage points, by which `progress` is behind `expected`:
 /// `(expected − progress) × 100`, rounded to 9 decimal places so that a gap
 /// that is a whole number of points on paper (0.5 − 0.4 = 10 points) is not
 /// a hair short of it in binary arithmetic. Negative when ahead.
 fn gap_points(progress: f64, expected: f64) -> f64 {
-    let gap = (expected - progress) * 100.0;
-    let rounded = (gap * 1e9).round() / 1e9;
-    if rounded.is_finite() { rounded } else { gap }
+    round9((expected - progress) * 100.0)
 }
 
-/// Whether a goal is on pace: from the gap, in percentage points, between
-/// the progress expected by today and the progress made (both fractions from
-/// 0 to 1; `progress` is the scored, clamped one).
+/// The shortfall as a percentage of the expected progress:
+/// `(1 − progress / expected) × 100`, rounded to 9 decimal places; 0 when
+/// nothing is expected yet (`expected ≤ 0`).
+fn gap_ratio(progress: f64, expected: f64) -> f64 {
+    if expected <= 0.0 {
+        return 0.0;
+    }
+    round9((1.0 - progress / expected) * 100.0)
+}
+
+/// Whether a goal is on pace: from the gap between the progress expected by
+/// today and the progress made (both fractions from 0 to 1; `progress` is
+/// the scored, clamped one).
 ///
-/// `gap = (expected − progress) × 100` (rounded to 9 decimal places); a gap
-/// below `at_risk` is [`PaceStatus::OnTrack`] (being ahead, a negative gap,
-/// is on track), below `off_track` is [`PaceStatus::AtRisk`], otherwise
-/// [`PaceStatus::OffTrack`]. A NaN input, which validated data never holds,
-/// gives [`PaceStatus::OffTrack`].
+/// By default `gap = (expected − progress) × 100` (rounded to 9 decimal
+/// places); a gap below `at_risk` is [`PaceStatus::OnTrack`] (being ahead, a
+/// negative gap, is on track), below `off_track` is [`PaceStatus::AtRisk`],
+/// otherwise [`PaceStatus::OffTrack`]. With `inclusive` a gap exactly at a
+/// threshold keeps the better status; with `ahead` a lead of at least that
+/// much (more than, with `inclusive`) is [`PaceStatus::Ahead`]; with
+/// [`PaceBasis::Ratio`] the gap is a percentage of the expected progress. A
+/// NaN input, which validated data never holds, gives
+/// [`PaceStatus::OffTrack`].
 pub fn pace(progress: f64, expected: f64, th: &PaceThresholds) -> PaceStatus {
-    let gap = gap_points(progress, expected);
-    if gap < th.at_risk {
+    let gap = th.gap(progress, expected);
+    if gap.is_nan() {
+        return PaceStatus::OffTrack;
+    }
+    // `beyond(x, t)`: x has reached threshold t (strictly past it when inclusive).
+    let beyond = |x: f64, t: f64| if th.inclusive { x > t } else { x >= t };
+    if let Some(a) = th.ahead {
+        if beyond(-gap, a) {
+            return PaceStatus::Ahead;
+        }
+    }
+    if !beyond(gap, th.at_risk) {
         PaceStatus::OnTrack
-    } else if gap < th.off_track {
+    } else if !beyond(gap, th.off_track) {
         PaceStatus::AtRisk
     } else {
         PaceStatus::OffTrack
@@ -113,7 +285,7 @@ pub fn pace(progress: f64, expected: f64, th: &PaceThresholds) -> PaceStatus {
 
 /// A goal's expected progress by `today` and its pace status, or `None` when
 /// the goal has no progress, lacks a start or a due date, or is due before
-/// it starts. See [`expected_progress`] and [`pace`].
+/// it starts. See [`PaceThresholds::expected`] and [`pace`].
 pub fn goal_pace(
     progress: Option<f64>,
     start: Option<NaiveDate>,
@@ -122,7 +294,7 @@ pub fn goal_pace(
     th: &PaceThresholds,
 ) -> Option<(f64, PaceStatus)> {
     let progress = progress?;
-    let expected = expected_progress(start?, due?, today)?;
+    let expected = th.expected(start?, due?, today)?;
     Some((expected, pace(progress, expected, th)))
 }
 
@@ -258,7 +430,7 @@ mod tests {
     }
 
     fn th(at_risk: f64, off_track: f64) -> PaceThresholds {
-        PaceThresholds { at_risk, off_track }
+        PaceThresholds::new(at_risk, off_track)
     }
 
     #[test]
@@ -339,6 +511,57 @@ mod tests {
         assert_eq!(pace(f64::NAN, 0.5, &t), PaceStatus::OffTrack);
         assert_eq!(pace(f64::MAX, -f64::MAX, &t), PaceStatus::OnTrack);
         assert_eq!(pace(-f64::MAX, f64::MAX, &t), PaceStatus::OffTrack);
+    }
+
+    #[test]
+    fn pace_conventions() {
+        let inclusive = PaceThresholds {
+            inclusive: true,
+            ..th(10.0, 25.0)
+        };
+        assert_eq!(pace(0.4, 0.5, &inclusive), PaceStatus::OnTrack);
+        assert_eq!(pace(0.25, 0.5, &inclusive), PaceStatus::AtRisk);
+        let ahead = PaceThresholds {
+            ahead: Some(10.0),
+            ..th(10.0, 25.0)
+        };
+        assert_eq!(pace(0.6, 0.5, &ahead), PaceStatus::Ahead);
+        assert_eq!(pace(0.59, 0.5, &ahead), PaceStatus::OnTrack);
+        assert_eq!(pace(f64::NAN, 0.5, &ahead), PaceStatus::OffTrack);
+        let ratio = PaceThresholds {
+            basis: PaceBasis::Ratio,
+            ..th(5.0, 25.0)
+        };
+        assert_eq!(pace(0.475, 0.5, &ratio), PaceStatus::AtRisk);
+        assert_eq!(pace(0.48, 0.5, &ratio), PaceStatus::OnTrack);
+        assert_eq!(pace(0.375, 0.5, &ratio), PaceStatus::OffTrack);
+        assert_eq!(pace(0.0, 0.0, &ratio), PaceStatus::OnTrack);
+        assert_eq!(ratio.gap(0.3, 0.0), 0.0);
+        let days = PaceThresholds {
+            inclusive_days: true,
+            ..th(10.0, 25.0)
+        };
+        let (s, e) = (d("2026-04-01"), d("2026-04-30"));
+        assert_eq!(days.expected(s, e, d("2026-04-15")), Some(0.5));
+        assert_eq!(days.expected(s, e, s), Some(0.0));
+        assert_eq!(days.expected(s, e, e), Some(1.0));
+        assert_eq!(days.expected(e, s, s), None);
+        // Serialized, the conventions that are off are left out.
+        assert_eq!(
+            serde_json::to_string(&th(10.0, 25.0)).unwrap(),
+            r#"{"at_risk":10.0,"off_track":25.0}"#
+        );
+        let back: PaceThresholds =
+            serde_json::from_str(r#"{"at_risk":10.0,"off_track":25.0}"#).unwrap();
+        assert_eq!(back, th(10.0, 25.0));
+        assert!(
+            PaceThresholds {
+                ahead: Some(101.0),
+                ..th(10.0, 25.0)
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     #[test]

@@ -47,6 +47,41 @@ pub fn goal_progress(measures: &[(f64, f64)], children: &[(f64, Option<f64>)]) -
     }
 }
 
+/// The progress of a goal with no measures and no child goal to roll up
+/// (dropped children left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmptyGoal {
+    /// No progress (shown as none): there is nothing to measure yet.
+    #[default]
+    None,
+    /// Progress 0 (okr-tracker: an objective without key results).
+    Zero,
+}
+
+impl EmptyGoal {
+    /// The spelling in the configuration file and in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmptyGoal::None => "none",
+            EmptyGoal::Zero => "zero",
+        }
+    }
+}
+
+/// [`goal_progress`], with the rule for a goal with no measures and no
+/// children: under [`EmptyGoal::Zero`] it is 0 rather than none.
+pub fn goal_progress_with(
+    measures: &[(f64, f64)],
+    children: &[(f64, Option<f64>)],
+    empty: EmptyGoal,
+) -> Option<f64> {
+    if empty == EmptyGoal::Zero && measures.is_empty() && children.is_empty() {
+        return Some(0.0);
+    }
+    goal_progress(measures, children)
+}
+
 /// The standard of a goal as a whole from its rolled-up progress:
 /// [`Standard::Meets`] at 1 or more, [`Standard::Below`] otherwise, `None`
 /// without a progress. Exceeds and unacceptable come from a measure's stretch

@@ -146,6 +146,9 @@ spelled_enum!(
     /// How a goal's progress compares with the progress expected by today
     /// (see [`mod@crate::domain::pace`]).
     PaceStatus, "pace status" {
+        /// Ahead of the expected progress by at least the ahead threshold
+        /// (only when one is configured).
+        Ahead => "ahead",
         /// Behind by less than the at-risk threshold, or ahead.
         OnTrack => "on-track",
         /// Behind by at least the at-risk threshold but less than the off-track one.
@@ -302,7 +305,7 @@ impl PaceStatus {
     /// How the pace reads.
     pub fn sentiment(self) -> Sentiment {
         match self {
-            PaceStatus::OnTrack => Sentiment::Good,
+            PaceStatus::Ahead | PaceStatus::OnTrack => Sentiment::Good,
             PaceStatus::AtRisk => Sentiment::Warn,
             PaceStatus::OffTrack => Sentiment::Bad,
         }

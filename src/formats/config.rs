@@ -29,6 +29,38 @@ pub struct Config {
     /// Pace thresholds.
     #[serde(default)]
     pub pace: PaceConfig,
+    /// Progress conventions.
+    #[serde(default)]
+    pub progress: ProgressConfig,
+}
+
+/// `[progress]`: the conventions of the measure and goal progress rules
+/// (each the documented default unless set).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressConfig {
+    /// A measure whose target equals its baseline: all-or-nothing (default), zero or half.
+    pub start_equals_target: Option<String>,
+    /// A goal with no measures and nothing to roll up: none (default) or zero.
+    pub empty_goal: Option<String>,
+}
+
+impl ProgressConfig {
+    /// The rule for a target equal to the baseline.
+    pub fn flat_target(&self) -> crate::domain::FlatTarget {
+        self.start_equals_target
+            .as_deref()
+            .and_then(crate::domain::FlatTarget::from_name)
+            .unwrap_or_default()
+    }
+
+    /// The rule for a goal with nothing to measure.
+    pub fn empty_goal(&self) -> crate::domain::EmptyGoal {
+        match self.empty_goal.as_deref() {
+            Some("zero") => crate::domain::EmptyGoal::Zero,
+            _ => crate::domain::EmptyGoal::None,
+        }
+    }
 }
 
 /// `[checkin]`: how often people are expected to check in, and value ranges.
@@ -42,7 +74,8 @@ pub struct CheckinConfig {
 }
 
 /// `[pace]`: when a goal behind its expected progress is at risk or off track,
-/// in percentage points of progress.
+/// in percentage points of progress, and the conventions of the rule (every
+/// one off unless set).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PaceConfig {
@@ -50,6 +83,33 @@ pub struct PaceConfig {
     pub at_risk: Option<f64>,
     /// Behind by at least this many points: off track (default 25).
     pub off_track: Option<f64>,
+    /// Ahead by at least this many points: the "ahead" state (default: none).
+    pub ahead: Option<f64>,
+    /// A gap exactly at a threshold keeps the better status (default false).
+    pub inclusive: Option<bool>,
+    /// "points" (default) or "ratio": the gap as a percentage of the expected progress.
+    pub basis: Option<String>,
+    /// Count days inclusively, nothing expected on the start day (default false).
+    pub inclusive_days: Option<bool>,
+}
+
+impl PaceConfig {
+    /// The pace rule these keys give, the defaults where left out.
+    pub fn thresholds(&self) -> crate::domain::pace::PaceThresholds {
+        use crate::domain::pace::{PaceBasis, PaceThresholds};
+        let d = PaceThresholds::default();
+        PaceThresholds {
+            at_risk: self.at_risk.unwrap_or(d.at_risk),
+            off_track: self.off_track.unwrap_or(d.off_track),
+            ahead: self.ahead,
+            inclusive: self.inclusive.unwrap_or(false),
+            basis: match self.basis.as_deref() {
+                Some("ratio") => PaceBasis::Ratio,
+                _ => PaceBasis::Points,
+            },
+            inclusive_days: self.inclusive_days.unwrap_or(false),
+        }
+    }
 }
 
 /// Turn a byte offset into a 1-based (line, column).
@@ -78,7 +138,7 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             toml_error(file, text, &e)
-                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms, [checkin] cadence_days, percent_max, [pace] at_risk, off_track")
+                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms, [checkin] cadence_days, percent_max, [pace] at_risk, off_track, ahead, inclusive, basis, inclusive_days, [progress] start_equals_target, empty_goal")
         })?;
         if let Some(c) = &config.color {
             if !matches!(c.as_str(), "auto" | "always" | "never") {
@@ -96,10 +156,57 @@ impl Config {
             config.pace.at_risk.unwrap_or(10.0),
             config.pace.off_track.unwrap_or(25.0),
         );
+        let at = |key: &str| {
+            let needle = format!("{key} =");
+            let (line, col) = text
+                .find(&needle)
+                .or_else(|| text.find(key))
+                .map_or((1, 1), |i| line_col(text, i));
+            format!("{file}:{line}:{col}")
+        };
         if !(a.is_finite() && o.is_finite() && 0.0 <= a && a <= o && o <= 100.0) {
             return Err(Error::invalid(format!(
-                "{file}: pace thresholds must satisfy 0 <= at_risk <= off_track <= 100 (got {a} and {o})"
+                "{}: pace thresholds must satisfy 0 <= at_risk <= off_track <= 100 (got {a} and {o})",
+                at(if config.pace.at_risk.is_some() {
+                    "at_risk"
+                } else {
+                    "off_track"
+                })
             )));
+        }
+        if let Some(h) = config.pace.ahead {
+            if !(h.is_finite() && (0.0..=100.0).contains(&h)) {
+                return Err(Error::invalid(format!(
+                    "{}: pace.ahead must be from 0 to 100 (got {h})",
+                    at("ahead")
+                ))
+                .with_hint("ahead is how far progress may be beyond the expected progress before it is shown as ahead"));
+            }
+        }
+        if let Some(v) = &config.progress.start_equals_target {
+            if crate::domain::FlatTarget::from_name(v).is_none() {
+                return Err(Error::invalid(format!(
+                    "{}: progress.start_equals_target must be all-or-nothing, zero or half (got '{v}')",
+                    at("start_equals_target")
+                )));
+            }
+        }
+        if let Some(v) = &config.progress.empty_goal {
+            if !matches!(v.as_str(), "none" | "zero") {
+                return Err(Error::invalid(format!(
+                    "{}: progress.empty_goal must be none or zero (got '{v}')",
+                    at("empty_goal")
+                )));
+            }
+        }
+        if let Some(b) = &config.pace.basis {
+            if !matches!(b.as_str(), "points" | "ratio") {
+                return Err(Error::invalid(format!(
+                    "{}: pace.basis must be points or ratio (got '{b}')",
+                    at("basis")
+                ))
+                .with_hint("points: the gap in percentage points; ratio: the gap as a percentage of the expected progress"));
+            }
         }
         Ok(config)
     }

@@ -102,7 +102,7 @@ pub fn team(
                 n += 1;
             }
             match s.pace {
-                Some(PaceStatus::OnTrack) => l.on_track += 1,
+                Some(PaceStatus::Ahead | PaceStatus::OnTrack) => l.on_track += 1,
                 Some(PaceStatus::AtRisk) => l.at_risk += 1,
                 Some(PaceStatus::OffTrack) => l.off_track += 1,
                 None => {}

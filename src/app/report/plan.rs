@@ -67,6 +67,10 @@ pub struct PaceContext {
     /// Progress as of this day: check-ins dated after it do not count (an
     /// appraisal scores goals as of its period's end). None: every check-in.
     pub until: Option<NaiveDate>,
+    /// The progress of a measure whose target equals its baseline.
+    pub flat_target: domain::FlatTarget,
+    /// The progress of a goal with nothing to measure.
+    pub empty_goal: domain::EmptyGoal,
 }
 
 impl PaceContext {
@@ -160,7 +164,7 @@ impl PlanIndex {
             let spec = m.spec();
             let current = value.map(|(_, v)| v);
             own[gi].push(MeasureState {
-                progress: domain::progress(&spec, current),
+                progress: domain::progress_with(&spec, current, pace.flat_target),
                 standard: domain::standard(&spec, current),
                 forecast: None,
                 points: Vec::new(),
@@ -182,10 +186,24 @@ impl PlanIndex {
                 id: g.id,
                 weight: g.weight,
                 status: g.status,
-                measures: own[i]
-                    .iter()
-                    .map(|m| (m.measure.weight, m.progress.scored))
-                    .collect(),
+                measures: {
+                    let mut m: Vec<(f64, f64)> = own[i]
+                        .iter()
+                        .map(|m| (m.measure.weight, m.progress.scored))
+                        .collect();
+                    // Nothing to measure and nothing to roll up: 0 under the
+                    // `zero` rule (a measure of weight 1 at 0 says exactly that).
+                    let live = children[i]
+                        .iter()
+                        .any(|&c| goals[c].status != GoalStatus::Dropped);
+                    if m.is_empty()
+                        && !live
+                        && domain::goal_progress_with(&[], &[], pace.empty_goal).is_some()
+                    {
+                        m.push((1.0, 0.0));
+                    }
+                    m
+                },
                 children: children[i].clone(),
             })
             .collect();

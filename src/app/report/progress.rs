@@ -192,23 +192,24 @@ pub fn trend(
     let mut measures = Vec::new();
     for m in &state.measures {
         let spec = m.measure.spec();
-        let points = s
-            .history(m.measure.id, since)?
-            .into_iter()
-            .filter(|(d, _)| until.is_none_or(|u| *d <= u))
-            .map(|(date, value)| TrendPoint {
-                measure: m.measure.name.clone(),
-                date,
-                value,
-                expected: match (state.goal.start, state.goal.due) {
-                    (Some(s), Some(d)) => domain::pace::expected_progress(s, d, date)
-                        .map(|e| m.measure.baseline + (m.measure.target - m.measure.baseline) * e),
-                    _ => None,
-                },
-                target: m.measure.target,
-                progress: domain::progress(&spec, Some(value)).raw,
-            })
-            .collect();
+        let points =
+            s.history(m.measure.id, since)?
+                .into_iter()
+                .filter(|(d, _)| until.is_none_or(|u| *d <= u))
+                .map(|(date, value)| TrendPoint {
+                    measure: m.measure.name.clone(),
+                    date,
+                    value,
+                    expected: match (state.goal.start, state.goal.due) {
+                        (Some(s), Some(d)) => pace.thresholds.expected(s, d, date).map(|e| {
+                            m.measure.baseline + (m.measure.target - m.measure.baseline) * e
+                        }),
+                        _ => None,
+                    },
+                    target: m.measure.target,
+                    progress: domain::progress(&spec, Some(value)).raw,
+                })
+                .collect();
         measures.push((m.clone(), points));
     }
     Ok(Trend {
