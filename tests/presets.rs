@@ -581,3 +581,108 @@ fn okr_tracker_conventions_through_the_binary() {
         "{without}"
     );
 }
+
+#[test]
+fn puzzle_okr_zones_through_the_binary() {
+    // common.spec.ts, "should calculate progress correctly" (baseline,
+    // stretch, value → percent), and scoring.component.spec.ts (25, 75, 50 →
+    // 50); the target is put where the target zone begins (70 %). Then the
+    // zone bounds, and a baseline equal to the stretch: no zone.
+    let cases: &[(&str, &str, &str, &str, Option<f64>, &str)] = &[
+        ("0", "70", "100", "20", Some(20.0), "fail"),
+        ("100", "30", "0", "20", Some(80.0), "target"),
+        ("500", "430", "400", "460", Some(40.0), "commit"),
+        ("100", "37", "10", "110", Some(-11.11), "fail"),
+        ("0", "70", "100", "-10", Some(-10.0), "fail"),
+        ("25", "60", "75", "50", Some(50.0), "commit"),
+        ("0", "70", "100", "30", Some(30.0), "fail"),
+        ("0", "70", "100", "70", Some(70.0), "commit"),
+        ("0", "70", "100", "100", Some(100.0), "stretch"),
+        ("5", "5", "5", "5", Some(100.0), ""),
+    ];
+    let env = Env::new();
+    let db = env.init_db();
+    let mut plan = String::from(PEOPLE);
+    for (i, (b, t, st, _, _, _)) in cases.iter().enumerate() {
+        plan.push_str(&format!(
+            "\n[[goal]]\nkey = \"kr{i}\"\ntitle = \"KR {i}\"\nowner = \"fay\"\nperiod = \"2026-H2\"\n[[goal.measure]]\nname = \"m\"\nbaseline = {b}\ntarget = {t}\nstretch = {st}\n"
+        ));
+    }
+    let file = env.path("plan.toml");
+    std::fs::write(&file, plan).unwrap();
+    env.on(&db, &["plan", "apply", s(&file)]).ok();
+    for (i, (_, _, _, v, _, _)) in cases.iter().enumerate() {
+        env.on(&db, &["checkin", &format!("kr{i}"), "--", v]).ok();
+    }
+    let cfg = pace_config("puzzle-okr.toml");
+    let report = |config: Option<&Path>| {
+        let mut args = vec![];
+        if let Some(c) = config {
+            args.extend_from_slice(&["--config", s(c)]);
+        }
+        args.extend_from_slice(&["report", "goals", "--format", "json"]);
+        let out = env.on(&db, &args);
+        out.ok();
+        out.json()
+    };
+    let j = report(Some(&cfg));
+    let rows = j["measures"].as_array().expect("measures");
+    for (i, (_, _, _, _, pct, zone)) in cases.iter().enumerate() {
+        let r = rows
+            .iter()
+            .find(|r| r["goal"] == format!("kr{i}"))
+            .unwrap_or_else(|| panic!("no kr{i}: {j}"));
+        if let Some(p) = pct {
+            near(&r["progress_pct"], *p, &format!("kr{i}"));
+        }
+        if zone.is_empty() {
+            assert_eq!(r["zone"], Value::Null, "kr{i}: {r}");
+        } else {
+            assert_eq!(r["zone"], *zone, "kr{i}: {r}");
+        }
+    }
+    // Without the preset: measured to the target, and no zone column.
+    let j = report(None);
+    let r = j["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|r| r["goal"] == "kr0")
+        .cloned()
+        .expect("kr0");
+    near(&r["progress_pct"], 28.57, "default kr0 (20 of 70)");
+    assert!(r.get("zone").is_none(), "{r}");
+    // config show names both keys with their source.
+    let out = env.on(
+        &db,
+        &["--config", s(&cfg), "config", "show", "--format", "json"],
+    );
+    out.ok();
+    let settings = out.json()["settings"].clone();
+    let row = |k: &str| {
+        settings
+            .as_array()
+            .expect("settings")
+            .iter()
+            .find(|r| r["key"] == k)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {k}"))
+    };
+    assert_eq!(row("progress.reference")["value"], "stretch");
+    assert_eq!(row("progress.reference")["source"], "config");
+    assert_eq!(row("progress.zones")["source"], "config");
+    // Bad values: refused with their position, exit 2, nothing written.
+    for (text, at) in [
+        ("[progress]\nreference = \"goal\"\n", "bad.toml:2:1:"),
+        ("[progress]\nzones = [0.7, 0.3, 1.0]\n", "bad.toml:2:1:"),
+        ("[progress]\nzones = [0.3, 0.7]\n", "bad.toml:2:1:"),
+    ] {
+        let bad = env.path("bad.toml");
+        std::fs::write(&bad, text).unwrap();
+        let before = std::fs::read(&db).unwrap();
+        let out = env.on(&db, &["--config", s(&bad), "report", "goals"]);
+        out.code(2).no_panic();
+        assert!(out.stderr.contains(at), "{text}: {}", out.stderr);
+        assert_bytes_unchanged(&db, &before, text);
+    }
+}

@@ -18,9 +18,9 @@ use yardstick::domain::appraisal::{
 };
 use yardstick::domain::{
     Component, Direction, EmptyGoal, FlatTarget, GoalNode, GoalStatus, MeasureSpec, PaceBasis,
-    PaceStatus, PaceThresholds, ReviewKind, Standard, forecast, goal_pace, goal_progress,
-    goal_progress_with, goal_standard, infer_direction, pace, parse_number, progress,
-    progress_with, rollup_tree, standard,
+    PaceStatus, PaceThresholds, ProgressReference, ReviewKind, Standard, forecast, goal_pace,
+    goal_progress, goal_progress_with, goal_standard, infer_direction, pace, parse_number,
+    progress, progress_with, rollup_tree, standard, zone,
 };
 use yardstick::formats::template;
 
@@ -364,6 +364,21 @@ fn check_progress(rest: &str, expected: &str) -> Check {
             format!("start_equals_target must be all-or-nothing, zero or half, not `{name}`")
         })?,
     };
+    let reference = match args.take("reference") {
+        None => ProgressReference::Target,
+        Some(name) => ProgressReference::from_name(name)
+            .ok_or_else(|| format!("reference must be target or stretch, not `{name}`"))?,
+    };
+    let bounds = match args.take("zones") {
+        None => None,
+        Some(list) => {
+            let v: Vec<f64> = list.split(',').map(num).collect::<Result<_, _>>()?;
+            match v.as_slice() {
+                &[c, t, s] => Some([c, t, s]),
+                _ => return Err("zones must be three numbers: commit,target,stretch".into()),
+            }
+        }
+    };
     args.finish()?;
 
     let mut want = Args::parse(expected)?;
@@ -375,10 +390,20 @@ fn check_progress(rest: &str, expected: &str) -> Check {
         Some("false") => Some(false),
         Some(other) => return Err(format!("has_value must be true or false, not `{other}`")),
     };
+    let want_zone = want.take("zone");
     want.finish()?;
+    if want_zone.is_some() != bounds.is_some() {
+        return Err("zone= is expected exactly when zones= is given".into());
+    }
 
-    let p = progress_with(&spec, value, flat);
-    if flat == FlatTarget::AllOrNothing && p != progress(&spec, value) {
+    let p = progress_with(&spec.measured_to(reference), value, flat);
+    if let (Some(b), Some(w)) = (bounds, want_zone) {
+        let got = zone(&spec, reference, &p, b).map_or("none", |z| z.as_str());
+        if got != w {
+            return Err(format!("zone: expected {w}, got {got}"));
+        }
+    }
+    if flat == FlatTarget::AllOrNothing && p != progress(&spec.measured_to(reference), value) {
         return Err("progress_with(all-or-nothing) differs from progress".into());
     }
     expect_num("raw", p.raw, raw)?;

@@ -351,6 +351,18 @@ pub fn config(ctx: &mut Ctx, cmd: ConfigCmd) -> Result<()> {
             ctx.config.progress.empty_goal().as_str().into(),
             from_config(ctx.config.progress.empty_goal.is_some()),
         ),
+        (
+            "progress.reference",
+            ctx.config.progress.reference().as_str().into(),
+            from_config(ctx.config.progress.reference.is_some()),
+        ),
+        (
+            "progress.zones",
+            ctx.config.progress.zones().map_or(Cell::Null, |z| {
+                Cell::from(format!("{}, {}, {}", z[0], z[1], z[2]))
+            }),
+            from_config(ctx.config.progress.zones.is_some()),
+        ),
     ];
     let rows: Vec<(&str, Cell, &str)> = rows
         .into_iter()

@@ -174,6 +174,8 @@ impl Ctx {
             until: None,
             flat_target: self.config.progress.flat_target(),
             empty_goal: self.config.progress.empty_goal(),
+            reference: self.config.progress.reference(),
+            zones: self.config.progress.zones(),
         }
     }
 

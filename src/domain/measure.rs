@@ -206,6 +206,112 @@ pub fn progress_with(spec: &MeasureSpec, current: Option<f64>, flat: FlatTarget)
     }
 }
 
+/// What a measure's progress is measured to: its target (the default) or,
+/// when it has one, its stretch (Puzzle OKR measures a key result from its
+/// baseline to its stretch goal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProgressReference {
+    /// Progress 1 at the target.
+    #[default]
+    Target,
+    /// Progress 1 at the stretch; at the target when there is no stretch.
+    Stretch,
+}
+
+impl ProgressReference {
+    /// The spelling in the configuration file and in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProgressReference::Target => "target",
+            ProgressReference::Stretch => "stretch",
+        }
+    }
+
+    /// The reference spelled `name`.
+    pub fn from_name(name: &str) -> Option<ProgressReference> {
+        match name {
+            "target" => Some(ProgressReference::Target),
+            "stretch" => Some(ProgressReference::Stretch),
+            _ => None,
+        }
+    }
+}
+
+impl MeasureSpec {
+    /// The value progress 1 stands for under `reference`.
+    pub fn reference_value(&self, reference: ProgressReference) -> f64 {
+        match (reference, self.stretch) {
+            (ProgressReference::Stretch, Some(s)) => s,
+            _ => self.target,
+        }
+    }
+
+    /// The specification whose progress is measured to `reference`: the
+    /// target replaced by the stretch under [`ProgressReference::Stretch`]
+    /// when a stretch is set; unchanged otherwise.
+    pub fn measured_to(&self, reference: ProgressReference) -> MeasureSpec {
+        MeasureSpec {
+            target: self.reference_value(reference),
+            ..*self
+        }
+    }
+}
+
+/// A zone of a key result, from its progress (Puzzle OKR's scoring bar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Zone {
+    /// Up to the commit bound.
+    Fail,
+    /// Beyond the commit bound, up to the target bound.
+    Commit,
+    /// Beyond the target bound, short of the stretch bound.
+    Target,
+    /// At or beyond the stretch bound.
+    Stretch,
+}
+
+impl Zone {
+    /// The spelling in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Zone::Fail => "fail",
+            Zone::Commit => "commit",
+            Zone::Target => "target",
+            Zone::Stretch => "stretch",
+        }
+    }
+}
+
+/// The zone of a measure whose progress is `p` (computed to `reference`):
+/// none without a value, and none when the baseline equals the reference
+/// value (there is no way to go, so no fraction of it). Otherwise, with
+/// `bounds = [commit, target, stretch]` as fractions of the way: stretch
+/// when the raw progress is at or beyond `stretch`, target when strictly
+/// beyond `target`, commit when strictly beyond `commit`, else fail (a value
+/// that moved the wrong way included).
+pub fn zone(
+    spec: &MeasureSpec,
+    reference: ProgressReference,
+    p: &Progress,
+    bounds: [f64; 3],
+) -> Option<Zone> {
+    if !p.has_value || spec.reference_value(reference) == spec.baseline {
+        return None;
+    }
+    let raw = p.raw;
+    Some(if raw >= bounds[2] {
+        Zone::Stretch
+    } else if raw > bounds[1] {
+        Zone::Target
+    } else if raw > bounds[0] {
+        Zone::Commit
+    } else {
+        Zone::Fail
+    })
+}
+
 fn raw_progress(direction: Direction, baseline: f64, target: f64, value: f64) -> f64 {
     if target == baseline {
         return if direction.is_at_or_beyond(value, target) {

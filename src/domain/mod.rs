@@ -30,7 +30,8 @@ pub use appraisal::{
     Rating, ReviewInput, Scale, SummaryRule, Template, appraise,
 };
 pub use measure::{
-    FlatTarget, MeasureSpec, Progress, infer_direction, progress, progress_with, standard,
+    FlatTarget, MeasureSpec, Progress, ProgressReference, Zone, infer_direction, progress,
+    progress_with, standard, zone,
 };
 pub use number::{check_finite, parse_number};
 pub use org::Mission;

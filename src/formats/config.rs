@@ -36,13 +36,17 @@ pub struct Config {
 
 /// `[progress]`: the conventions of the measure and goal progress rules
 /// (each the documented default unless set).
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressConfig {
     /// A measure whose target equals its baseline: all-or-nothing (default), zero or half.
     pub start_equals_target: Option<String>,
     /// A goal with no measures and nothing to roll up: none (default) or zero.
     pub empty_goal: Option<String>,
+    /// What progress is measured to: target (default) or stretch.
+    pub reference: Option<String>,
+    /// Zone bounds [commit, target, stretch] as fractions of the way (default: no zones).
+    pub zones: Option<Vec<f64>>,
 }
 
 impl ProgressConfig {
@@ -52,6 +56,22 @@ impl ProgressConfig {
             .as_deref()
             .and_then(crate::domain::FlatTarget::from_name)
             .unwrap_or_default()
+    }
+
+    /// What progress is measured to.
+    pub fn reference(&self) -> crate::domain::ProgressReference {
+        self.reference
+            .as_deref()
+            .and_then(crate::domain::ProgressReference::from_name)
+            .unwrap_or_default()
+    }
+
+    /// The zone bounds, when zones are configured (checked when the file is read).
+    pub fn zones(&self) -> Option<[f64; 3]> {
+        match self.zones.as_deref() {
+            Some(&[c, t, s]) => Some([c, t, s]),
+            _ => None,
+        }
     }
 
     /// The rule for a goal with nothing to measure.
@@ -138,7 +158,7 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             toml_error(file, text, &e)
-                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms, [checkin] cadence_days, percent_max, [pace] at_risk, off_track, ahead, inclusive, basis, inclusive_days, [progress] start_equals_target, empty_goal")
+                .with_hint("valid keys: db, user, week_start, color, busy_timeout_ms, [checkin] cadence_days, percent_max, [pace] at_risk, off_track, ahead, inclusive, basis, inclusive_days, [progress] start_equals_target, empty_goal, reference, zones")
         })?;
         if let Some(c) = &config.color {
             if !matches!(c.as_str(), "auto" | "always" | "never") {
@@ -197,6 +217,28 @@ impl Config {
                     "{}: progress.empty_goal must be none or zero (got '{v}')",
                     at("empty_goal")
                 )));
+            }
+        }
+        if let Some(v) = &config.progress.reference {
+            if crate::domain::ProgressReference::from_name(v).is_none() {
+                return Err(Error::invalid(format!(
+                    "{}: progress.reference must be target or stretch (got '{v}')",
+                    at("reference")
+                )));
+            }
+        }
+        if let Some(z) = &config.progress.zones {
+            let ok = z.len() == 3
+                && z.iter().all(|b| b.is_finite())
+                && 0.0 < z[0]
+                && z[0] < z[1]
+                && z[1] < z[2];
+            if !ok {
+                return Err(Error::invalid(format!(
+                    "{}: progress.zones must be three increasing fractions of the way, above 0 (got {z:?})",
+                    at("zones")
+                ))
+                .with_hint("the bounds of the commit, target and stretch zones, e.g. zones = [0.3, 0.7, 1.0]"));
             }
         }
         if let Some(b) = &config.pace.basis {

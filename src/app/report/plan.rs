@@ -24,6 +24,10 @@ pub struct MeasureState {
     pub progress: Progress,
     /// Below / meets / exceeds (none without a value).
     pub standard: Option<Standard>,
+    /// The zone (fail, commit, target, stretch) when zones are configured;
+    /// left out of frozen records when none, so they read and write as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<domain::Zone>,
     /// The value projected at the goal's due date from this period's check-ins.
     pub forecast: Option<Forecast>,
     /// The valued check-ins of the forecast window since the goal's start,
@@ -71,6 +75,10 @@ pub struct PaceContext {
     pub flat_target: domain::FlatTarget,
     /// The progress of a goal with nothing to measure.
     pub empty_goal: domain::EmptyGoal,
+    /// What a measure's progress is measured to.
+    pub reference: domain::ProgressReference,
+    /// Zone bounds [commit, target, stretch], when zones are configured.
+    pub zones: Option<[f64; 3]>,
 }
 
 impl PaceContext {
@@ -163,8 +171,13 @@ impl PlanIndex {
             let value = latest.get(&m.id).copied();
             let spec = m.spec();
             let current = value.map(|(_, v)| v);
+            let progress =
+                domain::progress_with(&spec.measured_to(pace.reference), current, pace.flat_target);
             own[gi].push(MeasureState {
-                progress: domain::progress_with(&spec, current, pace.flat_target),
+                progress,
+                zone: pace
+                    .zones
+                    .and_then(|b| domain::zone(&spec, pace.reference, &progress, b)),
                 standard: domain::standard(&spec, current),
                 forecast: None,
                 points: Vec::new(),

@@ -11,8 +11,8 @@ use crate::domain::appraisal::Template;
 use crate::render::cells::{bar, level, pct, round, status};
 use crate::render::{Cell, Chart, ChartKind, Column, Doc, Record, Table};
 
-fn measure_columns() -> Vec<Column> {
-    vec![
+fn measure_columns(ctx: &PaceContext) -> Vec<Column> {
+    let mut cols = vec![
         Column::new("goal", "Goal"),
         Column::new("measure", "Measure"),
         Column::new("owner", "Owner"),
@@ -28,12 +28,16 @@ fn measure_columns() -> Vec<Column> {
         Column::new("forecast", "Forecast"),
         Column::new("due", "Due"),
         Column::new("last_checkin_days", "Last"),
-    ]
+    ];
+    if ctx.zones.is_some() {
+        cols.insert(8, Column::new("zone", "Zone"));
+    }
+    cols
 }
 
 fn measure_cells(l: &MeasureLine, ctx: &PaceContext) -> Vec<Cell> {
     let m = &l.measure.measure;
-    vec![
+    let mut cells = vec![
         l.goal.goal.key.as_str().into(),
         m.name.as_str().into(),
         l.goal.goal.owner.as_str().into(),
@@ -53,12 +57,16 @@ fn measure_cells(l: &MeasureLine, ctx: &PaceContext) -> Vec<Cell> {
         l.measure.forecast.map(|f| round(f.value)).into(),
         l.goal.goal.due.into(),
         l.goal.checkin_age_days.into(),
-    ]
+    ];
+    if ctx.zones.is_some() {
+        cells.insert(8, l.measure.zone.map(|z| z.as_str()).into());
+    }
+    cells
 }
 
 /// `report goals`: every measure against its target and pace.
 pub fn goals(lines: &[MeasureLine], ctx: &PaceContext) -> Doc {
-    let mut t = Table::new("measures", measure_columns());
+    let mut t = Table::new("measures", measure_columns(ctx));
     for l in lines {
         t.push(measure_cells(l, ctx));
     }
@@ -684,13 +692,13 @@ fn packet_goals(p: &Packet) -> Table {
 fn packet_measures(p: &Packet, ctx: &PaceContext) -> Table {
     // The packet is about one person: no owner column, and the due date is the goal's.
     let keep = |c: &Column| c.key != "owner" && c.key != "due";
-    let cols: Vec<Column> = measure_columns().into_iter().filter(keep).collect();
+    let cols: Vec<Column> = measure_columns(ctx).into_iter().filter(keep).collect();
     let mut measures = Table::new("measures", cols);
     measures.title = Some("Measures".into());
     for l in &p.measures {
         let cells = measure_cells(l, ctx);
         measures.push(
-            measure_columns()
+            measure_columns(ctx)
                 .iter()
                 .zip(cells)
                 .filter(|(c, _)| keep(c))
