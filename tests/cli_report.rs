@@ -1776,3 +1776,162 @@ fn reports_leave_the_database_unchanged() {
         "a non-empty -wal file after reports"
     );
 }
+
+#[test]
+fn report_explain_shows_each_rule_in_every_format_and_writes_nothing() {
+    let env = Env::new();
+    let db = fixture(&env);
+    let before = std::fs::read(&db).expect("read db");
+    for format in ALL_FORMATS {
+        let out = env.on(
+            &db,
+            &["report", "explain", "api-latency", "--format", format],
+        );
+        out.ok().no_panic();
+        assert!(!out.stdout.is_empty(), "{format}: empty");
+        assert_bytes_unchanged(&db, &before, &format!("report explain --format {format}"));
+    }
+    let out = env.on(
+        &db,
+        &["report", "explain", "api-latency", "--format", "json"],
+    );
+    out.ok();
+    let j = out.json();
+    assert_eq!(j["kind"], "report_explain");
+    let e = &j["explanation"];
+    // The roll-up: a weighted mean with the numbers, the same progress and
+    // pace as `report goals`.
+    assert!(
+        e["rollup_rule"].as_str().unwrap().contains("weighted mean"),
+        "{e}"
+    );
+    assert!(e["computation"].as_str().unwrap().contains(") / "), "{e}");
+    let expected = e["expected_rule"].as_str().unwrap();
+    assert!(
+        expected.contains("(today − start) / (due − start)"),
+        "{expected}"
+    );
+    assert!(e["pace_rule"].as_str().unwrap().contains("at-risk"), "{e}");
+    assert!(
+        e["gap_computation"]
+            .as_str()
+            .unwrap()
+            .contains("(expected − progress) × 100"),
+        "{e}"
+    );
+    let goals = env.on(&db, &["report", "goals", "--format", "json"]);
+    goals.ok();
+    let gj = goals.json();
+    let row = gj["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["goal"] == "api-latency")
+        .cloned()
+        .unwrap();
+    assert_eq!(e["pace"], row["pace"], "{e} / {row}");
+    assert_eq!(e["expected_pct"], row["expected_pct"], "{e} / {row}");
+    // Each measure: raw and scored, the rule with its numbers.
+    for m in j["measures"].as_array().unwrap() {
+        let rule = m["rule"].as_str().unwrap();
+        assert!(
+            rule.contains("(current − baseline) / (target − baseline)")
+                || rule.contains("no value reported"),
+            "{rule}"
+        );
+    }
+    // The conventions in effect are named: inclusive days, progress to the
+    // stretch and zones.
+    let cfg = env.path("conv.toml");
+    std::fs::write(
+        &cfg,
+        "[pace]\ninclusive_days = true\nbasis = \"ratio\"\n[progress]\nreference = \"stretch\"\nzones = [0.3, 0.7, 1.0]\n",
+    )
+    .unwrap();
+    let out = env.on(
+        &db,
+        &[
+            "--config",
+            s(&cfg),
+            "report",
+            "explain",
+            "api-latency",
+            "--format",
+            "json",
+        ],
+    );
+    out.ok();
+    let j = out.json();
+    let e = &j["explanation"];
+    assert!(
+        e["expected_rule"]
+            .as_str()
+            .unwrap()
+            .contains("days counted inclusively"),
+        "{e}"
+    );
+    assert!(
+        e["gap_computation"]
+            .as_str()
+            .unwrap()
+            .contains("(1 − progress / expected)"),
+        "{e}"
+    );
+    let m = &j["measures"][0];
+    let rule = m["rule"].as_str().unwrap();
+    if m["reference"] == "stretch" {
+        assert!(rule.contains("(stretch − baseline)"), "{rule}");
+        assert!(rule.contains("progress.reference = stretch"), "{rule}");
+    }
+    assert!(rule.contains("zone") || m["current"].is_null(), "{rule}");
+    // A goal that rolls up its children names them with their weights.
+    let out = env.on(
+        &db,
+        &["report", "explain", "reliable-platform", "--format", "json"],
+    );
+    out.ok();
+    let j = out.json();
+    assert!(
+        j["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "child goal" || t["kind"] == "measure"),
+        "{j}"
+    );
+    // An unknown goal: not found, nothing written.
+    env.on(&db, &["report", "explain", "no-such-goal"])
+        .code(1)
+        .no_panic();
+    assert_bytes_unchanged(&db, &before, "report explain no-such-goal");
+}
+
+#[test]
+fn the_review_packet_includes_the_appraisal_explanation_as_the_reader_may_see_it() {
+    let env = Env::new();
+    let db = fixture(&env);
+    for actor in [None, Some("alice"), Some("bob")] {
+        let with_actor = |args: &[&'static str]| {
+            let mut v: Vec<&str> = Vec::new();
+            if let Some(a) = actor {
+                v.extend_from_slice(&["--as", a]);
+            }
+            v.extend_from_slice(args);
+            let out = env.on(&db, &v);
+            out.ok().no_panic();
+            out.json()
+        };
+        let packet = with_actor(&[
+            "report", "person", "alice", "--cycle", CYCLE, "--format", "json",
+        ]);
+        let explain = with_actor(&["appraise", "explain", CYCLE, "alice", "--format", "json"]);
+        let e = &explain["explanation"];
+        if e["withheld"] == true {
+            assert!(packet.get("explanation").is_none(), "{actor:?}: {packet}");
+        } else {
+            assert_eq!(&packet["explanation"], e, "{actor:?}");
+            assert_eq!(packet["terms"], explain["terms"], "{actor:?}");
+            assert_eq!(packet["goal_terms"], explain["goal_terms"], "{actor:?}");
+        }
+    }
+}

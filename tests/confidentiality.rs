@@ -151,6 +151,7 @@ fn read_commands() -> Vec<Vec<&'static str>> {
         vec!["report", "gaps"],
         vec!["report", "team"],
         vec!["report", "trend", "sub-goal"],
+        vec!["report", "explain", "sub-goal"],
         vec!["report", "checkins"],
         vec!["report", "cycle", CYCLE],
         vec!["report", "person", "sub", "--cycle", CYCLE],

@@ -588,7 +588,9 @@ fn puzzle_okr_zones_through_the_binary() {
     // stretch, value → percent), and scoring.component.spec.ts (25, 75, 50 →
     // 50); the target is put where the target zone begins (70 %). Then the
     // zone bounds, and a baseline equal to the stretch: no zone.
-    let cases: &[(&str, &str, &str, &str, Option<f64>, &str)] = &[
+    // (baseline, target, stretch, value, percent, zone; "" for none)
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a str, Option<f64>, &'a str);
+    let cases: &[Case] = &[
         ("0", "70", "100", "20", Some(20.0), "fail"),
         ("100", "30", "0", "20", Some(80.0), "target"),
         ("500", "430", "400", "460", Some(40.0), "commit"),

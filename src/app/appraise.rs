@@ -262,16 +262,29 @@ pub fn explain(
     policy: &Policy,
 ) -> Result<(SubjectView, Option<crate::domain::appraisal::Explanation>)> {
     let v = show(s, pace, cycle, subject, policy)?;
-    let facts = super::report::appraise::facts(&v.cycle, &v.state);
+    let e = explanation_for(s, policy, &v.cycle, &v.template, &v.state)?;
+    Ok((v, e))
+}
+
+/// The explanation of the appraisal `st` (as the acting person sees it) if
+/// they may see its score, else `None`: what `appraise explain` shows, and
+/// what a review packet includes.
+pub fn explanation_for(
+    s: &dyn Session,
+    policy: &Policy,
+    c: &Cycle,
+    t: &Template,
+    st: &SubjectState,
+) -> Result<Option<crate::domain::appraisal::Explanation>> {
+    let facts = super::report::appraise::facts(c, st);
     let may_see = policy.sees(
         s,
         crate::domain::access::Item::Appraisal,
-        Some(&v.state.person.handle),
+        Some(&st.person.handle),
         None,
         facts,
     )?;
-    let e = may_see.then(|| explanation_of(&v.template, &v.state));
-    Ok((v, e))
+    Ok(may_see.then(|| explanation_of(t, st)))
 }
 
 /// The explanation of a subject's appraisal as it stands in `st` (computed

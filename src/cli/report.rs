@@ -1,4 +1,4 @@
-//! `report`: goals (the default), gaps, team, trend, checkins, cycle,
+//! `report`: goals (the default), gaps, team, trend, explain, checkins, cycle,
 //! person and effectiveness, in every format (table, json, jsonl, csv, tsv,
 //! markdown, html).
 
@@ -72,6 +72,14 @@ pub enum ReportCmd {
         #[command(flatten)]
         filters: Filters,
     },
+    /// One goal's progress and pace explained: each measure's rule, the roll-up with weights, expected progress, pace thresholds
+    #[command(
+        after_help = "Examples:\n  yardstick report explain api-latency\n  yardstick report explain api-latency --format json\n  yardstick --config examples/config/puzzle-okr.toml report explain api-latency"
+    )]
+    Explain {
+        /// Goal id or key
+        goal: String,
+    },
     /// Check-in cadence and compliance per person (default: the last 8 weeks)
     Checkins(#[command(flatten)] Filters),
     /// A review cycle: completion per stage, rating distribution, manager averages, 9-box
@@ -106,6 +114,7 @@ impl ReportArgs {
             Some(ReportCmd::Gaps(_)) => "report gaps",
             Some(ReportCmd::Team { .. }) => "report team",
             Some(ReportCmd::Trend { .. }) => "report trend",
+            Some(ReportCmd::Explain { .. }) => "report explain",
             Some(ReportCmd::Checkins(_)) => "report checkins",
             Some(ReportCmd::Cycle { .. }) => "report cycle",
             Some(ReportCmd::Person { .. }) => "report person",
@@ -144,6 +153,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
             | ReportCmd::Cycle { filters, .. }
             | ReportCmd::Person { filters, .. },
         ) => filters.limit,
+        Some(ReportCmd::Explain { .. }) => None,
     };
     let doc = build(ctx, args)?;
     ctx.emit(&match limit {
@@ -169,6 +179,9 @@ fn build(ctx: &mut Ctx, args: ReportArgs) -> Result<crate::render::Doc> {
         }
         Some(ReportCmd::Trend { goal, filters }) => {
             views::trend(&report::trend(s, clock, pace, &goal, &filters.typed())?)
+        }
+        Some(ReportCmd::Explain { goal }) => {
+            views::goal_explanation(&report::explain::explain_goal(s, pace, &goal)?)
         }
         Some(ReportCmd::Checkins(f)) => {
             let cadence = i64::from(ctx.config.checkin.cadence_days.unwrap_or(7));

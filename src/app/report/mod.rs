@@ -4,6 +4,7 @@
 //! the filters as typed.
 
 pub mod appraise;
+pub mod explain;
 pub mod people;
 pub mod plan;
 pub mod progress;

@@ -289,6 +289,9 @@ pub struct Packet {
     pub private_hidden: usize,
     /// Their appraisal in the cycle, if any, as the reader may see it.
     pub appraisal: Option<(Cycle, Template, SubjectState)>,
+    /// Its explanation (what `appraise explain` shows), when the reader may
+    /// see the score; a finalized cycle's from its record.
+    pub explanation: Option<crate::domain::appraisal::Explanation>,
     /// What was withheld from the reader.
     pub notes: Vec<String>,
     /// The pace thresholds the goals and measures were judged with, when
@@ -350,6 +353,7 @@ pub fn packet(
         handle,
         cycle.as_ref().map(|(c, _)| (c.start, c.end)),
     )?;
+    let mut explanation = None;
     let appraisal = match cycle {
         Some((c, t)) => match subject_state(s, &c, &t, pace, person.id)? {
             Some(mut st) => {
@@ -362,6 +366,7 @@ pub fn packet(
                 }
                 let (st, n) = as_seen_in_packet(s, policy, &c, &t, st)?;
                 notes = n;
+                explanation = crate::app::appraise::explanation_for(s, policy, &c, &t, &st)?;
                 Some((c, t, st))
             }
             None => None,
@@ -375,6 +380,7 @@ pub fn packet(
         feedback,
         private_hidden,
         appraisal,
+        explanation,
         notes,
         recorded_thresholds,
         plans,

@@ -609,8 +609,13 @@ pub fn person(p: &Packet, ctx: &PaceContext) -> Doc {
     for l in &p.measures {
         doc = doc.with_chart(packet_trend_chart(l));
     }
-    if let Some((_, t, s)) = &p.appraisal {
+    if let Some((c, t, s)) = &p.appraisal {
         doc = packet_appraisal(doc, t, s, ctx.today);
+        // The appraisal explained, as `appraise explain` shows it.
+        if let Some(e) = &p.explanation {
+            doc.parts
+                .extend(super::appraise::explanation(c, t, s, Some(e)).parts);
+        }
     }
     doc = super::followup::packet_plans(doc, &p.plans);
     doc.with_table(packet_feedback(p))
@@ -832,4 +837,83 @@ fn packet_feedback(p: &Packet) -> Table {
         ]);
     }
     fb
+}
+
+/// `report explain GOAL`: the goal's progress and pace, explained.
+pub fn goal_explanation(e: &crate::app::report::explain::GoalExplanation) -> Doc {
+    let g = &e.goal;
+    let rec = Record::new("explanation")
+        .with_title(format!("Why {} stands where it does — {}", g.key, e.today))
+        .field("goal", "Goal", g.key.as_str())
+        .field("title", "Title", g.title.as_str())
+        .field("status", "Status", g.status.to_string())
+        .field("rollup_rule", "Roll-up", e.rollup_rule.as_str())
+        .field("computation", "Computation", e.computation.clone())
+        .field("progress_pct", "Progress", pct(e.progress))
+        .field(
+            "expected_rule",
+            "Expected progress",
+            e.expected_rule.as_str(),
+        )
+        .field("expected_pct", "Expected", pct(e.expected))
+        .field("pace_rule", "Pace rule", e.pace_rule.as_str())
+        .field("gap_computation", "Gap", e.gap_computation.clone())
+        .field("gap", "Gap value", e.gap.map(round))
+        .field("pace", "Pace", status(e.pace))
+        .field("pace_note", "Why", e.pace_note.as_str());
+    let mut measures = Table::new(
+        "measures",
+        vec![
+            Column::new("measure", "Measure"),
+            Column::new("baseline", "Baseline"),
+            Column::new("current", "Current"),
+            Column::new("reference", "To"),
+            Column::new("reference_value", "Reference"),
+            Column::new("weight", "Weight"),
+            Column::new("raw_pct", "Raw %"),
+            Column::new("scored_pct", "Scored %"),
+            Column::new("zone", "Zone"),
+            Column::new("rule", "Rule"),
+        ],
+    )
+    .with_title("Measures");
+    for m in &e.measures {
+        measures.push(vec![
+            m.name.as_str().into(),
+            m.baseline.into(),
+            m.current.into(),
+            m.reference.into(),
+            m.reference_value.into(),
+            m.weight.into(),
+            m.raw.map(|r| round(r * 100.0)).into(),
+            round(m.scored * 100.0).into(),
+            m.zone.into(),
+            m.rule.as_str().into(),
+        ]);
+    }
+    let mut terms = Table::new(
+        "terms",
+        vec![
+            Column::new("kind", "Kind"),
+            Column::new("name", "Name"),
+            Column::new("weight", "Weight"),
+            Column::new("progress_pct", "Progress %"),
+            Column::new("counted", "Counted"),
+            Column::new("note", "Why"),
+        ],
+    )
+    .with_title("Roll-up terms");
+    for t in &e.terms {
+        terms.push(vec![
+            t.kind.into(),
+            t.name.as_str().into(),
+            t.weight.into(),
+            t.progress.map(|p| round(p * 100.0)).into(),
+            t.counted.into(),
+            t.note.as_str().into(),
+        ]);
+    }
+    Doc::record("report_explain", rec)
+        .with_table(measures)
+        .with_table(terms)
 }
