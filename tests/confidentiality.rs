@@ -224,6 +224,11 @@ const NOT_READS: &[&str] = &[
     "import",
     "undo",
     "backup",
+    // The team server's set-up: logins and policies, no confidential data.
+    "server init",
+    "server status",
+    "server grant",
+    "server revoke",
 ];
 
 /// Every command path of the binary: leaves, and parents that run on their own.

@@ -33,7 +33,9 @@ mod plan;
 mod revisions;
 mod rows;
 pub mod schema;
+pub mod server;
 mod stats;
+mod trust_sql;
 mod write;
 
 use super::{Backend, Missing, OpMeta, Session, StoreError, StoreResult};
@@ -148,7 +150,11 @@ fn inspect(conn: &Conn) -> StoreResult<Found> {
     let has_version = tables.iter().any(|t| t == schema::VERSION_TABLE);
     let foreign: Vec<String> = tables
         .into_iter()
-        .filter(|t| t != schema::VERSION_TABLE && !schema::TABLES.contains(&t.as_str()))
+        .filter(|t| {
+            t != schema::VERSION_TABLE
+                && !schema::TABLES.contains(&t.as_str())
+                && !schema::VIEWS.contains(&t.as_str())
+        })
         .collect();
     let version = if has_version {
         conn.query_row(
@@ -305,6 +311,10 @@ impl Backend for PgDb {
 
     fn path(&self) -> Option<&Path> {
         None
+    }
+
+    fn server_identity(&self) -> Result<Option<server::Identity>> {
+        self.identity().map(Some)
     }
 }
 
