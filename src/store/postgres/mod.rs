@@ -169,6 +169,18 @@ fn inspect(conn: &Conn) -> StoreResult<Found> {
     Ok(Found { version, foreign })
 }
 
+/// Whether yardstick's version table exists in the schema although the
+/// login cannot see it (no privileges: a login not granted the member group).
+fn hidden_schema(conn: &Conn) -> StoreResult<bool> {
+    conn.query_row(
+            "SELECT to_regclass(quote_ident(current_schema()) || '.yardstick_schema') IS NOT NULL \
+             AND NOT has_table_privilege(to_regclass(quote_ident(current_schema()) || '.yardstick_schema'), 'SELECT')",
+            params![],
+            |r| r.get(0),
+        )
+        .sql()
+}
+
 fn foreign_tables(shown: &str, foreign: &[String]) -> StoreError {
     let mut list: Vec<&str> = foreign.iter().map(String::as_str).take(5).collect();
     if foreign.len() > 5 {
@@ -209,6 +221,16 @@ impl PgDb {
         let found = inspect(&db.conn)?;
         if !found.foreign.is_empty() {
             return Err(foreign_tables(&shown, &found.foreign).into());
+        }
+        if found.version.is_none() && hidden_schema(&db.conn)? {
+            // yardstick's tables are there, but this login may not use them.
+            let role: String = db
+                .conn
+                .query_row("SELECT session_user::text", params![], |r| r.get(0))
+                .sql()?;
+            return Err(server::unmapped(&role).with_hint(format!(
+                "this login has no access to the team server {shown}; an admin maps it: yardstick server grant HANDLE --role {role}"
+            )));
         }
         match found.version {
             Some(v) if v > schema::SCHEMA_VERSION => Err(newer(&shown, v).into()),
