@@ -326,13 +326,32 @@ fn live_references(conn: &Conn, op_id: i64) -> StoreResult<Vec<(String, i64, Str
         for (other, column) in keys.get(table).into_iter().flatten() {
             let other_table = known_table(other)?;
             // The column is one of that table's own, as the catalog names it.
-            let known_column = columns(conn, other_table)?
-                .into_iter()
-                .any(|(c, _)| c == *column);
+            // (The login mapping is not logged: its one reference is fixed.)
+            let known_column = if is_logged(other_table) {
+                columns(conn, other_table)?
+                    .into_iter()
+                    .any(|(c, _)| c == *column)
+            } else {
+                other_table == "login" && column == "person_id"
+            };
             if !known_column {
                 return Err(StoreError::internal(format!(
                     "the catalog names an unknown column {other}.{column}"
                 )));
+            }
+            if !is_logged(other_table) {
+                // A login mapped to a person this operation added.
+                let mapped: bool = conn
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM login WHERE person_id = ?1)",
+                        params![row],
+                        |r| r.get(0),
+                    )
+                    .sql()?;
+                if mapped {
+                    out.push((table.clone(), *row, other.clone(), 0));
+                }
+                continue;
             }
             let ids: Vec<i64> = conn
                 .query_map(

@@ -209,7 +209,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $fn$
     FROM op o
     WHERE o.undone_at IS NULL AND o.id > target
       AND EXISTS (SELECT 1 FROM op t WHERE t.id = target
-                  AND (t.actor = yardstick_my_handle() OR yardstick_is_admin()))
+                  AND (t.actor = yardstick_my_handle() OR yardstick_is_admin()
+                       OR NOT EXISTS (SELECT 1 FROM login)))
       AND o.id IN (SELECT b.op_id FROM undo_entry a JOIN undo_entry b
                    ON b.tbl = a.tbl AND b.row_id = a.row_id
                    WHERE a.op_id = target AND b.op_id > target)
