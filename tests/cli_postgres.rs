@@ -307,8 +307,9 @@ fn the_schema_is_applied_once_and_a_newer_one_refused() {
     }
     server.run_in(
         &url,
-        "DO $$ BEGIN IF (SELECT count(*) FROM yardstick_schema) <> 1 \
-         OR (SELECT max(version) FROM yardstick_schema) <> 8 THEN RAISE EXCEPTION 'bad versions'; END IF; END $$",
+        "DO $$ BEGIN IF (SELECT count(*) FROM yardstick_schema) <> 2 \
+         OR (SELECT count(DISTINCT version) FROM yardstick_schema) <> 2 \
+         OR (SELECT max(version) FROM yardstick_schema) <> 9 THEN RAISE EXCEPTION 'bad versions'; END IF; END $$",
     );
     env.run(&["--db", &url, "init"])
         .ok()

@@ -15,12 +15,68 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "support/pg.rs"]
+mod pg;
 
 use clap::CommandFactory;
-use common::{Env, s};
+use common::{Env, Out, s};
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Stdio;
+
+/// Where the matrix runs: a file, where `--as` says who is acting, or a
+/// team server, where each person connects as their own login.
+enum Target {
+    File(std::path::PathBuf),
+    Server(String),
+}
+
+/// The password of a person's login in the test cluster.
+fn password(who: &str) -> String {
+    format!("pw-{who}-secret")
+}
+
+impl Target {
+    fn db(&self) -> &str {
+        match self {
+            Target::File(p) => s(p),
+            Target::Server(u) => u,
+        }
+    }
+
+    /// `--db` and who is acting: `--as` on a file; on a server the login
+    /// (the admin is the cluster's own user, who ran `server init`).
+    fn identity(&self, who: &str) -> (Vec<String>, Vec<(String, String)>) {
+        let mut args = vec!["--db".to_string(), self.db().to_string()];
+        let mut vars = Vec::new();
+        match self {
+            Target::File(_) => args.extend(["--as".to_string(), who.to_string()]),
+            Target::Server(_) if who == "ada" => {}
+            Target::Server(_) => {
+                vars.push(("PGUSER".to_string(), who.to_string()));
+                vars.push(("PGPASSWORD".to_string(), password(who)));
+            }
+        }
+        (args, vars)
+    }
+
+    fn command(&self, env: &Env, who: &str) -> std::process::Command {
+        let (args, vars) = self.identity(who);
+        let mut cmd = env.std_command();
+        cmd.args(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    fn run(&self, env: &Env, who: &str, rest: &[&str]) -> Out {
+        let (args, vars) = self.identity(who);
+        let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+        all.extend_from_slice(rest);
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        env.run_env(&vars, &all)
+    }
+}
 use yardstick::render::Format;
 
 const CYCLE: &str = "H2";
@@ -225,6 +281,11 @@ const NOT_READS: &[&str] = &[
     "import",
     "undo",
     "backup",
+    // The team server's set-up: logins and policies, no confidential data.
+    "server init",
+    "server status",
+    "server grant",
+    "server revoke",
 ];
 
 /// Every command path of the binary: leaves, and parents that run on their own.
@@ -282,17 +343,14 @@ fn every_command_is_in_the_matrix_or_named_as_not_reading_data() {
 
 /// Run `yardstick --as WHO …` for many argument lists at once (a few at a
 /// time), returning (args, exit code, stdout + stderr) for each.
-fn run_all(env: &Env, db: &Path, who: &str, runs: &[Vec<String>]) -> Vec<(String, i32, String)> {
+fn run_all(env: &Env, db: &Target, who: &str, runs: &[Vec<String>]) -> Vec<(String, i32, String)> {
     let mut out = Vec::new();
     for chunk in runs.chunks(4) {
         let children: Vec<_> = chunk
             .iter()
             .map(|args| {
-                let mut cmd = env.std_command();
-                cmd.args(["--db", s(db), "--as", who])
-                    .args(args)
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped());
+                let mut cmd = db.command(env, who);
+                cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
                 (args.join(" "), cmd.spawn().expect("spawn yardstick"))
             })
             .collect();
@@ -314,7 +372,7 @@ fn run_all(env: &Env, db: &Path, who: &str, runs: &[Vec<String>]) -> Vec<(String
 
 /// Every read command in every format, as `who`: no marker outside the
 /// allowed set ever appears, and every allowed marker appears somewhere.
-fn check_viewer(env: &Env, db: &Path, viewer: &str, who: &str, released: bool) {
+fn check_viewer(env: &Env, db: &Target, viewer: &str, who: &str, released: bool) {
     let allowed = allowed(who, released);
     let mut runs = Vec::new();
     for cmd in read_commands() {
@@ -354,10 +412,29 @@ fn check_viewer(env: &Env, db: &Path, viewer: &str, who: &str, released: bool) {
     );
 }
 
-/// The seeded cycle: returns the environment and the database.
-fn seeded() -> (Env, std::path::PathBuf) {
+/// The people of the seeded organisation, besides the admin.
+const PEOPLE: [&str; 9] = ["sk", "mo", "sub", "other", "p1", "p2", "p3", "p4", "un"];
+
+/// The seeded cycle in a file: returns the environment and the database.
+fn seeded() -> (Env, Target) {
     let env = Env::new();
-    let db = env.db();
+    let db = Target::File(env.db());
+    seed(&env, &db, None);
+    (env, db)
+}
+
+/// The same cycle on a team server, each person writing as their own
+/// login; `None` (skipped) without a server.
+fn seeded_on_server(test: &str) -> Option<(Env, Target, pg::PgServer)> {
+    let mut server = pg::server(test)?;
+    let url = server.fresh_db();
+    let env = Env::new();
+    let db = Target::Server(url);
+    seed(&env, &db, Some(&server));
+    Some((env, db, server))
+}
+
+fn seed(env: &Env, db: &Target, server: Option<&pg::PgServer>) {
     let plan = env.path("org.toml");
     std::fs::write(
         &plan,
@@ -429,13 +506,36 @@ target = 10
     )
     .unwrap();
     let run = |who: &str, args: &[&str]| {
-        let mut all = vec!["--as", who];
-        all.extend_from_slice(args);
-        env.on(&db, &all).ok();
+        db.run(env, who, args).ok();
     };
-    env.run(&["init", "--db", s(&db), "--me", "ada", "--name", "Ada Admin"])
-        .ok();
-    run("ada", &["plan", "apply", s(&plan)]);
+    match (db, server) {
+        (Target::Server(url), Some(server)) => {
+            env.run(&["server", "init", url, "--me", "ada", "--name", "Ada Admin"])
+                .ok();
+            run("ada", &["plan", "apply", s(&plan)]);
+            for who in PEOPLE {
+                run("ada", &["server", "grant", who]);
+                // Role names here are the test's own constants.
+                server.run_in(
+                    url,
+                    &format!("ALTER ROLE {who} PASSWORD '{}'", password(who)),
+                );
+            }
+        }
+        _ => {
+            env.run(&[
+                "init",
+                "--db",
+                db.db(),
+                "--me",
+                "ada",
+                "--name",
+                "Ada Admin",
+            ])
+            .ok();
+            run("ada", &["plan", "apply", s(&plan)]);
+        }
+    }
     run("sub", &["checkin", "sub-goal", "4"]);
     run(
         "p1",
@@ -570,29 +670,20 @@ target = 10
     );
     run("mo", &["pip", "checkpoint", "1", "--note", PIP_CHECKPOINT]);
     run("sub", &["pip", "ack", "1", "--comment", PIP_ACK]);
-    (env, db)
 }
 
 /// Finalize the cycle and have the subject acknowledge it in their words.
-fn finalize(env: &Env, db: &Path) {
-    env.on(
-        db,
-        &[
-            "--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force",
-        ],
+fn finalize(env: &Env, db: &Target) {
+    db.run(
+        env,
+        "ada",
+        &["appraise", "cycle", "finalize", CYCLE, "--force"],
     )
     .ok();
-    env.on(
-        db,
-        &[
-            "--as",
-            "sub",
-            "appraise",
-            "ack",
-            CYCLE,
-            "--comment",
-            ACK_COMMENT,
-        ],
+    db.run(
+        env,
+        "sub",
+        &["appraise", "ack", CYCLE, "--comment", ACK_COMMENT],
     )
     .ok();
 }
@@ -609,14 +700,31 @@ fn each_viewer_sees_exactly_what_the_policy_allows_in_every_command_and_format()
     }
 }
 
+/// The same matrix on a team server: each viewer connects as their own
+/// login (row-level security on), and sees exactly the same markers.
+#[test]
+fn each_viewer_sees_exactly_what_the_policy_allows_on_a_team_server() {
+    let Some((env, db, _server)) =
+        seeded_on_server("each_viewer_sees_exactly_what_the_policy_allows_on_a_team_server")
+    else {
+        return;
+    };
+    for (viewer, who) in VIEWERS {
+        check_viewer(&env, &db, viewer, who, false);
+    }
+    finalize(&env, &db);
+    for (viewer, who) in VIEWERS {
+        check_viewer(&env, &db, viewer, who, true);
+    }
+}
+
 #[test]
 fn peer_reviewers_are_named_to_no_one_but_their_author_and_admins() {
     let (env, db) = seeded();
-    env.on(
-        &db,
-        &[
-            "--as", "ada", "appraise", "cycle", "finalize", CYCLE, "--force",
-        ],
+    db.run(
+        &env,
+        "ada",
+        &["appraise", "cycle", "finalize", CYCLE, "--force"],
     )
     .ok();
     // Peer handles appear in people lists, so look where reviews are shown.
@@ -627,10 +735,9 @@ fn peer_reviewers_are_named_to_no_one_but_their_author_and_admins() {
             vec!["log"],
         ] {
             for f in Format::ALL {
-                let mut args = vec!["--as", who];
-                args.extend(cmd.iter().copied());
+                let mut args: Vec<&str> = cmd.to_vec();
                 args.extend(["--format", f.name()]);
-                let out = env.on(&db, &args);
+                let out = db.run(&env, who, &args);
                 out.ok();
                 let text = format!("{}{}", out.stdout, out.stderr);
                 for p in ["p2", "p3", "Peer Two", "Peer Three"] {

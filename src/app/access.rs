@@ -33,6 +33,16 @@ impl Policy {
     /// Work out who is acting: `--as` (which must name a person), else the
     /// file's `me`, else no one (the file's owner).
     pub fn resolve(s: &dyn Session, actor: &Actor) -> Result<Policy> {
+        if let (Some(h), Some(admin)) = (actor.handle(), actor.server_admin) {
+            // A team server: the login is the identity, its mapping says
+            // whether it is an admin.
+            return Ok(Policy {
+                handle: Some(h.to_string()),
+                admin,
+                chains: RefCell::new(HashMap::new()),
+                teams: RefCell::new(None),
+            });
+        }
         let me = s.setting("me")?;
         let (handle, admin) = match actor.handle() {
             Some(h) => {

@@ -35,6 +35,9 @@ pub struct Actor {
     /// Whether the handle was given for this run (`--as`, `YARDSTICK_USER`,
     /// the configuration), rather than read from the database's `me`.
     pub explicit: bool,
+    /// On a team server: whether the login is an admin (the database's
+    /// `me` and people's admin flags do not apply there).
+    pub server_admin: Option<bool>,
 }
 
 impl Actor {

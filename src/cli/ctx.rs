@@ -85,7 +85,9 @@ impl Ctx {
         } else {
             Missing::Refuse
         };
-        Store::open_read(&self.db.0, missing, self.busy_timeout)
+        let store = Store::open_read(&self.db.0, missing, self.busy_timeout)?;
+        self.check_login(&store)?;
+        Ok(store)
     }
 
     /// Open the database for writing.
@@ -95,21 +97,70 @@ impl Ctx {
         } else {
             Missing::Refuse
         };
-        Store::open_write(&self.db.0, missing, self.busy_timeout)
+        let store = Store::open_write(&self.db.0, missing, self.busy_timeout)?;
+        self.check_login(&store)?;
+        Ok(store)
+    }
+
+    /// On a team server, before anything is read or written: `--as` is
+    /// refused (exit 2) and a login mapped to no one is refused (exit 1).
+    fn check_login(&self, store: &Store) -> Result<()> {
+        use crate::store::postgres::server::{Identity, unmapped};
+        match store.server_identity()? {
+            Some(Identity::Person { .. }) => self.refuse_as_on_server(),
+            Some(Identity::Unmapped { role }) => {
+                self.refuse_as_on_server()?;
+                Err(unmapped(&role))
+            }
+            Some(Identity::Unsecured) | None => Ok(()),
+        }
     }
 
     /// The acting person (flag, env, config, or `init --me`).
     pub fn actor(&self, store: &Store) -> Result<Actor> {
+        use crate::store::postgres::server::{Identity, unmapped};
+        match store.server_identity()? {
+            Some(Identity::Person { handle, admin, .. }) => {
+                self.refuse_as_on_server()?;
+                return Ok(Actor {
+                    handle: Some(handle),
+                    explicit: true,
+                    server_admin: Some(admin),
+                });
+            }
+            Some(Identity::Unmapped { role }) => {
+                self.refuse_as_on_server()?;
+                return Err(unmapped(&role));
+            }
+            Some(Identity::Unsecured) | None => {}
+        }
         if let Some((h, _)) = &self.acting {
             return Ok(Actor {
                 handle: Some(h.clone()),
                 explicit: true,
+                server_admin: None,
             });
         }
         Ok(Actor {
             handle: store.read().setting("me")?,
             explicit: false,
+            server_admin: None,
         })
+    }
+
+    /// On a team server the login is the identity: `--as` and
+    /// YARDSTICK_USER are refused (the configuration's `user` is for files
+    /// and is ignored there).
+    pub fn refuse_as_on_server(&self) -> Result<()> {
+        match &self.acting {
+            Some((h, Source::Flag | Source::Env)) => Err(Error::invalid(format!(
+                "--as {h}: on a team server you act as your login's person, never as someone else"
+            ))
+            .with_hint(
+                "connect as that person's own login (PGUSER / the URL's user) instead; leave out --as and YARDSTICK_USER",
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The acting person under the access policy, read from `store`.

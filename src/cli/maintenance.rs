@@ -79,11 +79,7 @@ pub fn backup(ctx: &mut Ctx, a: BackupArgs) -> Result<()> {
 pub fn doctor(ctx: &mut Ctx, _a: DoctorArgs) -> Result<()> {
     let path = ctx.db.0.clone();
     if crate::store::is_url(&path) {
-        return Err(Error::failed(format!(
-            "`doctor` does not check a PostgreSQL server yet ({})",
-            crate::store::shown(&path)
-        ))
-        .with_hint("the server's own checks apply (pg_amcheck); yardstick's schema version is in the table yardstick_schema"));
+        return super::server::doctor(ctx);
     }
     let health = maintenance::doctor(&path, ctx.busy_timeout)?;
     let doc = views::doctor(&path.display().to_string(), &health);

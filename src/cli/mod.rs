@@ -18,6 +18,7 @@ mod plan;
 mod planfile;
 mod prompt;
 mod report;
+mod server;
 pub mod ui;
 pub mod views;
 
@@ -226,6 +227,9 @@ enum Command {
         after_help = "Examples:\n  yardstick doctor\n  yardstick --db team.db doctor --format json | jq .doctor.integrity_check"
     )]
     Doctor(maintenance::DoctorArgs),
+    /// Team server (PostgreSQL): set up, show, grant and revoke logins
+    #[command(subcommand)]
+    Server(server::ServerCmd),
 }
 
 impl Command {
@@ -253,6 +257,7 @@ impl Command {
             Command::Config(_) => "config show".into(),
             Command::Backup(_) => "backup".into(),
             Command::Doctor(_) => "doctor".into(),
+            Command::Server(c) => format!("server {}", c.name()),
         }
     }
 }
@@ -413,6 +418,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Config(c) => admin::config(ctx, c),
         Command::Backup(a) => maintenance::backup(ctx, a),
         Command::Doctor(a) => maintenance::doctor(ctx, a),
+        Command::Server(c) => server::run(ctx, c),
     }
 }
 

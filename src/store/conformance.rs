@@ -1341,6 +1341,15 @@ fn exchange(store: &mut Store) -> Outcome {
         store.path().is_none_or(Path::exists),
         "the store names a file that is not there"
     );
+    // A file has no logins; a server where `server init` has not run maps none.
+    let identity = ok(store.server_identity(), "identity")?;
+    ensure!(
+        matches!(
+            identity,
+            None | Some(super::postgres::server::Identity::Unsecured)
+        ),
+        "identity of a store without logins: {identity:?}"
+    );
     ensure!(
         ok(store.read().schema_drift(), "drift")?.is_empty(),
         "schema drift"

@@ -162,6 +162,11 @@ pub trait Backend {
 
     /// The file this database lives in, if any.
     fn path(&self) -> Option<&Path>;
+
+    /// On a team server: who the session's login is (`None` for a file).
+    fn server_identity(&self) -> Result<Option<postgres::server::Identity>> {
+        Ok(None)
+    }
 }
 
 /// An open database.
@@ -264,6 +269,11 @@ impl Store {
     /// The file this database lives in, if any.
     pub fn path(&self) -> Option<&Path> {
         self.backend.path()
+    }
+
+    /// On a team server: who the session's login is (`None` for a file).
+    pub fn server_identity(&self) -> Result<Option<postgres::server::Identity>> {
+        self.backend.server_identity()
     }
 }
 

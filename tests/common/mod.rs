@@ -240,6 +240,26 @@ impl Env {
         }
     }
 
+    /// Run the binary with `args` and extra environment variables (e.g.
+    /// `PGUSER`/`PGPASSWORD`: a team server's login).
+    pub fn run_env(&self, vars: &[(&str, &str)], args: &[&str]) -> Out {
+        let mut std_cmd = std::process::Command::new(bin());
+        self.seal_std(&mut std_cmd);
+        std_cmd.args(args);
+        for (k, v) in vars {
+            std_cmd.env(k, v);
+        }
+        let mut cmd = assert_cmd::Command::from_std(std_cmd);
+        cmd.write_stdin("").timeout(TIMEOUT);
+        let output = cmd.output().expect("run yardstick");
+        Out {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            line: format!("yardstick {}", args.join(" ")),
+        }
+    }
+
     /// Run `yardstick --db DB args…`.
     pub fn on(&self, db: &Path, args: &[&str]) -> Out {
         let db = db.to_str().expect("utf-8 path");

@@ -33,8 +33,11 @@ fn cycle_row(r: &Row) -> super::conn::Result<Cycle> {
     })
 }
 
-const REVIEW_SELECT: &str = "SELECT r.id, r.uuid, r.cycle_id, s.handle, v.handle, r.kind, r.state, r.summary, r.submitted_at \
-     FROM review r JOIN person s ON s.id = r.subject_id JOIN person v ON v.id = r.reviewer_id";
+/// Reviews are read through `review_shown` (schema version 9): on a team
+/// server a member reads every review's progress, but a reviewer's name
+/// (empty here) and the text only where the access policy allows.
+const REVIEW_SELECT: &str = "SELECT r.id, r.uuid, r.cycle_id, s.handle, coalesce(v.handle, ''), r.kind, r.state, r.summary, r.submitted_at \
+     FROM review_shown r JOIN person s ON s.id = r.subject_id LEFT JOIN person v ON v.id = r.reviewer_id";
 
 fn review_row(r: &Row) -> super::conn::Result<Review> {
     Ok(Review {
@@ -53,7 +56,7 @@ fn review_row(r: &Row) -> super::conn::Result<Review> {
 
 fn with_ratings(conn: &Conn, mut reviews: Vec<Review>) -> StoreResult<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT item, value, comment FROM rating WHERE review_id = ?1 ORDER BY id",
+        "SELECT item, value, comment FROM rating_shown WHERE review_id = ?1 ORDER BY id",
     )?;
     for r in &mut reviews {
         r.ratings = stmt
@@ -308,9 +311,11 @@ impl CycleRepo for PgSession<'_> {
     fn review_state(&self, review: i64) -> StoreResult<Option<ReviewState>> {
         let state: Option<String> = self
             .conn
-            .query_row("SELECT state FROM review WHERE id = ?1", [review], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT state FROM review_shown WHERE id = ?1",
+                [review],
+                |r| r.get(0),
+            )
             .optional()?;
         state
             .map(|s| {

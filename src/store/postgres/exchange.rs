@@ -398,7 +398,7 @@ fn schema_drift(conn: &Conn) -> StoreResult<Vec<String>> {
         .query_map(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
              AND table_name NOT IN ('op', 'undo_entry', 'setting', 'revision', 'tombstone', \
-             'yardstick_lock', 'yardstick_schema') ORDER BY 1",
+             'yardstick_lock', 'yardstick_schema', 'login', 'review_shown', 'rating_shown') ORDER BY 1",
             params![],
             |r| r.get(0),
         )?;

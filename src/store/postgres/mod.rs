@@ -33,7 +33,9 @@ mod plan;
 mod revisions;
 mod rows;
 pub mod schema;
+pub mod server;
 mod stats;
+mod trust_sql;
 mod write;
 
 use super::{Backend, Missing, OpMeta, Session, StoreError, StoreResult};
@@ -148,7 +150,11 @@ fn inspect(conn: &Conn) -> StoreResult<Found> {
     let has_version = tables.iter().any(|t| t == schema::VERSION_TABLE);
     let foreign: Vec<String> = tables
         .into_iter()
-        .filter(|t| t != schema::VERSION_TABLE && !schema::TABLES.contains(&t.as_str()))
+        .filter(|t| {
+            t != schema::VERSION_TABLE
+                && !schema::TABLES.contains(&t.as_str())
+                && !schema::VIEWS.contains(&t.as_str())
+        })
         .collect();
     let version = if has_version {
         conn.query_row(
@@ -161,6 +167,18 @@ fn inspect(conn: &Conn) -> StoreResult<Found> {
         None
     };
     Ok(Found { version, foreign })
+}
+
+/// Whether yardstick's version table exists in the schema although the
+/// login cannot see it (no privileges: a login not granted the member group).
+fn hidden_schema(conn: &Conn) -> StoreResult<bool> {
+    conn.query_row(
+            "SELECT to_regclass(quote_ident(current_schema()) || '.yardstick_schema') IS NOT NULL \
+             AND NOT has_table_privilege(to_regclass(quote_ident(current_schema()) || '.yardstick_schema'), 'SELECT')",
+            params![],
+            |r| r.get(0),
+        )
+        .sql()
 }
 
 fn foreign_tables(shown: &str, foreign: &[String]) -> StoreError {
@@ -203,6 +221,16 @@ impl PgDb {
         let found = inspect(&db.conn)?;
         if !found.foreign.is_empty() {
             return Err(foreign_tables(&shown, &found.foreign).into());
+        }
+        if found.version.is_none() && hidden_schema(&db.conn)? {
+            // yardstick's tables are there, but this login may not use them.
+            let role: String = db
+                .conn
+                .query_row("SELECT session_user::text", params![], |r| r.get(0))
+                .sql()?;
+            return Err(server::unmapped(&role).with_hint(format!(
+                "this login has no access to the team server {shown}; an admin maps it: yardstick server grant HANDLE --role {role}"
+            )));
         }
         match found.version {
             Some(v) if v > schema::SCHEMA_VERSION => Err(newer(&shown, v).into()),
@@ -305,6 +333,10 @@ impl Backend for PgDb {
 
     fn path(&self) -> Option<&Path> {
         None
+    }
+
+    fn server_identity(&self) -> Result<Option<server::Identity>> {
+        self.identity().map(Some)
     }
 }
 

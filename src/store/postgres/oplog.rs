@@ -269,15 +269,27 @@ pub fn preview(conn: &Conn, actor: Option<&str>) -> StoreResult<Option<UndoPrevi
 }
 
 /// Later operations, not undone, that changed a row operation `op_id` changed.
+/// Read through `yardstick_undo_conflicts` (SECURITY DEFINER): on a team
+/// server a member may not read other people's operations, but undo must
+/// still refuse over them (who ran one is `(hidden)` when it is about a
+/// confidential record).
 pub fn conflicts(conn: &Conn, op_id: i64) -> StoreResult<Vec<OpEntry>> {
     conn.query_map(
-        &format!(
-            "{OP_SELECT} WHERE o.undone_at IS NULL AND o.id > ?1 AND o.id IN \
-             (SELECT b.op_id FROM undo_entry a JOIN undo_entry b ON b.tbl = a.tbl AND b.row_id = a.row_id \
-              WHERE a.op_id = ?1 AND b.op_id > ?1) ORDER BY o.id"
-        ),
+        "SELECT id, at, actor, command FROM yardstick_undo_conflicts(?1::bigint)",
         params![op_id],
-        op_row,
+        |r| {
+            Ok(OpEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                command: r.get(3)?,
+                summary: String::new(),
+                undone_at: None,
+                audience: None,
+                public_summary: None,
+                irreversible: false,
+            })
+        },
     )
     .sql()
 }
@@ -314,13 +326,32 @@ fn live_references(conn: &Conn, op_id: i64) -> StoreResult<Vec<(String, i64, Str
         for (other, column) in keys.get(table).into_iter().flatten() {
             let other_table = known_table(other)?;
             // The column is one of that table's own, as the catalog names it.
-            let known_column = columns(conn, other_table)?
-                .into_iter()
-                .any(|(c, _)| c == *column);
+            // (The login mapping is not logged: its one reference is fixed.)
+            let known_column = if is_logged(other_table) {
+                columns(conn, other_table)?
+                    .into_iter()
+                    .any(|(c, _)| c == *column)
+            } else {
+                other_table == "login" && column == "person_id"
+            };
             if !known_column {
                 return Err(StoreError::internal(format!(
                     "the catalog names an unknown column {other}.{column}"
                 )));
+            }
+            if !is_logged(other_table) {
+                // A login mapped to a person this operation added.
+                let mapped: bool = conn
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM login WHERE person_id = ?1)",
+                        params![row],
+                        |r| r.get(0),
+                    )
+                    .sql()?;
+                if mapped {
+                    out.push((table.clone(), *row, other.clone(), 0));
+                }
+                continue;
             }
             let ids: Vec<i64> = conn
                 .query_map(
@@ -443,7 +474,7 @@ fn replay(conn: &Conn, op_id: i64, at: &str) -> StoreResult<()> {
                 .sql()?;
             }
             ChangeKind::Update => {
-                conn.execute(
+                let n = conn.execute(
                     &format!(
                         "UPDATE {table} SET ({cols}) = (SELECT {cols} FROM jsonb_populate_record(NULL::{table}, \
                          (SELECT image FROM undo_entry WHERE id = ?1))) WHERE id = ?2",
@@ -452,6 +483,16 @@ fn replay(conn: &Conn, op_id: i64, at: &str) -> StoreResult<()> {
                     params![entry, row_id],
                 )
                 .sql()?;
+                if n != 1 {
+                    // On a team server, a row the acting person may not
+                    // change (row-level security) is skipped silently by
+                    // UPDATE: refuse instead of half-undoing.
+                    return Err(StoreError::Refused {
+                        message: format!(
+                            "undo cannot put back {tbl} #{row_id}: the server's access policy does not let you change it; nothing was changed"
+                        ),
+                    });
+                }
             }
             ChangeKind::Delete => {
                 conn.execute(

@@ -29,8 +29,9 @@
 //! Migration versions are data-model versions. The first PostgreSQL schema
 //! is version 8 (the data model when the backend was added); every later
 //! data-model version adds one entry here and one to the SQLite list.
-//! Server-only changes (roles, row-level security: later work) are added
-//! the same way, as new versions.
+//! Server-only changes are added the same way, as new versions: version 9
+//! (`trust_sql`) adds the login mapping, the helper functions, the review
+//! views and the row-level security policies.
 
 /// A migration: the version it brings the database to, and its SQL.
 pub struct Migration {
@@ -41,15 +42,26 @@ pub struct Migration {
 }
 
 /// The migrations, in order (append only; never edit one that shipped).
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 8,
-    sql: V8,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 8,
+        sql: V8,
+    },
+    Migration {
+        version: 9,
+        sql: super::trust_sql::V9,
+    },
+];
 
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 8;
+/// The schema version this build writes. Version 9 is PostgreSQL only
+/// (the team server's logins, helpers, views and row-level security); the
+/// data model (tables shared with the SQLite file) is still version 8.
+pub const SCHEMA_VERSION: i64 = 9;
 
-const _: () = assert!(SCHEMA_VERSION == crate::domain::records::SCHEMA_VERSION);
+/// The data-model version of [`SCHEMA_VERSION`] (the SQLite file's).
+pub const DATA_MODEL_VERSION: i64 = 8;
+
+const _: () = assert!(DATA_MODEL_VERSION == crate::domain::records::SCHEMA_VERSION);
 
 /// The key of the advisory lock migrations run under ("YdSt").
 pub const MIGRATION_LOCK: i64 = 0x5964_5374;
@@ -84,14 +96,18 @@ pub const TABLES: &[&str] = &[
     "revision",
     "tombstone",
     "yardstick_lock",
+    "login",
 ];
+
+/// The views yardstick owns (schema version 9): how a member reads reviews.
+pub const VIEWS: &[&str] = &["review_shown", "rating_shown"];
 
 /// The version table.
 pub const VERSION_TABLE: &str = "yardstick_schema";
 
 /// Tables whose changes are not recorded for undo (the log itself, and
 /// the writers' lock).
-pub const UNLOGGED_TABLES: &[&str] = &["op", "undo_entry", "yardstick_lock"];
+pub const UNLOGGED_TABLES: &[&str] = &["op", "undo_entry", "yardstick_lock", "login"];
 
 /// The version table, created before the first migration.
 pub const VERSION_DDL: &str = "CREATE TABLE IF NOT EXISTS yardstick_schema (\
